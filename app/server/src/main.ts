@@ -1,0 +1,46 @@
+import { ConfigError, loadConfig } from "./config.ts";
+import { startApp } from "./server.ts";
+
+/**
+ * Process entry. Readiness is announced as one JSON line on stdout
+ * (`{"event":"listening","url":...}`) so whoever started the app knows the chosen port.
+ */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`perfgate-app: ${error.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+  let app: Awaited<ReturnType<typeof startApp>>;
+  try {
+    app = await startApp(config);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") {
+      console.error(
+        `perfgate-app: port ${config.port} on ${config.host} is already in use (EADDRINUSE); choose another PERFGATE_APP_PORT or 0 for a free one`,
+      );
+      process.exitCode = 3;
+      return;
+    }
+    throw error;
+  }
+  process.stdout.write(`${JSON.stringify({ event: "listening", url: app.url, pid: process.pid })}\n`);
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    process.stdout.write(`${JSON.stringify({ event: "closing", signal })}\n`);
+    await app.close();
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+await main();

@@ -1,0 +1,9 @@
+import type { Routes } from "../http.ts";
+import { sendJson } from "../http.ts";
+
+export const healthRoutes: Routes = {
+  "GET /healthz": (_req, res) => {
+    res.setHeader("cache-control", "no-store");
+    sendJson(res, 200, { status: "ok", uptimeSeconds: Math.round(process.uptime()) });
+  },
+};

@@ -1,0 +1,23 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { EXIT, HarnessError } from "../schema/index.ts";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/**
+ * Strict argument parsing: unknown flags are usage errors that name the flag and list the
+ * known ones, instead of being silently ignored.
+ */
+export function parseCommandArgs<T extends Options>(command: string, argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (cause) {
+    const known = Object.keys(options)
+      .map((name) => `--${name}`)
+      .join(", ");
+    throw new HarnessError("E_USAGE", `${command}: ${(cause as Error).message}`, {
+      hint: `known options: ${known || "(none)"}; see \`perfgate ${command} --help\``,
+      exitCode: EXIT.usage,
+      cause,
+    });
+  }
+}

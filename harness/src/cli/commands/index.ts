@@ -1,0 +1,7 @@
+import type { Command } from "../command.ts";
+import { schemaCommand } from "./schema.ts";
+
+/** Every CLI command, by name. Adding one is one file and one line here. */
+export const commands = {
+  schema: schemaCommand,
+} satisfies Record<string, Command>;

@@ -1,0 +1,4 @@
+export * from "./errors.ts";
+export * from "./json-schema.ts";
+export * from "./run-result.ts";
+export * from "./validate.ts";

@@ -1,0 +1,203 @@
+import { z } from "zod";
+
+/**
+ * The run record: one schema for load, endpoint, microbench, lighthouse, bundle and memory
+ * results. The major version is bumped on any breaking change; readers reject other majors.
+ */
+export const SCHEMA_VERSION = 1;
+
+/** Units are declared once per metric and stay fixed across a trend. */
+export const Unit = z.enum([
+  "ms",
+  "us",
+  "ns",
+  "s",
+  "bytes",
+  "count",
+  "ratio",
+  "percent",
+  "score",
+  "req/s",
+  "ops/s",
+  "iter/s",
+  "MB",
+  "MB/min",
+]);
+export type Unit = z.infer<typeof Unit>;
+
+/** Which way is better for a metric. */
+export const Direction = z.enum(["lower", "higher"]);
+export type Direction = z.infer<typeof Direction>;
+
+export const SuiteKind = z.enum(["load", "endpoint", "microbench", "lighthouse", "bundle", "memory"]);
+export type SuiteKind = z.infer<typeof SuiteKind>;
+
+const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
+
+/** Robust summary of a distribution, in the metric's unit. `mad` is the raw median absolute deviation. */
+export const Summary = z
+  .object({
+    n: z.number().int().nonnegative(),
+    min: finite,
+    median: finite,
+    p90: finite,
+    p95: finite,
+    p99: finite,
+    max: finite,
+    mad: finite.nonnegative(),
+    mean: finite.optional(),
+  })
+  .strict();
+export type Summary = z.infer<typeof Summary>;
+
+/** Tags are low-cardinality labels (scenario, method, status, url name, tool...). */
+export const Tags = z.record(z.string(), z.string());
+
+export const Metric = z
+  .object({
+    /** Stable id within its suite, e.g. `http_req_duration`, `lru.get-90-10`. */
+    id: z.string().min(1),
+    unit: Unit,
+    direction: Direction,
+    /** Raw samples when small (per-process medians for microbench, per-run values for Lighthouse). */
+    samples: z.array(finite).optional(),
+    summary: Summary.optional(),
+    /** Base64 HDR histogram (hdr-histogram-js encoding) of values in the metric's unit x 1000, merges exactly. */
+    hdr: z.string().optional(),
+    /** A single value for counters, rates and scores. */
+    value: finite.optional(),
+    tags: Tags.optional(),
+  })
+  .strict()
+  .refine((m) => m.samples !== undefined || m.summary !== undefined || m.value !== undefined, {
+    message: "a metric needs at least one of samples, summary or value",
+  });
+export type Metric = z.infer<typeof Metric>;
+
+/** Measurement-quality problems are data: they travel with the record and are rendered everywhere. */
+export const WarningCode = z.enum([
+  "too-few-samples",
+  "high-variance",
+  "outliers",
+  "timer-saturated",
+  "likely-optimized-out",
+  "dropped-iterations",
+  "http-errors",
+  "env-mismatch",
+  "baseline-missing",
+  "foreign-load",
+  "stage-skipped",
+  "interrupted",
+  "history-skipped",
+]);
+export type WarningCode = z.infer<typeof WarningCode>;
+
+export const QualityWarning = z
+  .object({
+    code: WarningCode,
+    message: z.string().min(1),
+    suite: z.string().optional(),
+    metric: z.string().optional(),
+  })
+  .strict();
+export type QualityWarning = z.infer<typeof QualityWarning>;
+
+export const SuiteStatus = z.enum(["ok", "errored", "interrupted", "skipped"]);
+
+export const Suite = z
+  .object({
+    kind: SuiteKind,
+    /** File name = scenario/suite/page id = history key. */
+    id: z.string().min(1),
+    tool: z.object({ name: z.string().min(1), version: z.string() }).strict(),
+    status: SuiteStatus,
+    /** Set when status is `errored`: what failed, in one line. */
+    error: z.string().optional(),
+    metrics: z.array(Metric),
+    /** Tool-specific facts worth keeping (engine mode, connections, executor...). Small. */
+    meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  })
+  .strict();
+export type Suite = z.infer<typeof Suite>;
+
+export const VerdictStatus = z.enum(["pass", "fail", "skip"]);
+export const VerdictLabel = z.enum([
+  "regressed",
+  "improved",
+  "unchanged",
+  "inconclusive",
+  "leak-suspected",
+]);
+
+/** A decision with its evidence: absolute budgets/thresholds and relative gates share this shape. */
+export const Verdict = z
+  .object({
+    suite: z.string().min(1),
+    metric: z.string().min(1),
+    /** Where the rule came from. */
+    source: z.enum(["k6-threshold", "budget", "lhci", "regression", "memory"]),
+    /** `error` fails the exit code; `warn` is reported only. */
+    level: z.enum(["warn", "error"]),
+    status: VerdictStatus,
+    label: VerdictLabel.optional(),
+    /** The rule as written, e.g. `p(95)<200`. */
+    rule: z.string().optional(),
+    actual: finite.optional(),
+    message: z.string().min(1),
+    evidence: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  })
+  .strict();
+export type Verdict = z.infer<typeof Verdict>;
+
+export const GitInfo = z
+  .object({
+    sha: z.string(),
+    shortSha: z.string(),
+    ref: z.string(),
+    dirty: z.boolean(),
+    base: z.string().optional(),
+  })
+  .strict();
+export type GitInfo = z.infer<typeof GitInfo>;
+
+const LoadAvg = z.tuple([z.number(), z.number(), z.number()]);
+
+/** Environment fingerprint: results are only compared when fingerprints are compatible. */
+export const Environment = z
+  .object({
+    cpuModel: z.string(),
+    cores: z.number().int().positive(),
+    memoryBytes: z.number().int().positive(),
+    os: z.string(),
+    arch: z.string(),
+    node: z.string(),
+    v8: z.string(),
+    ci: z.boolean(),
+    runner: z.string().optional(),
+    /** Versions of external tools used in this run (k6, chromium, redis-server...). */
+    tools: z.record(z.string(), z.string()),
+    loadAvgBefore: LoadAvg,
+    loadAvgAfter: LoadAvg.optional(),
+  })
+  .strict();
+export type Environment = z.infer<typeof Environment>;
+
+export const RunStatus = z.enum(["complete", "interrupted", "failed"]);
+
+export const RunResult = z
+  .object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    /** `<UTC timestamp>_<short sha>`, e.g. `20261125T020304Z_abc1234`. */
+    runId: z.string().regex(/^\d{8}T\d{6}Z_[0-9a-f]{4,40}$/, "must be <YYYYMMDDTHHMMSSZ>_<short sha>"),
+    startedAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime(),
+    status: RunStatus,
+    profile: z.string().min(1),
+    git: GitInfo,
+    env: Environment,
+    suites: z.array(Suite),
+    verdicts: z.array(Verdict),
+    warnings: z.array(QualityWarning),
+  })
+  .strict();
+export type RunResult = z.infer<typeof RunResult>;
