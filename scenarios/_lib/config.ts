@@ -1,0 +1,2 @@
+/** The app under test. The harness passes BASE_URL; a bare `k6 run` falls back to the default app port. */
+export const BASE_URL: string = __ENV.BASE_URL || "http://127.0.0.1:3000";
