@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { EXIT, HarnessError } from "../schema/index.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;

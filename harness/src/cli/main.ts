@@ -47,7 +47,9 @@ export function processIo(): CliIo {
       process.exit(signal === "SIGINT" ? EXIT.interrupted : 143);
     }
     process.stderr.write(`\nperfgate: ${signal} received, stopping and keeping partial results…\n`);
-    controller.abort(new HarnessError("E_INTERRUPTED", `interrupted by ${signal}`, { exitCode: EXIT.interrupted }));
+    controller.abort(
+      new HarnessError("E_INTERRUPTED", `interrupted by ${signal}`, { exitCode: EXIT.interrupted }),
+    );
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

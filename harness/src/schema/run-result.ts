@@ -29,12 +29,19 @@ export type Unit = z.infer<typeof Unit>;
 export const Direction = z.enum(["lower", "higher"]);
 export type Direction = z.infer<typeof Direction>;
 
-export const SuiteKind = z.enum(["load", "endpoint", "microbench", "lighthouse", "bundle", "memory"]);
+export const SuiteKind = z.enum([
+  "load",
+  "endpoint",
+  "microbench",
+  "lighthouse",
+  "bundle",
+  "memory",
+]);
 export type SuiteKind = z.infer<typeof SuiteKind>;
 
 const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
 
-/** Robust summary of a distribution, in the metric's unit. `mad` is the raw median absolute deviation. */
+/** Robust summary of a distribution, in the metric's unit. `mad` (raw median absolute deviation) is set when the raw values or a histogram were available. */
 export const Summary = z
   .object({
     n: z.number().int().nonnegative(),
@@ -44,7 +51,7 @@ export const Summary = z
     p95: finite,
     p99: finite,
     max: finite,
-    mad: finite.nonnegative(),
+    mad: finite.nonnegative().optional(),
     mean: finite.optional(),
   })
   .strict();
@@ -144,7 +151,9 @@ export const Verdict = z
     rule: z.string().optional(),
     actual: finite.optional(),
     message: z.string().min(1),
-    evidence: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+    evidence: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+      .optional(),
   })
   .strict();
 export type Verdict = z.infer<typeof Verdict>;
@@ -188,7 +197,9 @@ export const RunResult = z
   .object({
     schemaVersion: z.literal(SCHEMA_VERSION),
     /** `<UTC timestamp>_<short sha>`, e.g. `20261125T020304Z_abc1234`. */
-    runId: z.string().regex(/^\d{8}T\d{6}Z_[0-9a-f]{4,40}$/, "must be <YYYYMMDDTHHMMSSZ>_<short sha>"),
+    runId: z
+      .string()
+      .regex(/^\d{8}T\d{6}Z_[0-9a-f]{4,40}$/, "must be <YYYYMMDDTHHMMSSZ>_<short sha>"),
     startedAt: z.iso.datetime(),
     finishedAt: z.iso.datetime(),
     status: RunStatus,

@@ -1,7 +1,12 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../../history/atomic-write.ts";
-import { EXIT, HarnessError, parseRunResult, renderRunResultJsonSchema } from "../../schema/index.ts";
+import {
+  EXIT,
+  HarnessError,
+  parseRunResult,
+  renderRunResultJsonSchema,
+} from "../../schema/index.ts";
 import type { Command } from "../command.ts";
 
 export const SCHEMA_FILE = "harness/src/schema/run-result.schema.json";

@@ -1,0 +1,77 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import autocannon from "autocannon";
+import hdr from "hdr-histogram-js";
+import { EXIT, HarnessError } from "../schema/index.ts";
+
+export interface AutocannonRunOptions {
+  /** Endpoint id (history key), e.g. `products-list`. */
+  id: string;
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  outFile: string;
+  signal?: AbortSignal;
+}
+
+/** What the runner saves: autocannon's own result, plus a microsecond latency histogram. */
+export interface AutocannonRaw {
+  id: string;
+  autocannonVersion: string;
+  options: { url: string; connections: number; durationSeconds: number };
+  result: autocannon.Result;
+  /** Base64 HDR of per-response latency in microseconds; autocannon's own histogram is 1 ms resolution. */
+  latencyUsHdr: string;
+}
+
+/**
+ * Closed-loop throughput of one endpoint with autocannon. Latencies are also recorded from the
+ * `response` events into a microsecond histogram, because autocannon's own histogram cannot
+ * resolve sub-millisecond loopback latencies.
+ */
+export async function runAutocannon(
+  options: AutocannonRunOptions,
+  version: string,
+): Promise<AutocannonRaw> {
+  const { id, url, connections, durationSeconds, outFile, signal } = options;
+  const histogram = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 60_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+  let result: autocannon.Result;
+  try {
+    result = await new Promise<autocannon.Result>((resolve, reject) => {
+      // The callback form returns the instance, which carries the `response` events and stop().
+      const instance = autocannon(
+        { url, connections, duration: durationSeconds, pipelining: 1 },
+        (error, done) => (error ? reject(error) : resolve(done)),
+      );
+      instance.on("response", (_client, _status, _bytes, responseTimeMs) => {
+        histogram.recordValue(Math.max(1, Math.round(responseTimeMs * 1000)));
+      });
+      signal?.addEventListener("abort", () => instance.stop(), { once: true });
+    });
+  } catch (cause) {
+    throw new HarnessError(
+      "E_AUTOCANNON",
+      `autocannon against ${url} failed: ${(cause as Error).message}`,
+      {
+        hint: "is the app still running? see the app's stderr above",
+        exitCode: EXIT.toolFailed,
+        cause,
+      },
+    );
+  }
+  const raw: AutocannonRaw = {
+    id,
+    autocannonVersion: version,
+    options: { url, connections, durationSeconds },
+    result,
+    latencyUsHdr: hdr.encodeIntoCompressedBase64(histogram),
+  };
+  histogram.destroy();
+  await mkdir(path.dirname(outFile), { recursive: true });
+  await writeFile(outFile, `${JSON.stringify(raw, null, 2)}\n`);
+  return raw;
+}

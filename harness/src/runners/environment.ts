@@ -1,0 +1,63 @@
+import { execFile } from "node:child_process";
+import os from "node:os";
+import { promisify } from "node:util";
+import type { Environment, GitInfo } from "../schema/index.ts";
+
+const exec = promisify(execFile);
+
+async function git(root: string, args: string[]): Promise<string | undefined> {
+  try {
+    const { stdout } = await exec("git", args, { cwd: root, timeout: 10_000 });
+    return stdout.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Provenance of a run. Outside a git checkout the sha is all zeros, so records stay valid. */
+export async function readGitInfo(root: string): Promise<GitInfo> {
+  const sha = (await git(root, ["rev-parse", "HEAD"])) ?? "0".repeat(40);
+  const ref = (await git(root, ["rev-parse", "--abbrev-ref", "HEAD"])) ?? "unknown";
+  const status = await git(root, ["status", "--porcelain", "--untracked-files=no"]);
+  return { sha, shortSha: sha.slice(0, 7), ref, dirty: status !== undefined && status !== "" };
+}
+
+function loadAverage(): [number, number, number] {
+  const [a = 0, b = 0, c = 0] = os.loadavg();
+  return [a, b, c].map((x) => Math.round(x * 100) / 100) as [number, number, number];
+}
+
+/** The environment fingerprint recorded with every run (C10). */
+export function readEnvironment(
+  tools: Record<string, string>,
+  env: NodeJS.ProcessEnv = process.env,
+): Environment {
+  const cpus = os.cpus();
+  const runner = env.RUNNER_NAME ?? env.RUNNER_OS;
+  return {
+    cpuModel: cpus[0]?.model.trim() ?? "unknown",
+    cores: Math.max(1, os.availableParallelism?.() ?? cpus.length),
+    memoryBytes: os.totalmem(),
+    os: `${os.type()} ${os.release()}`,
+    arch: os.arch(),
+    node: process.versions.node,
+    v8: process.versions.v8,
+    ci: Boolean(env.CI) && env.CI !== "false",
+    ...(runner ? { runner } : {}),
+    tools,
+    loadAvgBefore: loadAverage(),
+  };
+}
+
+export function readLoadAverage(): [number, number, number] {
+  return loadAverage();
+}
+
+/** `<UTC timestamp>_<short sha>`: sorts by time, names the commit. */
+export function makeRunId(startedAt: Date, shortSha: string): string {
+  const stamp = startedAt
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+  return `${stamp}_${shortSha}`;
+}
