@@ -83,26 +83,21 @@ function trendMetric(
   const p95 = num(values, "p(95)");
   const p99 = num(values, "p(99)");
   const min = num(values, "min");
-  if (
-    median === undefined ||
-    p90 === undefined ||
-    p95 === undefined ||
-    p99 === undefined ||
-    min === undefined
-  ) {
+  if (median === undefined || p90 === undefined || p95 === undefined || min === undefined) {
     return undefined;
   }
+  const n = count ?? fromHdr?.n;
   return {
     id: key,
     unit: TIME_METRIC.test(baseName(key)) ? "ms" : "count",
     direction: "lower",
     summary: {
-      n: count ?? fromHdr?.n ?? 0,
+      ...(n !== undefined ? { n } : {}),
       min,
       median,
       p90,
       p95,
-      p99,
+      ...(p99 !== undefined ? { p99 } : {}),
       max,
       ...(fromHdr?.mad !== undefined ? { mad: fromHdr.mad } : {}),
       ...(num(values, "avg") !== undefined ? { mean: num(values, "avg") } : {}),

@@ -10,9 +10,9 @@ import { EXIT, HarnessError } from "../schema/index.ts";
  */
 export async function writeFileAtomic(target: string, content: string | Uint8Array): Promise<void> {
   const dir = path.dirname(target);
-  await mkdir(dir, { recursive: true });
   const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
   try {
+    await mkdir(dir, { recursive: true });
     const handle = await open(temp, "wx");
     try {
       await handle.writeFile(content);
@@ -22,12 +22,19 @@ export async function writeFileAtomic(target: string, content: string | Uint8Arr
     }
     await rename(temp, target);
   } catch (cause) {
-    await rm(temp, { force: true });
+    await rm(temp, { force: true }).catch(() => {});
     const reason = (cause as NodeJS.ErrnoException).code ?? (cause as Error).message;
-    throw new HarnessError("E_WRITE", `${target}: write failed (${reason}); the previous file is untouched`, {
-      hint: reason === "ENOSPC" ? "free disk space and run again" : "check permissions and free space",
-      exitCode: EXIT.toolFailed,
-      cause,
-    });
+    throw new HarnessError(
+      "E_WRITE",
+      `${target}: write failed (${reason}); the previous file is untouched`,
+      {
+        hint:
+          reason === "ENOSPC"
+            ? "free disk space and run again"
+            : "check permissions and free space",
+        exitCode: EXIT.toolFailed,
+        cause,
+      },
+    );
   }
 }

@@ -2,7 +2,6 @@ import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { EXIT, HarnessError } from "../schema/index.ts";
-import { bundleK6Script } from "./k6-bundle.ts";
 import { detectK6 } from "./tools.ts";
 
 /** Which k6 runs the scenarios: the real binary when installed, else perfgate's built-in engine. */
@@ -40,8 +39,10 @@ export async function selectK6Engine(
 
 export interface K6RunOptions {
   engine: K6Engine;
-  /** Scenario file (TypeScript or JavaScript); its base name is the suite id. */
-  script: string;
+  /** Scenario id (file base name) = suite id = history key. */
+  scenario: string;
+  /** The esbuild bundle of the scenario (see `bundleK6Script`). */
+  bundle: string;
   /** `.perf/<runId>/raw/k6/<scenario>/`: bundle, summary export, histograms, stdout. */
   outDir: string;
   /** `-e` variables (BASE_URL, durations...). */
@@ -64,15 +65,18 @@ export interface K6RunRaw {
 const RAN_EXIT_CODES = new Set([0, 99]);
 const INTERRUPTED_EXIT_CODE = 105;
 
+/** Scenario id from its file name: `scenarios/smoke.ts` -> `smoke`. */
+export function scenarioId(file: string): string {
+  return path.basename(file).replace(/\.[cm]?[jt]s$/, "");
+}
+
 /**
- * Bundle and run one scenario, saving the engine's own outputs unmodified. Threshold failures
+ * Run one bundled scenario, saving the engine's own outputs unmodified. Threshold failures
  * (exit 99) are results, not errors: the adapter turns them into verdicts.
  */
 export async function runK6Scenario(options: K6RunOptions): Promise<K6RunRaw> {
-  const { engine, script, outDir, vars, signal, echo } = options;
-  const scenario = path.basename(script).replace(/\.[cm]?[jt]s$/, "");
+  const { engine, scenario, bundle, outDir, vars, signal, echo } = options;
   await mkdir(outDir, { recursive: true });
-  const bundle = await bundleK6Script(script, path.join(outDir, "script.js"));
   const summaryFile = path.join(outDir, "summary-export.json");
   const hdrFile = engine.kind === "builtin" ? path.join(outDir, "hdr.json") : undefined;
   const args = [
@@ -118,7 +122,7 @@ export async function runK6Scenario(options: K6RunOptions): Promise<K6RunRaw> {
     const tail = output.trim().split("\n").slice(-6).join("\n  ");
     throw new HarnessError(
       "E_K6_FAILED",
-      `${script}: ${engine.kind === "k6" ? "k6" : "engine"} exited ${exitCode}\n  ${tail}`,
+      `${scenario}: ${engine.kind === "k6" ? "k6" : "engine"} exited ${exitCode}\n  ${tail}`,
       {
         hint: `full output in ${stdoutFile}; k6 exit codes: 104 bad options, 107 script error, 108 setup/teardown/handleSummary error`,
         exitCode: EXIT.toolFailed,

@@ -44,12 +44,14 @@ const finite = z.number().refine(Number.isFinite, { message: "must be a finite n
 /** Robust summary of a distribution, in the metric's unit. `mad` (raw median absolute deviation) is set when the raw values or a histogram were available. */
 export const Summary = z
   .object({
-    n: z.number().int().nonnegative(),
+    /** Sample count; absent when the tool does not report it (k6's default trend stats). */
+    n: z.number().int().nonnegative().optional(),
     min: finite,
     median: finite,
     p90: finite,
     p95: finite,
-    p99: finite,
+    /** Absent when the tool did not report it (k6 without `p(99)` in --summary-trend-stats). */
+    p99: finite.optional(),
     max: finite,
     mad: finite.nonnegative().optional(),
     mean: finite.optional(),

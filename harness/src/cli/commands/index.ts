@@ -1,7 +1,9 @@
 import type { Command } from "../command.ts";
+import { doctorCommand } from "./doctor.ts";
 import { schemaCommand } from "./schema.ts";
 
 /** Every CLI command, by name. Adding one is one file and one line here. */
 export const commands = {
+  doctor: doctorCommand,
   schema: schemaCommand,
 } satisfies Record<string, Command>;

@@ -1,0 +1,249 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { normalizeAutocannon } from "../adapters/autocannon.ts";
+import { normalizeK6Summary } from "../adapters/k6.ts";
+import { type AppProcess, startAppProcess } from "../runners/app.ts";
+import { runAutocannon } from "../runners/autocannon.ts";
+import {
+  makeRunId,
+  readEnvironment,
+  readGitInfo,
+  readLoadAverage,
+} from "../runners/environment.ts";
+import { runK6Scenario, scenarioId, selectK6Engine } from "../runners/k6.ts";
+import { bundleK6Script } from "../runners/k6-bundle.ts";
+import { assertLoadTarget } from "../runners/target.ts";
+import {
+  EXIT,
+  HarnessError,
+  isHarnessError,
+  parseRunResult,
+  type QualityWarning,
+  type RunResult,
+  type Suite,
+  type Verdict,
+} from "../schema/index.ts";
+import { judgeK6Thresholds } from "../verdicts/thresholds.ts";
+import type { LoadProfile } from "./profiles.ts";
+
+export interface LoadPipelineOptions {
+  root: string;
+  profileName: string;
+  profile: LoadProfile;
+  /** Scratch area for raw outputs: `.perf/`. */
+  perfDir: string;
+  /** Test an app that is already running instead of starting one (loopback unless allowed). */
+  baseUrl?: string | undefined;
+  allowHosts?: string[];
+  port?: number;
+  env?: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  log: (line: string) => void;
+  /** Live tool output (TTY runs only). */
+  echo?: ((text: string) => void) | undefined;
+  now?: () => Date;
+}
+
+export interface LoadPipelineResult {
+  run: RunResult;
+  rawDir: string;
+}
+
+const require = createRequire(import.meta.url);
+
+function packageVersion(name: string): string {
+  return (require(`${name}/package.json`) as { version: string }).version;
+}
+
+/**
+ * `perfgate load`: app up -> k6 scenarios -> autocannon -> normalize -> one validated run record.
+ * Scenarios are bundled before the app starts, so a missing file or a syntax error fails fast
+ * with nothing started and nothing written.
+ */
+export async function runLoadPipeline(options: LoadPipelineOptions): Promise<LoadPipelineResult> {
+  const { root, profile, perfDir, signal, log } = options;
+  const env = options.env ?? process.env;
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const git = await readGitInfo(root);
+  const runId = makeRunId(startedAt, git.shortSha);
+  const rawDir = path.join(perfDir, runId, "raw");
+  if (options.baseUrl) assertLoadTarget(options.baseUrl, options.allowHosts);
+
+  const bundles = [];
+  for (const script of profile.scenarios) {
+    const id = scenarioId(script);
+    const bundle = await bundleK6Script(
+      path.resolve(root, script),
+      path.join(rawDir, "k6", id, "script.js"),
+    );
+    bundles.push({ id, bundle });
+  }
+  const engine = await selectK6Engine(root, env);
+  const autocannonVersion = packageVersion("autocannon");
+  const envInfo = readEnvironment(
+    {
+      [engine.kind === "k6" ? "k6" : "perfgate-engine"]: engine.version,
+      autocannon: autocannonVersion,
+    },
+    env,
+  );
+  log(
+    `run ${runId} · profile ${options.profileName} · ${engine.kind === "k6" ? `k6 ${engine.version} at ${engine.path}` : "built-in k6 engine (k6 not found)"}`,
+  );
+
+  const suites: Suite[] = [];
+  const verdicts: Verdict[] = [];
+  const warnings: QualityWarning[] = [];
+  let interrupted = false;
+  let app: AppProcess | undefined;
+  try {
+    let baseUrl = options.baseUrl;
+    if (!baseUrl) {
+      const started = Date.now();
+      app = await startAppProcess({ root, port: options.port ?? 0, signal });
+      baseUrl = app.url;
+      log(`app up at ${baseUrl} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    }
+    assertLoadTarget(baseUrl, options.allowHosts);
+    for (const { id, bundle } of bundles) {
+      if (signal.aborted) break;
+      log(`k6 ${id}: running…`);
+      const unit = await runUnit(
+        id,
+        "load",
+        engine.kind === "k6" ? "k6" : "perfgate-engine",
+        engine.version,
+        async () => {
+          const raw = await runK6Scenario({
+            engine,
+            scenario: id,
+            bundle,
+            outDir: path.join(rawDir, "k6", id),
+            vars: { ...profile.vars, BASE_URL: baseUrl },
+            signal,
+            echo: options.echo,
+          });
+          if (raw.exitCode === 105) interrupted = true;
+          const summaryExport = await readJson(raw.summaryFile);
+          const hdr = raw.hdrFile
+            ? ((await readJson(raw.hdrFile).catch(() => undefined)) as
+                | Record<string, string>
+                | undefined)
+            : undefined;
+          const normalized = normalizeK6Summary({
+            scenario: id,
+            summaryExport,
+            hdr,
+            tool: {
+              name: engine.kind === "k6" ? "k6" : "perfgate-engine",
+              version: engine.version,
+            },
+            source: raw.summaryFile,
+            meta: { engine: engine.kind },
+          });
+          verdicts.push(...judgeK6Thresholds(id, normalized.thresholds));
+          warnings.push(...normalized.warnings);
+          return normalized.suite;
+        },
+      );
+      suites.push(unit);
+      log(`k6 ${id}: ${unit.status}${unit.error ? ` — ${unit.error}` : ""}`);
+    }
+    for (const endpoint of profile.endpoints) {
+      if (signal.aborted) break;
+      log(
+        `autocannon ${endpoint.id}: ${endpoint.connections} connections × ${endpoint.durationSeconds} s…`,
+      );
+      const unit = await runUnit(
+        endpoint.id,
+        "endpoint",
+        "autocannon",
+        autocannonVersion,
+        async () => {
+          const raw = await runAutocannon(
+            {
+              id: endpoint.id,
+              url: new URL(endpoint.path, baseUrl).href,
+              connections: endpoint.connections,
+              durationSeconds: endpoint.durationSeconds,
+              outFile: path.join(rawDir, "autocannon", `${endpoint.id}.json`),
+              signal,
+            },
+            autocannonVersion,
+          );
+          const normalized = normalizeAutocannon(raw);
+          warnings.push(...normalized.warnings);
+          return normalized.suite;
+        },
+      );
+      suites.push(unit);
+      log(`autocannon ${endpoint.id}: ${unit.status}${unit.error ? ` — ${unit.error}` : ""}`);
+    }
+  } finally {
+    await app?.stop();
+  }
+  interrupted ||= signal.aborted;
+  if (interrupted) {
+    warnings.push({ code: "interrupted", message: "the run was interrupted; results are partial" });
+  }
+  const run = parseRunResult(
+    {
+      schemaVersion: 1,
+      runId,
+      startedAt: startedAt.toISOString(),
+      finishedAt: now().toISOString(),
+      status: interrupted ? "interrupted" : "complete",
+      profile: options.profileName,
+      git,
+      env: { ...envInfo, loadAvgAfter: readLoadAverage() },
+      suites,
+      verdicts,
+      warnings,
+    },
+    `run ${runId}`,
+  );
+  return { run, rawDir };
+}
+
+/** A unit that fails becomes an `errored` suite and the run goes on (C15); usage errors still stop it. */
+async function runUnit(
+  id: string,
+  kind: Suite["kind"],
+  toolName: string,
+  toolVersion: string,
+  work: () => Promise<Suite>,
+): Promise<Suite> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isHarnessError(error) && error.exitCode === EXIT.usage) throw error;
+    const message = isHarnessError(error) ? error.message.split("\n")[0] : String(error);
+    return {
+      kind,
+      id,
+      tool: { name: toolName, version: toolVersion },
+      status: "errored",
+      error: message ?? "failed",
+      metrics: [],
+    };
+  }
+}
+
+async function readJson(file: string): Promise<unknown> {
+  const text = await readFile(file, "utf8").catch((cause) => {
+    throw new HarnessError("E_RAW_MISSING", `${file}: the tool wrote no output`, {
+      exitCode: EXIT.toolFailed,
+      cause,
+    });
+  });
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new HarnessError("E_RAW_CORRUPT", `${file}: not valid JSON`, {
+      exitCode: EXIT.toolFailed,
+      cause,
+    });
+  }
+}
