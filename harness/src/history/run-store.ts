@@ -7,6 +7,7 @@ import {
   parseRunResult,
   type QualityWarning,
   type RunResult,
+  redactDeep,
 } from "../schema/index.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { withReportsLock } from "./lock.ts";
@@ -26,7 +27,8 @@ export async function writeRun(
   run: RunResult,
   reportMarkdown: string,
 ): Promise<string> {
-  const record = parseRunResult(run, `run ${run.runId}`);
+  // Stored records are redacted here, once, so no renderer can leak a secret from history.
+  const record = parseRunResult(redactDeep(run), `run ${run.runId}`);
   return withReportsLock(reportsDir, async () => {
     const target = runDir(reportsDir, record.runId);
     if (await exists(target)) {
@@ -112,6 +114,6 @@ export async function readRuns(reportsDir: string): Promise<LoadedRuns> {
 /** Keep a run's working copy (also for interrupted runs) in the gitignored scratch area. */
 export async function writeScratchRun(perfDir: string, run: RunResult): Promise<string> {
   const file = path.join(perfDir, run.runId, "run.json");
-  await writeFileAtomic(file, `${JSON.stringify(run, null, 2)}\n`);
+  await writeFileAtomic(file, `${JSON.stringify(redactDeep(run), null, 2)}\n`);
   return file;
 }

@@ -1,3 +1,5 @@
+import { redactText } from "./redact.ts";
+
 /**
  * The one error type of perfgate. Every failure that reaches the user is a HarnessError with a
  * stable code, a message naming what is wrong (file, field), a hint naming the fix, and the
@@ -45,8 +47,11 @@ export function isHarnessError(value: unknown): value is HarnessError {
   return value instanceof HarnessError;
 }
 
-/** One line for the terminal: `error[CODE]: message` plus `hint: ...` when there is one. */
+/**
+ * One line for the terminal: `error[CODE]: message` plus `hint: ...` when there is one. Secrets
+ * in the message (a URL with a token, a header) are redacted.
+ */
 export function formatHarnessError(error: HarnessError): string {
   const hint = error.hint ? `\n  hint: ${error.hint}` : "";
-  return `error[${error.code}]: ${error.message}${hint}`;
+  return redactText(`error[${error.code}]: ${error.message}${hint}`);
 }
