@@ -1,0 +1,283 @@
+/** Options for {@link LruCache}. */
+export interface LruCacheOptions<K, V> {
+  /** Maximum number of entries; storage for this many is allocated up front. */
+  max: number;
+  /** Upper bound on the sum of `sizeOf` over all entries. Requires `sizeOf`. */
+  maxSize?: number;
+  /** Size of one entry, a non-negative finite number; counted into `totalSize`. */
+  sizeOf?: (value: V, key: K) => number;
+  /** Default time to live in ms for every `set`; 0 or absent means no expiry. */
+  ttlMs?: number;
+  /** Clock in ms for TTL; injectable so tests control time. Defaults to `performance.now`. */
+  now?: () => number;
+}
+
+/** Per-call options for {@link LruCache.set}. */
+export interface LruSetOptions {
+  /** Overrides the cache's default TTL for this entry; 0 means no expiry. */
+  ttlMs?: number;
+}
+
+const defaultNow = (): number => performance.now();
+
+function checkLimit(name: string, value: number, integer: boolean): void {
+  const ok = integer ? Number.isInteger(value) && value > 0 : Number.isFinite(value) && value > 0;
+  if (!ok) {
+    throw new RangeError(
+      `LruCache: ${name} must be a positive ${integer ? "integer" : "finite number"}, got ${value}`,
+    );
+  }
+}
+
+/**
+ * A least-recently-used cache bounded by entry count, total size and TTL.
+ *
+ * Every operation is O(1). Entries live in slots of preallocated arrays linked into a doubly
+ * linked list by index (typed arrays), with a `Map` from key to slot and a free list of slots,
+ * so a hit or a set allocates nothing: no node objects for the GC to trace or collect. An
+ * insert into a full cache reuses the evicted slot.
+ *
+ * TTL expiry is lazy: an expired entry reads as absent (`get`, `has`, `peek`) and is removed
+ * when touched; until then it still counts in `size` and `totalSize` and can be evicted.
+ */
+export class LruCache<K, V> {
+  readonly max: number;
+  readonly maxSize: number;
+  private readonly sizeOf: ((value: V, key: K) => number) | undefined;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  private readonly index = new Map<K, number>();
+  private readonly keyAt: (K | undefined)[];
+  private readonly valueAt: (V | undefined)[];
+  private readonly next: Uint32Array;
+  private readonly prev: Uint32Array;
+  private readonly free: Uint32Array;
+  private sizes: Float64Array | undefined;
+  /** Absolute expiry time per slot, 0 = never; allocated the first time a TTL is used. */
+  private expiry: Float64Array | undefined;
+  private freeTop = 0;
+  /** Slots below this index have been handed out at least once. */
+  private fill = 0;
+  private count = 0;
+  private total = 0;
+  private head = 0;
+  private tail = 0;
+
+  constructor(options: LruCacheOptions<K, V>) {
+    checkLimit("max", options.max, true);
+    if (options.maxSize !== undefined) {
+      checkLimit("maxSize", options.maxSize, false);
+      if (options.sizeOf === undefined) {
+        throw new TypeError("LruCache: maxSize needs sizeOf to measure each entry");
+      }
+    }
+    if (options.ttlMs !== undefined && !(options.ttlMs >= 0 && Number.isFinite(options.ttlMs))) {
+      throw new RangeError(`LruCache: ttlMs must be a finite number >= 0, got ${options.ttlMs}`);
+    }
+    this.max = options.max;
+    this.maxSize = options.maxSize ?? Number.POSITIVE_INFINITY;
+    this.sizeOf = options.sizeOf;
+    this.ttlMs = options.ttlMs ?? 0;
+    this.now = options.now ?? defaultNow;
+    // Array.from keeps the element kind packed, which V8 indexes faster than a holey array.
+    this.keyAt = Array.from({ length: this.max }, () => undefined);
+    this.valueAt = Array.from({ length: this.max }, () => undefined);
+    this.next = new Uint32Array(this.max);
+    this.prev = new Uint32Array(this.max);
+    this.free = new Uint32Array(this.max);
+    if (this.sizeOf !== undefined) this.sizes = new Float64Array(this.max);
+    if (this.ttlMs > 0) this.expiry = new Float64Array(this.max);
+  }
+
+  /** Number of stored entries, including expired ones not yet touched. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Sum of `sizeOf` over stored entries (0 without `sizeOf`). */
+  get totalSize(): number {
+    return this.total;
+  }
+
+  /** Returns the value and marks the entry most recently used; expired entries are removed. */
+  get(key: K): V | undefined {
+    const slot = this.index.get(key);
+    if (slot === undefined) return undefined;
+    if (this.expiry !== undefined && this.isExpired(slot)) {
+      this.removeSlot(slot, key);
+      return undefined;
+    }
+    this.moveToHead(slot);
+    return this.valueAt[slot];
+  }
+
+  /** Returns the value without changing recency. */
+  peek(key: K): V | undefined {
+    const slot = this.index.get(key);
+    if (slot === undefined) return undefined;
+    if (this.expiry !== undefined && this.isExpired(slot)) {
+      this.removeSlot(slot, key);
+      return undefined;
+    }
+    return this.valueAt[slot];
+  }
+
+  /** Whether a live entry exists, without changing recency. */
+  has(key: K): boolean {
+    const slot = this.index.get(key);
+    if (slot === undefined) return false;
+    if (this.expiry !== undefined && this.isExpired(slot)) {
+      this.removeSlot(slot, key);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Inserts or replaces an entry and marks it most recently used, evicting least recently used
+   * entries past `max` or `maxSize`. A value larger than `maxSize` is not stored (and any old
+   * entry under the key is removed), so one oversized value cannot flush the whole cache.
+   */
+  set(key: K, value: V, options?: LruSetOptions): this {
+    let size = 0;
+    if (this.sizeOf !== undefined) {
+      size = this.sizeOf(value, key);
+      if (!(size >= 0 && Number.isFinite(size))) {
+        throw new RangeError(`LruCache: sizeOf must return a finite number >= 0, got ${size}`);
+      }
+      if (size > this.maxSize) {
+        this.delete(key);
+        return this;
+      }
+    }
+    const ttl = options?.ttlMs ?? this.ttlMs;
+    let slot = this.index.get(key);
+    if (slot !== undefined) {
+      this.valueAt[slot] = value;
+      this.moveToHead(slot);
+    } else {
+      slot = this.claimSlot();
+      this.keyAt[slot] = key;
+      this.valueAt[slot] = value;
+      this.index.set(key, slot);
+      this.linkAtHead(slot);
+    }
+    if (this.sizes !== undefined) {
+      this.total += size - (this.sizes[slot] as number);
+      this.sizes[slot] = size;
+      while (this.total > this.maxSize) this.removeSlot(this.tail, this.keyAt[this.tail] as K);
+    }
+    if (ttl > 0) {
+      if (!(Number.isFinite(ttl) && ttl > 0)) {
+        throw new RangeError(`LruCache: ttlMs must be a finite number >= 0, got ${ttl}`);
+      }
+      this.expiry ??= new Float64Array(this.max);
+      this.expiry[slot] = this.now() + ttl;
+    } else if (this.expiry !== undefined) {
+      this.expiry[slot] = 0;
+    }
+    return this;
+  }
+
+  /** Removes an entry; returns whether one was stored (expired or not). */
+  delete(key: K): boolean {
+    const slot = this.index.get(key);
+    if (slot === undefined) return false;
+    this.removeSlot(slot, key);
+    return true;
+  }
+
+  /** Removes every entry. Storage stays allocated. */
+  clear(): void {
+    this.index.clear();
+    this.keyAt.fill(undefined);
+    this.valueAt.fill(undefined);
+    this.sizes?.fill(0);
+    this.expiry?.fill(0);
+    this.count = 0;
+    this.total = 0;
+    this.fill = 0;
+    this.freeTop = 0;
+  }
+
+  /** Keys from most to least recently used, expired ones included (no recency change). */
+  *keys(): IterableIterator<K> {
+    for (let slot = this.head, n = this.count; n > 0; n--, slot = this.next[slot] as number) {
+      yield this.keyAt[slot] as K;
+    }
+  }
+
+  /** Entries from most to least recently used, expired ones included (no recency change). */
+  *entries(): IterableIterator<[K, V]> {
+    for (let slot = this.head, n = this.count; n > 0; n--, slot = this.next[slot] as number) {
+      yield [this.keyAt[slot] as K, this.valueAt[slot] as V];
+    }
+  }
+
+  private isExpired(slot: number): boolean {
+    const at = (this.expiry as Float64Array)[slot] as number;
+    return at !== 0 && at <= this.now();
+  }
+
+  /** A slot for a new entry: evicts the least recently used one when full. */
+  private claimSlot(): number {
+    if (this.count === this.max) {
+      const slot = this.tail;
+      this.removeSlot(slot, this.keyAt[slot] as K);
+    }
+    if (this.freeTop > 0) return this.free[--this.freeTop] as number;
+    return this.fill++;
+  }
+
+  private linkAtHead(slot: number): void {
+    if (this.count > 0) {
+      this.next[slot] = this.head;
+      this.prev[this.head] = slot;
+    } else {
+      this.tail = slot;
+    }
+    this.head = slot;
+    this.count++;
+  }
+
+  /** Walks use `count`, not a terminator, so the tail's `next` and the head's `prev` are never read. */
+  private moveToHead(slot: number): void {
+    if (slot === this.head) return;
+    const before = this.prev[slot] as number;
+    if (slot === this.tail) {
+      this.tail = before;
+    } else {
+      const after = this.next[slot] as number;
+      this.prev[after] = before;
+      this.next[before] = after;
+    }
+    this.next[slot] = this.head;
+    this.prev[this.head] = slot;
+    this.head = slot;
+  }
+
+  private removeSlot(slot: number, key: K): void {
+    this.index.delete(key);
+    if (this.count === 1) {
+      this.head = 0;
+      this.tail = 0;
+    } else if (slot === this.head) {
+      this.head = this.next[slot] as number;
+    } else if (slot === this.tail) {
+      this.tail = this.prev[slot] as number;
+    } else {
+      const before = this.prev[slot] as number;
+      const after = this.next[slot] as number;
+      this.next[before] = after;
+      this.prev[after] = before;
+    }
+    this.keyAt[slot] = undefined;
+    this.valueAt[slot] = undefined;
+    if (this.sizes !== undefined) {
+      this.total -= this.sizes[slot] as number;
+      this.sizes[slot] = 0;
+    }
+    this.count--;
+    this.free[this.freeTop++] = slot;
+  }
+}
