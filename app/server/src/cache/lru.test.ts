@@ -1,0 +1,162 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { LruCache } from "./lru.ts";
+
+/** A deliberately simple reference: an array ordered most- to least-recently used. */
+class ModelLru {
+  entries: { key: number; value: string; size: number; expiry: number }[] = [];
+  constructor(
+    readonly max: number,
+    readonly maxSize: number,
+    readonly ttlMs: number,
+    readonly clock: { t: number },
+  ) {}
+  private live(key: number): number {
+    const i = this.entries.findIndex((e) => e.key === key);
+    if (i === -1) return -1;
+    const e = this.entries[i];
+    if (e && e.expiry !== 0 && e.expiry <= this.clock.t) {
+      this.entries.splice(i, 1);
+      return -1;
+    }
+    return i;
+  }
+  get(key: number): string | undefined {
+    const i = this.live(key);
+    if (i === -1) return undefined;
+    const [e] = this.entries.splice(i, 1);
+    if (e) this.entries.unshift(e);
+    return e?.value;
+  }
+  peek(key: number): string | undefined {
+    const i = this.live(key);
+    return i === -1 ? undefined : this.entries[i]?.value;
+  }
+  has(key: number): boolean {
+    return this.live(key) !== -1;
+  }
+  delete(key: number): boolean {
+    const i = this.entries.findIndex((e) => e.key === key);
+    if (i !== -1) this.entries.splice(i, 1);
+    return i !== -1;
+  }
+  set(key: number, value: string, ttl: number | undefined): void {
+    const size = value.length;
+    if (size > this.maxSize) {
+      this.delete(key);
+      return;
+    }
+    const effectiveTtl = ttl ?? this.ttlMs;
+    const expiry = effectiveTtl > 0 ? this.clock.t + effectiveTtl : 0;
+    const i = this.entries.findIndex((e) => e.key === key);
+    if (i !== -1) this.entries.splice(i, 1);
+    else if (this.entries.length === this.max) this.entries.pop();
+    this.entries.unshift({ key, value, size, expiry });
+    while (this.totalSize > this.maxSize) this.entries.pop();
+  }
+  get totalSize(): number {
+    return this.entries.reduce((sum, e) => sum + e.size, 0);
+  }
+}
+
+const op = fc.oneof(
+  fc.record({ kind: fc.constant("get" as const), key: fc.nat(12) }),
+  fc.record({ kind: fc.constant("peek" as const), key: fc.nat(12) }),
+  fc.record({ kind: fc.constant("has" as const), key: fc.nat(12) }),
+  fc.record({ kind: fc.constant("delete" as const), key: fc.nat(12) }),
+  fc.record({
+    kind: fc.constant("set" as const),
+    key: fc.nat(12),
+    value: fc.string({ maxLength: 8 }),
+    ttl: fc.option(fc.nat(20), { nil: undefined }),
+  }),
+  fc.record({ kind: fc.constant("tick" as const), ms: fc.nat(15) }),
+  fc.record({ kind: fc.constant("clear" as const) }),
+);
+
+describe("LruCache", () => {
+  it("matches a reference model: eviction order, TTL, size accounting", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }),
+        fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
+        fc.array(op, { maxLength: 80 }),
+        (max, maxSize, ttlMs, ops) => {
+          const clock = { t: 1000 };
+          const cache = new LruCache<number, string>({
+            max,
+            ...(maxSize !== undefined ? { maxSize, sizeOf: (v: string) => v.length } : {}),
+            ...(ttlMs !== undefined ? { ttlMs } : {}),
+            now: () => clock.t,
+          });
+          const model = new ModelLru(max, maxSize ?? Infinity, ttlMs ?? 0, clock);
+          for (const o of ops) {
+            if (o.kind === "get") expect(cache.get(o.key)).toBe(model.get(o.key));
+            else if (o.kind === "peek") expect(cache.peek(o.key)).toBe(model.peek(o.key));
+            else if (o.kind === "has") expect(cache.has(o.key)).toBe(model.has(o.key));
+            else if (o.kind === "delete") expect(cache.delete(o.key)).toBe(model.delete(o.key));
+            else if (o.kind === "set") {
+              cache.set(o.key, o.value, o.ttl === undefined ? undefined : { ttlMs: o.ttl });
+              model.set(o.key, o.value, o.ttl);
+            } else if (o.kind === "tick") clock.t += o.ms;
+            else {
+              cache.clear();
+              model.entries = [];
+            }
+            expect([...cache.keys()]).toEqual(model.entries.map((e) => e.key));
+            expect(cache.size).toBe(model.entries.length);
+            expect(cache.size).toBeLessThanOrEqual(max);
+            if (maxSize !== undefined) {
+              expect(cache.totalSize).toBe(model.totalSize);
+              expect(cache.totalSize).toBeLessThanOrEqual(maxSize);
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("evicts the least recently used entry, where a get counts as a use and a peek does not", () => {
+    const cache = new LruCache<string, number>({ max: 3 });
+    cache.set("a", 1).set("b", 2).set("c", 3);
+    cache.get("a");
+    cache.peek("b");
+    cache.set("d", 4);
+    expect([...cache.entries()]).toEqual([
+      ["d", 4],
+      ["a", 1],
+      ["c", 3],
+    ]);
+  });
+
+  it("expires entries lazily and lets a per-set TTL override the default", () => {
+    let t = 0;
+    const cache = new LruCache<string, number>({ max: 4, ttlMs: 10, now: () => t });
+    cache.set("short", 1).set("long", 2, { ttlMs: 100 }).set("forever", 3, { ttlMs: 0 });
+    t = 10;
+    expect(cache.size).toBe(3);
+    expect(cache.get("short")).toBeUndefined();
+    expect(cache.size).toBe(2);
+    t = 1e6;
+    expect(cache.has("long")).toBe(false);
+    expect(cache.get("forever")).toBe(3);
+  });
+
+  it("refuses a value larger than maxSize and drops the old entry under that key", () => {
+    const cache = new LruCache<string, string>({ max: 5, maxSize: 4, sizeOf: (v) => v.length });
+    cache.set("k", "ab").set("other", "cd");
+    cache.set("k", "too long");
+    expect(cache.has("k")).toBe(false);
+    expect(cache.totalSize).toBe(2);
+  });
+
+  it("rejects bad options and sizes with the field named", () => {
+    expect(() => new LruCache({ max: 0 })).toThrow(/max must be a positive integer/);
+    expect(() => new LruCache({ max: 2, maxSize: 10 })).toThrow(/maxSize needs sizeOf/);
+    expect(() => new LruCache({ max: 2, ttlMs: -1 })).toThrow(/ttlMs/);
+    const cache = new LruCache<string, number>({ max: 2, sizeOf: (v) => v });
+    expect(() => cache.set("x", Number.NaN)).toThrow(/sizeOf must return/);
+  });
+});
