@@ -1,9 +1,11 @@
 import type { Command } from "../command.ts";
 import { doctorCommand } from "./doctor.ts";
+import { githubCommand } from "./github.ts";
 import { schemaCommand } from "./schema.ts";
 
 /** Every CLI command, by name. Adding one is one file and one line here. */
 export const commands = {
   doctor: doctorCommand,
+  github: githubCommand,
   schema: schemaCommand,
 } satisfies Record<string, Command>;

@@ -1,0 +1,172 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { GitHubClient } from "../../github/client.ts";
+import { commitReports } from "../../github/commit-reports.ts";
+import { readGitHubContext, requireApi } from "../../github/context.ts";
+import { readInput, readVerdicts } from "../../github/inputs.ts";
+import { issueMarker, upsertIssue } from "../../github/issue.ts";
+import { commentFromBundle, publish } from "../../github/publish.ts";
+import { EXIT, HarnessError } from "../../schema/index.ts";
+import { parseCommandArgs } from "../args.ts";
+import type { CliIo, Command } from "../command.ts";
+
+const USAGE = `perfgate github <subcommand> [options]
+
+  publish --markdown <file> [--verdicts <file>] [--comment] [--bundle <dir>] [--pr <n>] [--dry-run]
+      job summary (GITHUB_STEP_SUMMARY), annotations for failing metrics, and the sticky PR
+      comment (--comment) or the hand-off for the trusted workflow_run job (--bundle)
+  comment --bundle <dir> [--dry-run]
+      in a workflow_run job: post a bundle from a pull_request run as the sticky comment
+  changepoint-issue --markdown <file> [--title <t>] [--key <k>] [--label <l>] [--dry-run]
+      open or update the issue for change points on main; an absent or empty file does nothing
+  commit-reports [--path reports] [--message <m>] [--branch <b>] [--dry-run]
+      commit report paths as github-actions[bot] and push, rebasing when main moved
+
+Reads GITHUB_REPOSITORY, GITHUB_TOKEN, GITHUB_API_URL, GITHUB_EVENT_PATH, GITHUB_STEP_SUMMARY.
+--dry-run prints what would be posted and sends nothing.
+`;
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) {
+    throw new HarnessError("E_USAGE", `${flag} "${value}" is not a positive integer`, {
+      exitCode: EXIT.usage,
+    });
+  }
+  return number;
+}
+
+function required(value: string | undefined, flag: string, sub: string): string {
+  if (value === undefined) {
+    throw new HarnessError("E_USAGE", `github ${sub}: ${flag} is required`, {
+      hint: "run `perfgate github --help`",
+      exitCode: EXIT.usage,
+    });
+  }
+  return value;
+}
+
+async function runPublish(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs("github publish", argv, {
+    markdown: { type: "string" },
+    verdicts: { type: "string" },
+    comment: { type: "boolean", default: false },
+    bundle: { type: "string" },
+    pr: { type: "string" },
+    "dry-run": { type: "boolean", default: false },
+  });
+  const markdownFile = required(values.markdown, "--markdown", "publish");
+  const [markdown, verdicts] = await Promise.all([
+    readInput(resolve(io.cwd, markdownFile), "--markdown"),
+    values.verdicts ? readVerdicts(resolve(io.cwd, values.verdicts)) : [],
+  ]);
+  await publish(
+    {
+      markdown,
+      verdicts,
+      context: readGitHubContext(io.env),
+      pullRequest: positiveInt(values.pr, "--pr"),
+      comment: values.comment,
+      bundleDir: values.bundle === undefined ? undefined : resolve(io.cwd, values.bundle),
+      dryRun: values["dry-run"],
+      signal: io.signal,
+    },
+    io,
+  );
+  return EXIT.ok;
+}
+
+async function runComment(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs("github comment", argv, {
+    bundle: { type: "string" },
+    "dry-run": { type: "boolean", default: false },
+  });
+  const bundleDir = resolve(io.cwd, required(values.bundle, "--bundle", "comment"));
+  const context = readGitHubContext(io.env);
+  await commentFromBundle({ bundleDir, context, dryRun: values["dry-run"], signal: io.signal }, io);
+  return EXIT.ok;
+}
+
+async function runChangepointIssue(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs("github changepoint-issue", argv, {
+    markdown: { type: "string" },
+    title: { type: "string", default: "perfgate: performance change point on main" },
+    key: { type: "string", default: "main" },
+    label: { type: "string", multiple: true, default: ["performance"] },
+    "dry-run": { type: "boolean", default: false },
+  });
+  const file = resolve(io.cwd, required(values.markdown, "--markdown", "changepoint-issue"));
+  // No file means the report found no change point: that is the normal case, not an error.
+  const markdown = existsSync(file) ? await readInput(file, "--markdown") : "";
+  if (markdown.trim() === "") {
+    io.out(`perfgate: no change points in ${values.markdown}; no issue opened\n`);
+    return EXIT.ok;
+  }
+  const context = readGitHubContext(io.env);
+  const dryRun = values["dry-run"];
+  const { repo, token } = requireApi(context, dryRun);
+  const issue = { key: values.key, title: values.title, markdown, labels: values.label };
+  if (dryRun || token === undefined) {
+    io.out(
+      `[dry-run] would open or update the issue marked ${issueMarker(values.key)} in ${repo.owner}/${repo.repo}: ${values.title}\n${markdown.trimEnd()}\n[dry-run] end\n`,
+    );
+    return EXIT.ok;
+  }
+  const client = new GitHubClient({ apiUrl: context.apiUrl, token, signal: io.signal });
+  const result = await upsertIssue(client, repo, issue);
+  io.out(`perfgate: ${result.action} issue #${result.number} ${result.url}\n`);
+  return EXIT.ok;
+}
+
+async function runCommitReports(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs("github commit-reports", argv, {
+    path: { type: "string", multiple: true, default: ["reports"] },
+    message: { type: "string" },
+    branch: { type: "string" },
+    remote: { type: "string", default: "origin" },
+    "dry-run": { type: "boolean", default: false },
+  });
+  const branch = values.branch ?? io.env.GITHUB_REF_NAME;
+  const runLabel = io.env.GITHUB_RUN_ID ? ` (run ${io.env.GITHUB_RUN_ID})` : "";
+  await commitReports(
+    {
+      cwd: io.cwd,
+      paths: values.path,
+      message: values.message ?? `perf: record reports${runLabel}`,
+      branch: required(branch, "--branch (or GITHUB_REF_NAME)", "commit-reports"),
+      remote: values.remote,
+      dryRun: values["dry-run"],
+    },
+    io,
+  );
+  return EXIT.ok;
+}
+
+const subcommands: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
+  publish: runPublish,
+  comment: runComment,
+  "changepoint-issue": runChangepointIssue,
+  "commit-reports": runCommitReports,
+};
+
+/** `perfgate github <subcommand>`: the GitHub Actions side of perfgate (summary, comment, issue, commit). */
+export const githubCommand: Command = {
+  summary:
+    "github: job summary, sticky PR comment, annotations, change-point issue, report commits",
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    if (sub === undefined || sub === "--help" || sub === "-h") {
+      io.out(USAGE);
+      return sub === undefined ? EXIT.usage : EXIT.ok;
+    }
+    const handler = subcommands[sub];
+    if (!handler) {
+      throw new HarnessError("E_USAGE", `unknown github subcommand "${sub}"`, {
+        hint: `one of: ${Object.keys(subcommands).join(", ")}`,
+        exitCode: EXIT.usage,
+      });
+    }
+    return handler(rest, io);
+  },
+};
