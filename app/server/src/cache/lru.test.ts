@@ -82,29 +82,36 @@ describe("LruCache", () => {
         fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }),
         fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
         fc.array(op, { maxLength: 80 }),
-        (max, maxSize, ttlMs, ops) => {
+        fc.boolean(),
+        (max, maxSize, ttlMs, ops, stringKeys) => {
           const clock = { t: 1000 };
-          const cache = new LruCache<number, string>({
+          const cache = new LruCache<string, string>({
             max,
+            stringKeys,
             ...(maxSize !== undefined ? { maxSize, sizeOf: (v: string) => v.length } : {}),
             ...(ttlMs !== undefined ? { ttlMs } : {}),
             now: () => clock.t,
           });
           const model = new ModelLru(max, maxSize ?? Infinity, ttlMs ?? 0, clock);
           for (const o of ops) {
-            if (o.kind === "get") expect(cache.get(o.key)).toBe(model.get(o.key));
-            else if (o.kind === "peek") expect(cache.peek(o.key)).toBe(model.peek(o.key));
-            else if (o.kind === "has") expect(cache.has(o.key)).toBe(model.has(o.key));
-            else if (o.kind === "delete") expect(cache.delete(o.key)).toBe(model.delete(o.key));
+            // "__proto__" and "constructor" catch a dictionary with a prototype.
+            const k = "key" in o ? (["__proto__", "constructor", "9"][o.key] ?? `k${o.key}`) : "";
+            if (o.kind === "get") expect(cache.get(k)).toBe(model.get(o.key));
+            else if (o.kind === "peek") expect(cache.peek(k)).toBe(model.peek(o.key));
+            else if (o.kind === "has") expect(cache.has(k)).toBe(model.has(o.key));
+            else if (o.kind === "delete") expect(cache.delete(k)).toBe(model.delete(o.key));
             else if (o.kind === "set") {
-              cache.set(o.key, o.value, o.ttl === undefined ? undefined : { ttlMs: o.ttl });
+              cache.set(k, o.value, o.ttl === undefined ? undefined : { ttlMs: o.ttl });
               model.set(o.key, o.value, o.ttl);
             } else if (o.kind === "tick") clock.t += o.ms;
             else {
               cache.clear();
               model.entries = [];
             }
-            expect([...cache.keys()]).toEqual(model.entries.map((e) => e.key));
+            const modelKeys = model.entries.map(
+              (e) => ["__proto__", "constructor", "9"][e.key] ?? `k${e.key}`,
+            );
+            expect([...cache.keys()]).toEqual(modelKeys);
             expect(cache.size).toBe(model.entries.length);
             expect(cache.size).toBeLessThanOrEqual(max);
             if (maxSize !== undefined) {
@@ -158,5 +165,7 @@ describe("LruCache", () => {
     expect(() => new LruCache({ max: 2, ttlMs: -1 })).toThrow(/ttlMs/);
     const cache = new LruCache<string, number>({ max: 2, sizeOf: (v) => v });
     expect(() => cache.set("x", Number.NaN)).toThrow(/sizeOf must return/);
+    const stringKeyed = new LruCache<unknown, number>({ max: 2, stringKeys: true });
+    expect(() => stringKeyed.set(1, 1)).toThrow(/stringKeys is set but got a number key/);
   });
 });
