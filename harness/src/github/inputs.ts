@@ -15,8 +15,10 @@ export async function readInput(file: string, flag: string): Promise<string> {
   }
 }
 
-// A comparison record, a run record, or a bare list: all carry their verdicts the same way.
-const VerdictsFile = z.union([z.array(Verdict), z.object({ verdicts: z.array(Verdict) }).loose()]);
+// A comparison record, a run record, or a bare list: all carry their verdicts the same way. The
+// shape is picked first so schema errors name paths inside it, not "invalid union".
+const VerdictList = z.array(Verdict);
+const WithVerdicts = z.object({ verdicts: VerdictList }).loose();
 
 /**
  * Verdicts from a JSON file: a `Verdict[]`, or any record with a `verdicts` array (the
@@ -37,7 +39,7 @@ export async function readVerdicts(file: string): Promise<Verdict[]> {
       },
     );
   }
-  const parsed = VerdictsFile.safeParse(json);
+  const parsed = Array.isArray(json) ? VerdictList.safeParse(json) : WithVerdicts.safeParse(json);
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
