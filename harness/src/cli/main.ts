@@ -14,12 +14,12 @@ function renderHelp(): string {
 /** Runs one command and maps every outcome to an exit code. Never exits the process itself. */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    io.out(renderHelp());
-    return name === undefined ? EXIT.usage : EXIT.ok;
-  }
-  const command: Command | undefined = commands[name as keyof typeof commands];
   try {
+    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+      io.out(renderHelp());
+      return name === undefined ? EXIT.usage : EXIT.ok;
+    }
+    const command: Command | undefined = commands[name as keyof typeof commands];
     if (!command) {
       throw new HarnessError("E_USAGE", `unknown command "${name}"`, {
         hint: `run \`perfgate --help\` for the list: ${Object.keys(commands).join(", ")}`,

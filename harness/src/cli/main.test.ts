@@ -1,0 +1,72 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { CliIo } from "./command.ts";
+import { runCli } from "./main.ts";
+
+function io(): CliIo & { output: () => string } {
+  let text = "";
+  return {
+    out: (t) => {
+      text += t;
+    },
+    err: (t) => {
+      text += t;
+    },
+    cwd: path.resolve(import.meta.dirname, "../../.."),
+    env: {},
+    signal: new AbortController().signal,
+    output: () => text,
+  };
+}
+
+describe("runCli exit codes", () => {
+  it("0 for --help, listing every command", async () => {
+    const cli = io();
+    expect(await runCli(["--help"], cli)).toBe(0);
+    expect(cli.output()).toContain("doctor");
+    expect(cli.output()).toContain("schema");
+  });
+
+  it("2 with the usage when no command is given", async () => {
+    const cli = io();
+    expect(await runCli([], cli)).toBe(2);
+    expect(cli.output()).toContain("perfgate <command>");
+  });
+
+  it("2 for an unknown command, naming it and the known ones", async () => {
+    const cli = io();
+    expect(await runCli(["lod"], cli)).toBe(2);
+    expect(cli.output()).toMatch(/error\[E_USAGE\]: unknown command "lod"\n {2}hint: .*doctor/);
+  });
+
+  it("4 for a run record that fails validation, 0 for a valid one", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "perfgate-cli-"));
+    try {
+      const bad = path.join(dir, "bad.json");
+      await writeFile(bad, JSON.stringify({ schemaVersion: 1, runId: "x" }));
+      const cli = io();
+      expect(await runCli(["schema", "validate", bad], cli)).toBe(4);
+      expect(cli.output()).toContain("runId: must be <YYYYMMDDTHHMMSSZ>_<short sha>");
+      const good = io();
+      expect(
+        await runCli(["schema", "validate", "harness/test/fixtures/runs/minimal-run.json"], good),
+      ).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("3 with the stack for an unexpected internal error, never a crash", async () => {
+    const cli = io();
+    const broken = {
+      ...cli,
+      out: () => {
+        throw new TypeError("boom");
+      },
+    };
+    expect(await runCli(["--help"], broken)).toBe(3);
+    expect(cli.output()).toContain("error[E_INTERNAL]: TypeError: boom");
+  });
+});
