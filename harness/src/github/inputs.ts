@@ -1,4 +1,6 @@
-import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { z } from "zod";
 import { EXIT, HarnessError, Verdict } from "../schema/index.ts";
 
@@ -50,4 +52,41 @@ export async function readVerdicts(file: string): Promise<Verdict[]> {
     });
   }
   return Array.isArray(parsed.data) ? parsed.data : parsed.data.verdicts;
+}
+
+/** The two files `npm run compare` writes per comparison. */
+export interface ComparisonFiles {
+  markdown: string;
+  verdicts: string;
+}
+
+/**
+ * Finds the comparison to publish under `dir`: `dir` itself when it holds `comparison.json`,
+ * else its most recently written `<id>/comparison.json` (compare names its folder by run id,
+ * which a workflow cannot know in advance).
+ */
+export async function locateComparison(dir: string): Promise<ComparisonFiles> {
+  const inside = (folder: string) => ({
+    markdown: join(folder, "comparison.md"),
+    verdicts: join(folder, "comparison.json"),
+  });
+  if (existsSync(join(dir, "comparison.json"))) return inside(dir);
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const candidates = await Promise.all(
+    entries
+      .filter((entry) => entry.isDirectory())
+      .map(async (entry) => {
+        const files = inside(join(dir, entry.name));
+        const info = await stat(files.verdicts).catch(() => undefined);
+        return info ? { files, mtime: info.mtimeMs } : undefined;
+      }),
+  );
+  const newest = candidates.filter((c) => c !== undefined).sort((a, b) => b.mtime - a.mtime)[0];
+  if (!newest) {
+    throw new HarnessError("E_USAGE", `no comparison.json in ${dir} or its subfolders`, {
+      hint: "run `npm run compare -- --base <ref>` first (it writes .perf/<id>/comparison.json and comparison.md)",
+      exitCode: EXIT.usage,
+    });
+  }
+  return newest.files;
 }

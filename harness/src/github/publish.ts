@@ -8,6 +8,9 @@ import { type GitHubContext, type RepoRef, requireApi, runUrl } from "./context.
 import { pullRequestFromEvent, readEventFile, workflowRunFromEvent } from "./event.ts";
 import { appendStepSummary } from "./summary.ts";
 
+/** How the PR comment is delivered; see {@link PublishOptions.comment}. */
+export type CommentMode = "off" | "direct" | "bundle";
+
 /** Where the GitHub-facing steps print; the CLI passes its io. */
 export interface Output {
   out(text: string): void;
@@ -20,10 +23,12 @@ export interface PublishOptions {
   context: GitHubContext;
   /** The PR to comment on; read from the pull_request event when absent. */
   pullRequest?: number;
-  /** Post or update the sticky comment now (needs a token with `pull-requests: write`). */
-  comment: boolean;
-  /** Write the hand-off for the trusted workflow_run job here. */
-  bundleDir?: string;
+  /**
+   * `direct`: post or update the sticky comment now (needs `pull-requests: write`); `bundle`:
+   * write the hand-off for the trusted workflow_run job to `bundleDir`; `off`: neither.
+   */
+  comment: CommentMode;
+  bundleDir: string;
   dryRun: boolean;
   signal?: AbortSignal;
 }
@@ -76,30 +81,23 @@ export async function publish(options: PublishOptions, output: Output): Promise<
   }
   for (const line of annotationLines(options.verdicts)) output.out(`${line}\n`);
 
-  if (!options.comment && options.bundleDir === undefined) return;
+  if (options.comment === "off") return;
   const pr = await resolvePullRequest(options);
-  if (options.bundleDir !== undefined) {
+  if (options.comment === "bundle") {
     if (pr.headSha === undefined) {
       throw new HarnessError(
         "E_USAGE",
-        "--bundle needs the pull_request event (GITHUB_EVENT_PATH) for the head SHA",
-        {
-          hint: "run it in the pull_request job, without --pr",
-          exitCode: EXIT.usage,
-        },
+        "--comment bundle needs the pull_request event (GITHUB_EVENT_PATH) for the head SHA",
+        { hint: "run it in the pull_request job, without --pr", exitCode: EXIT.usage },
       );
     }
-    await writeBundle(options.bundleDir, {
-      pullRequest: pr.number,
-      headSha: pr.headSha,
-      markdown: options.markdown,
-    });
+    const bundle = { pullRequest: pr.number, headSha: pr.headSha, markdown: options.markdown };
+    await writeBundle(options.bundleDir, bundle);
     output.out(`perfgate: wrote the comment bundle for PR #${pr.number} to ${options.bundleDir}\n`);
+    return;
   }
-  if (options.comment) {
-    const { repo, token } = requireApi(options.context, options.dryRun);
-    await postComment(options, repo, token, pr.number, options.markdown, output);
-  }
+  const { repo, token } = requireApi(options.context, options.dryRun);
+  await postComment(options, repo, token, pr.number, options.markdown, output);
 }
 
 /**

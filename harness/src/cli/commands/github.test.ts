@@ -1,5 +1,13 @@
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -72,14 +80,18 @@ const writes = () => api.requests.filter((r) => r.method !== "GET");
 
 describe("perfgate github publish (pull_request)", () => {
   it("writes the summary and one sticky comment, and a re-run updates that comment", async () => {
-    const args = [
-      "publish",
-      "--markdown",
-      "comparison.md",
-      "--verdicts",
-      "verdicts.json",
-      "--comment",
-    ];
+    // The layout npm run compare leaves: .perf/<id>/comparison.{md,json}; the newest one wins.
+    const older = join(dir, ".perf/20261120T091500Z_0d1a26e");
+    const newer = join(dir, ".perf/20261120T092000Z_6dcb09b");
+    mkdirSync(older, { recursive: true });
+    writeFileSync(join(older, "comparison.json"), JSON.stringify({ verdicts: [] }));
+    utimesSync(join(older, "comparison.json"), new Date(2026, 0, 1), new Date(2026, 0, 1));
+    mkdirSync(newer, { recursive: true });
+    const verdicts = JSON.parse(readFileSync(join(dir, "verdicts.json"), "utf8"));
+    writeFileSync(join(newer, "comparison.json"), JSON.stringify({ base: "0d1a26e", verdicts }));
+    const writeMarkdown = (text: string) => writeFileSync(join(newer, "comparison.md"), text);
+    writeMarkdown(readFileSync(join(dir, "comparison.md"), "utf8"));
+    const args = ["publish", "--compare-dir", ".perf", "--comment", "direct"];
     const first = await perfgate(args, prEnv());
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
@@ -90,7 +102,7 @@ describe("perfgate github publish (pull_request)", () => {
     expect(marked()).toHaveLength(1);
     expect(String(marked()[0]?.body)).toContain("| p95 | +14.2% |");
 
-    writeFileSync(join(dir, "comparison.md"), "## perfgate: base vs head\n\nno change\n");
+    writeMarkdown("## perfgate: base vs head\n\nno change\n");
     const second = await perfgate(args, prEnv());
     expect(second.code).toBe(0);
     expect(marked()).toHaveLength(1);
@@ -104,7 +116,7 @@ describe("perfgate github publish (pull_request)", () => {
 
   it("hands off to the trusted workflow_run job, which posts after checking the bundle", async () => {
     const untrusted = await perfgate(
-      ["publish", "--markdown", "comparison.md", "--bundle", "bundle"],
+      ["publish", "--markdown", "comparison.md", "--comment", "bundle", "--bundle-dir", "bundle"],
       { ...prEnv(), GITHUB_TOKEN: "" },
     );
     expect(untrusted.code).toBe(0);
@@ -141,7 +153,10 @@ describe("perfgate github publish (pull_request)", () => {
       status: 403,
       body: fixture("error-403-integration.json"),
     });
-    const result = await perfgate(["publish", "--markdown", "comparison.md", "--comment"], prEnv());
+    const result = await perfgate(
+      ["publish", "--markdown", "comparison.md", "--comment", "direct"],
+      prEnv(),
+    );
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(
       "error[E_GITHUB_API]: GitHub API POST /repos/octo-org/perf-app/issues/42/comments -> 403: Resource not accessible by integration",
@@ -158,7 +173,7 @@ describe("perfgate github publish (pull_request)", () => {
       body: fixture("error-404.json"),
     });
     const result = await perfgate(
-      ["publish", "--markdown", "comparison.md", "--comment", "--pr", "7"],
+      ["publish", "--markdown", "comparison.md", "--comment", "direct", "--pr", "7"],
       prEnv(),
     );
     expect(result.code).toBe(3);
@@ -169,7 +184,7 @@ describe("perfgate github publish (pull_request)", () => {
 
   it("--dry-run prints what it would post and sends nothing", async () => {
     const result = await perfgate(
-      ["publish", "--markdown", "comparison.md", "--comment", "--dry-run"],
+      ["publish", "--markdown", "comparison.md", "--comment", "direct", "--dry-run"],
       { ...prEnv(), GITHUB_TOKEN: "" },
     );
     expect(result.code).toBe(0);

@@ -3,18 +3,21 @@ import { resolve } from "node:path";
 import { GitHubClient } from "../../github/client.ts";
 import { commitReports } from "../../github/commit-reports.ts";
 import { readGitHubContext, requireApi } from "../../github/context.ts";
-import { readInput, readVerdicts } from "../../github/inputs.ts";
+import { locateComparison, readInput, readVerdicts } from "../../github/inputs.ts";
 import { issueMarker, upsertIssue } from "../../github/issue.ts";
-import { commentFromBundle, publish } from "../../github/publish.ts";
+import { type CommentMode, commentFromBundle, publish } from "../../github/publish.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { CliIo, Command } from "../command.ts";
 
 const USAGE = `perfgate github <subcommand> [options]
 
-  publish --markdown <file> [--verdicts <file>] [--comment] [--bundle <dir>] [--pr <n>] [--dry-run]
-      job summary (GITHUB_STEP_SUMMARY), annotations for failing metrics, and the sticky PR
-      comment (--comment) or the hand-off for the trusted workflow_run job (--bundle)
+  publish (--compare-dir <dir> | --markdown <file> [--verdicts <file>])
+          [--comment off|direct|bundle] [--bundle-dir <dir>] [--pr <n>] [--dry-run]
+      job summary (GITHUB_STEP_SUMMARY) and annotations for failing metrics; --comment direct
+      posts the sticky PR comment now, --comment bundle writes it to --bundle-dir (default
+      .perf/github/comment) for the trusted workflow_run job. --compare-dir takes the newest
+      <dir>/<id>/comparison.{md,json} written by npm run compare
   comment --bundle <dir> [--dry-run]
       in a workflow_run job: post a bundle from a pull_request run as the sticky comment
   changepoint-issue --markdown <file> [--title <t>] [--key <k>] [--label <l>] [--dry-run]
@@ -47,19 +50,43 @@ function required(value: string | undefined, flag: string, sub: string): string 
   return value;
 }
 
+const COMMENT_MODES = ["off", "direct", "bundle"] as const;
+
+function commentMode(value: string): CommentMode {
+  const mode = COMMENT_MODES.find((m) => m === value);
+  if (!mode) {
+    throw new HarnessError(
+      "E_USAGE",
+      `--comment "${value}" is not one of ${COMMENT_MODES.join(", ")}`,
+      {
+        hint: "direct: post now (same-repository PRs); bundle: hand off to the trusted workflow_run job",
+        exitCode: EXIT.usage,
+      },
+    );
+  }
+  return mode;
+}
+
 async function runPublish(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs("github publish", argv, {
+    "compare-dir": { type: "string" },
     markdown: { type: "string" },
     verdicts: { type: "string" },
-    comment: { type: "boolean", default: false },
-    bundle: { type: "string" },
+    comment: { type: "string", default: "off" },
+    "bundle-dir": { type: "string", default: ".perf/github/comment" },
     pr: { type: "string" },
     "dry-run": { type: "boolean", default: false },
   });
-  const markdownFile = required(values.markdown, "--markdown", "publish");
+  const found =
+    values["compare-dir"] === undefined
+      ? undefined
+      : await locateComparison(resolve(io.cwd, values["compare-dir"]));
+  const markdownFile =
+    found?.markdown ?? required(values.markdown, "--markdown or --compare-dir", "publish");
+  const verdictsFile = found?.verdicts ?? values.verdicts;
   const [markdown, verdicts] = await Promise.all([
     readInput(resolve(io.cwd, markdownFile), "--markdown"),
-    values.verdicts ? readVerdicts(resolve(io.cwd, values.verdicts)) : [],
+    verdictsFile ? readVerdicts(resolve(io.cwd, verdictsFile)) : [],
   ]);
   await publish(
     {
@@ -67,8 +94,8 @@ async function runPublish(argv: string[], io: CliIo): Promise<number> {
       verdicts,
       context: readGitHubContext(io.env),
       pullRequest: positiveInt(values.pr, "--pr"),
-      comment: values.comment,
-      bundleDir: values.bundle === undefined ? undefined : resolve(io.cwd, values.bundle),
+      comment: commentMode(values.comment),
+      bundleDir: resolve(io.cwd, values["bundle-dir"]),
       dryRun: values["dry-run"],
       signal: io.signal,
     },

