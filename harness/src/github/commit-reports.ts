@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { HarnessError } from "../schema/index.ts";
-import type { Output } from "./publish.ts";
+import type { Output } from "./output.ts";
 
 const run = promisify(execFile);
 

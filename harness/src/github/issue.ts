@@ -1,5 +1,6 @@
-import type { GitHubClient } from "./client.ts";
-import type { RepoRef } from "./context.ts";
+import { GitHubClient } from "./client.ts";
+import { type GitHubContext, type RepoRef, requireApi } from "./context.ts";
+import { type Output, printDryRun } from "./output.ts";
 
 /** The fields perfgate reads from an issue. Pull requests also appear in the issues list. */
 interface Issue {
@@ -51,4 +52,39 @@ export async function upsertIssue(
     ...(issue.labels.length > 0 ? { labels: issue.labels } : {}),
   });
   return { action: "created", number: data.number, url: data.html_url };
+}
+
+/** A change-point report to turn into an issue. */
+export interface ChangepointIssue {
+  key: string;
+  title: string;
+  /** The report's markdown; empty means no change point, and nothing is opened. */
+  markdown: string;
+  labels: string[];
+}
+
+/** Opens or updates the change-point issue for `issue.key`, or prints it on a dry run. */
+export async function reportChangepoint(
+  issue: ChangepointIssue,
+  options: { context: GitHubContext; dryRun: boolean; signal?: AbortSignal },
+  output: Output,
+): Promise<void> {
+  if (issue.markdown.trim() === "") {
+    output.out("perfgate: no change points; no issue opened\n");
+    return;
+  }
+  const { repo, token } = requireApi(options.context, options.dryRun);
+  if (options.dryRun || token === undefined) {
+    const where = `${repo.owner}/${repo.repo}`;
+    const what = `open or update the issue marked ${issueMarker(issue.key)} in ${where}: ${issue.title}`;
+    printDryRun(output, what, issue.markdown);
+    return;
+  }
+  const client = new GitHubClient({
+    apiUrl: options.context.apiUrl,
+    token,
+    signal: options.signal,
+  });
+  const result = await upsertIssue(client, repo, issue);
+  output.out(`perfgate: ${result.action} issue #${result.number} ${result.url}\n`);
 }

@@ -1,21 +1,15 @@
-import type { Verdict } from "../schema/index.ts";
-import { EXIT, HarnessError } from "../schema/index.ts";
+import { EXIT, HarnessError, type Verdict } from "../schema/index.ts";
 import { annotationLines } from "./annotations.ts";
 import { readBundle, writeBundle } from "./bundle.ts";
 import { GitHubClient } from "./client.ts";
 import { COMMENT_MARKER, commentBody, upsertStickyComment } from "./comment.ts";
 import { type GitHubContext, type RepoRef, requireApi, runUrl } from "./context.ts";
 import { pullRequestFromEvent, readEventFile, workflowRunFromEvent } from "./event.ts";
+import { type Output, printDryRun } from "./output.ts";
 import { appendStepSummary } from "./summary.ts";
 
 /** How the PR comment is delivered; see {@link PublishOptions.comment}. */
 export type CommentMode = "off" | "direct" | "bundle";
-
-/** Where the GitHub-facing steps print; the CLI passes its io. */
-export interface Output {
-  out(text: string): void;
-  err(text: string): void;
-}
 
 export interface PublishOptions {
   markdown: string;
@@ -31,11 +25,6 @@ export interface PublishOptions {
   bundleDir: string;
   dryRun: boolean;
   signal?: AbortSignal;
-}
-
-/** A line that says what a dry run would have sent, body included. */
-function printDryRun(output: Output, what: string, body: string): void {
-  output.out(`[dry-run] would ${what}:\n${body.trimEnd()}\n[dry-run] end\n`);
 }
 
 async function resolvePullRequest(

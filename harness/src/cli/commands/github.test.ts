@@ -227,10 +227,23 @@ describe("perfgate github changepoint-issue", () => {
     expect(String(ours[0]?.body)).toContain("+10.4%");
   });
 
+  it("--dry-run prints the issue it would open and sends nothing", async () => {
+    writeFileSync(join(dir, "cp.md"), "Level shift +9.8% at abc1234\n");
+    const result = await perfgate(["changepoint-issue", "--markdown", "cp.md", "--dry-run"], {
+      GITHUB_TOKEN: "",
+    });
+    expect(result.stdout).toBe(
+      "[dry-run] would open or update the issue marked <!-- perfgate:changepoint:main --> in " +
+        "octo-org/perf-app: perfgate: performance change point on main:\n" +
+        "Level shift +9.8% at abc1234\n[dry-run] end\n",
+    );
+    expect(api.requests).toEqual([]);
+  });
+
   it("does nothing when the report found no change point", async () => {
     const result = await perfgate(["changepoint-issue", "--markdown", "absent.md"], {});
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("no change points");
+    expect(result.stdout).toContain("perfgate: no change points; no issue opened");
     expect(api.requests).toEqual([]);
   });
 });

@@ -1,10 +1,9 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { GitHubClient } from "../../github/client.ts";
 import { commitReports } from "../../github/commit-reports.ts";
-import { readGitHubContext, requireApi } from "../../github/context.ts";
+import { readGitHubContext } from "../../github/context.ts";
 import { locateComparison, readInput, readVerdicts } from "../../github/inputs.ts";
-import { issueMarker, upsertIssue } from "../../github/issue.ts";
+import { reportChangepoint } from "../../github/issue.ts";
 import { type CommentMode, commentFromBundle, publish } from "../../github/publish.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { parseCommandArgs } from "../args.ts";
@@ -126,23 +125,9 @@ async function runChangepointIssue(argv: string[], io: CliIo): Promise<number> {
   const file = resolve(io.cwd, required(values.markdown, "--markdown", "changepoint-issue"));
   // No file means the report found no change point: that is the normal case, not an error.
   const markdown = existsSync(file) ? await readInput(file, "--markdown") : "";
-  if (markdown.trim() === "") {
-    io.out(`perfgate: no change points in ${values.markdown}; no issue opened\n`);
-    return EXIT.ok;
-  }
-  const context = readGitHubContext(io.env);
-  const dryRun = values["dry-run"];
-  const { repo, token } = requireApi(context, dryRun);
   const issue = { key: values.key, title: values.title, markdown, labels: values.label };
-  if (dryRun || token === undefined) {
-    io.out(
-      `[dry-run] would open or update the issue marked ${issueMarker(values.key)} in ${repo.owner}/${repo.repo}: ${values.title}\n${markdown.trimEnd()}\n[dry-run] end\n`,
-    );
-    return EXIT.ok;
-  }
-  const client = new GitHubClient({ apiUrl: context.apiUrl, token, signal: io.signal });
-  const result = await upsertIssue(client, repo, issue);
-  io.out(`perfgate: ${result.action} issue #${result.number} ${result.url}\n`);
+  const context = readGitHubContext(io.env);
+  await reportChangepoint(issue, { context, dryRun: values["dry-run"], signal: io.signal }, io);
   return EXIT.ok;
 }
 
