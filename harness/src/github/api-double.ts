@@ -30,6 +30,8 @@ export interface Failure {
   status: number;
   body: Json;
   headers?: Record<string, string>;
+  /** Answer this many matching requests, then stop failing (default: forever). */
+  times?: number;
 }
 
 export interface ApiDouble {
@@ -135,7 +137,12 @@ export async function startApiDouble(options: ApiDoubleOptions): Promise<ApiDoub
       });
     }
     const failure = state.failures.find((f) => f.method === method && f.path.test(url.pathname));
-    if (failure) return send(res, failure.status, failure.body, failure.headers);
+    if (failure) {
+      if (failure.times !== undefined && --failure.times <= 0) {
+        state.failures.splice(state.failures.indexOf(failure), 1);
+      }
+      return send(res, failure.status, failure.body, failure.headers);
+    }
 
     const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : "";
     /** The number captured by `pattern` when this request is `verb` on it. */

@@ -10,7 +10,7 @@ let client: GitHubClient;
 
 beforeEach(async () => {
   api = await startApiDouble({ owner: "octo-org", repo: "perf-app", token: TOKEN });
-  client = new GitHubClient({ apiUrl: api.url, token: TOKEN });
+  client = new GitHubClient({ apiUrl: api.url, token: TOKEN, retryDelayMs: 1 });
 });
 afterEach(() => api.close());
 
@@ -115,6 +115,53 @@ describe("GitHubClient", () => {
   it("refuses to send the token to another origin, even when a Link header points there", async () => {
     const error = await failure(client.request("GET", "https://attacker.example/repos/x"));
     expect(error.message).toBe("refusing to send the token to https://attacker.example");
+  });
+
+  it("retries a GET through a transient 502 and a secondary rate limit", async () => {
+    api.pulls.set(42, fixture("pull.json"));
+    const unavailable = { message: "Server Error" };
+    api.failures.push({ method: "GET", path: /pulls/, status: 502, body: unavailable, times: 1 });
+    const { data } = await client.request<{ number: number }>(
+      "GET",
+      "/repos/octo-org/perf-app/pulls/42",
+    );
+    expect(data.number).toBe(42);
+    api.failures.push({
+      method: "GET",
+      path: /pulls/,
+      status: 403,
+      body: { message: "You have exceeded a secondary rate limit." },
+      headers: { "retry-after": "0" },
+      times: 1,
+    });
+    await client.request("GET", "/repos/octo-org/perf-app/pulls/42");
+    expect(api.requests.length).toBe(4);
+  });
+
+  it("never retries a POST, so a slow create cannot become two comments", async () => {
+    api.failures.push({
+      method: "POST",
+      path: /comments$/,
+      status: 502,
+      body: { message: "Bad Gateway" },
+    });
+    const error = await failure(
+      client.request("POST", "/repos/octo-org/perf-app/issues/42/comments", { body: "x" }),
+    );
+    expect(error.message).toMatch(/-> 502: Bad Gateway/);
+    expect(api.requests.length).toBe(1);
+  });
+
+  it("gives up after three tries and reports the last error", async () => {
+    api.failures.push({
+      method: "GET",
+      path: /pulls/,
+      status: 503,
+      body: { message: "Service Unavailable" },
+    });
+    const error = await failure(client.request("GET", "/repos/octo-org/perf-app/pulls/42"));
+    expect(error.message).toMatch(/-> 503: Service Unavailable/);
+    expect(api.requests.length).toBe(3);
   });
 
   it("gives a clear message when the API cannot be reached", async () => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { fetch } from "undici";
 import { EXIT, HarnessError } from "../schema/index.ts";
 import { WORKFLOW_TOKEN } from "./context.ts";
@@ -16,6 +17,32 @@ export interface GitHubClientOptions {
   signal?: AbortSignal;
   /** Per-request timeout; the API answers in well under a second when healthy. */
   timeoutMs?: number;
+  /** Tries per GET/PATCH on 5xx and on rate limits that say when to come back (default 3). */
+  attempts?: number;
+  /** First back-off; doubles per try (default 1 s). */
+  retryDelayMs?: number;
+}
+
+/** Longest wait perfgate accepts from `retry-after` before giving up with the error instead. */
+const MAX_RETRY_WAIT_MS = 60_000;
+
+/**
+ * How long to wait before retrying, or undefined when the status is final. Retried: 502/503/504
+ * (GitHub's transient errors) and 403/429 carrying `retry-after` (secondary rate limits).
+ */
+export function retryDelay(
+  status: number,
+  headers: { get(name: string): string | null },
+  attempt: number,
+  baseMs: number,
+): number | undefined {
+  const retryAfter = Number(headers.get("retry-after"));
+  if ((status === 403 || status === 429) && headers.get("retry-after") !== null) {
+    const ms = Number.isFinite(retryAfter) ? retryAfter * 1000 : baseMs;
+    return ms <= MAX_RETRY_WAIT_MS ? ms : undefined;
+  }
+  if (status === 502 || status === 503 || status === 504) return baseMs * 2 ** (attempt - 1);
+  return undefined;
 }
 
 /** GitHub's maximum page size for list endpoints. */
@@ -90,6 +117,8 @@ export class GitHubClient {
   readonly #token: string;
   readonly #signal: AbortSignal | undefined;
   readonly #timeoutMs: number;
+  readonly #attempts: number;
+  readonly #retryDelayMs: number;
 
   constructor(options: GitHubClientOptions) {
     this.#apiUrl = options.apiUrl.replace(/\/+$/, "");
@@ -97,6 +126,8 @@ export class GitHubClient {
     this.#token = options.token;
     this.#signal = options.signal;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#attempts = options.attempts ?? 3;
+    this.#retryDelayMs = options.retryDelayMs ?? 1000;
   }
 
   /** One request. `path` is relative to the API root (`/repos/...`) or an absolute API URL. */
@@ -111,6 +142,24 @@ export class GitHubClient {
         },
       );
     }
+    // POST is not retried: a create that timed out may have happened, and a retry would add
+    // the duplicate comment the marker exists to prevent.
+    const attempts = method === "POST" ? 1 : this.#attempts;
+    for (let attempt = 1; ; attempt++) {
+      const response = await this.#send(method, url, body);
+      if (response.ok) {
+        return { status: response.status, data: response.data as T, next: response.next };
+      }
+      const wait = retryDelay(response.status, response.headers, attempt, this.#retryDelayMs);
+      if (attempt >= attempts || wait === undefined) {
+        const shownPath = url.slice(this.#origin.length);
+        throw apiError(method, shownPath, response.status, response.data, response.headers);
+      }
+      await sleep(wait, undefined, this.#signal ? { signal: this.#signal } : undefined);
+    }
+  }
+
+  async #send(method: string, url: string, body: unknown) {
     const timeout = AbortSignal.timeout(this.#timeoutMs);
     const signal = this.#signal ? AbortSignal.any([this.#signal, timeout]) : timeout;
     let response: Awaited<ReturnType<typeof fetch>>;
@@ -146,13 +195,8 @@ export class GitHubClient {
     } catch {
       // Non-JSON bodies (proxies, HTML error pages) are reported as text.
     }
-    const shownPath = url.slice(this.#origin.length);
-    if (!response.ok) throw apiError(method, shownPath, response.status, data, response.headers);
-    return {
-      status: response.status,
-      data: data as T,
-      next: nextLink(response.headers.get("link")),
-    };
+    const next = nextLink(response.headers.get("link"));
+    return { ok: response.ok, status: response.status, headers: response.headers, data, next };
   }
 
   /** Every item of a list endpoint, page after page. */

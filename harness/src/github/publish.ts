@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { EXIT, HarnessError, type Verdict } from "../schema/index.ts";
 import { annotationLines } from "./annotations.ts";
 import { readBundle, writeBundle } from "./bundle.ts";
@@ -99,6 +100,13 @@ export async function commentFromBundle(
   output: Output,
 ): Promise<void> {
   const run = workflowRunFromEvent(await readEventFile(options.context.eventPath));
+  if (!existsSync(options.bundleDir)) {
+    // The PR run stopped before publishing (npm ci failed, cancelled...): its own log says why.
+    output.out(
+      `perfgate: no comment bundle at ${options.bundleDir}; the triggering run ${run.id} (${run.conclusion ?? "no conclusion"}) stopped before publishing, nothing to post\n`,
+    );
+    return;
+  }
   const bundle = await readBundle(options.bundleDir);
   const { repo, token } = requireApi(options.context, options.dryRun);
   const mismatch = (why: string) =>

@@ -146,6 +146,16 @@ describe("perfgate github publish (pull_request)", () => {
     expect(api.requests.length).toBe(before);
   });
 
+  it("posts nothing, and says why, when the PR run left no bundle", async () => {
+    const runEnv = { GITHUB_EVENT_PATH: join(dir, "event-workflow_run.json") };
+    const result = await perfgate(["comment", "--bundle", "missing"], runEnv);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      "the triggering run 11924567890 (failure) stopped before publishing, nothing to post",
+    );
+    expect(api.requests).toEqual([]);
+  });
+
   it("explains a 403 on a fork PR's read-only token instead of crashing", async () => {
     api.failures.push({
       method: "POST",
