@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { EXIT, HarnessError } from "../schema/index.ts";
+import { EXIT, formatIssues, HarnessError } from "../schema/index.ts";
 
 /**
  * The hand-off between the untrusted pull_request job (read-only token, runs the PR's code) and
@@ -79,9 +79,7 @@ export async function readBundle(dir: string): Promise<CommentBundle> {
   }
   const parsed = BundleMeta.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i) => `${i.path.join(".") || "(root)"}: ${i.message}`,
-    );
+    const problems = formatIssues(parsed.error.issues);
     throw new HarnessError("E_GITHUB_BUNDLE", `${metaPath}: ${problems.join("; ")}`, {
       hint: `expected {"format":"${BUNDLE_FORMAT}","pullRequest":<n>,"headSha":"<40 hex>"}`,
       exitCode: EXIT.schema,

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { EXIT, HarnessError } from "../schema/index.ts";
+import { EXIT, formatIssues, HarnessError } from "../schema/index.ts";
 
 /** The part of a `pull_request` / `pull_request_target` payload perfgate uses. */
 const PullRequestEvent = z.object({
@@ -45,10 +45,21 @@ export interface WorkflowRunInfo {
   pullRequests: number[];
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
-    .join("; ");
+/** Parses the part of an event payload a command needs, or names every missing field. */
+function parseEvent<T>(schema: z.ZodType<T>, event: unknown, kind: string, hint: string): T {
+  const parsed = schema.safeParse(event);
+  if (!parsed.success) {
+    const problems = formatIssues(parsed.error.issues).join("; ");
+    throw new HarnessError(
+      "E_GITHUB_EVENT",
+      `GITHUB_EVENT_PATH is not a ${kind} event: ${problems}`,
+      {
+        hint,
+        exitCode: EXIT.usage,
+      },
+    );
+  }
+  return parsed.data;
 }
 
 /** Reads the event payload the runner wrote to `GITHUB_EVENT_PATH`. */
@@ -84,19 +95,9 @@ export async function readEventFile(path: string | undefined): Promise<unknown> 
 }
 
 /** The pull request of a `pull_request` event, or a usage error naming the missing fields. */
-export function pullRequestFromEvent(event: unknown, path = "GITHUB_EVENT_PATH"): PullRequestInfo {
-  const parsed = PullRequestEvent.safeParse(event);
-  if (!parsed.success) {
-    throw new HarnessError(
-      "E_GITHUB_EVENT",
-      `${path} is not a pull_request event: ${describeIssues(parsed.error)}`,
-      {
-        hint: "run this step `on: pull_request`, or pass --pr <number>",
-        exitCode: EXIT.usage,
-      },
-    );
-  }
-  const pr = parsed.data.pull_request;
+export function pullRequestFromEvent(event: unknown): PullRequestInfo {
+  const hint = "run this step `on: pull_request`, or pass --pr <number>";
+  const pr = parseEvent(PullRequestEvent, event, "pull_request", hint).pull_request;
   return {
     number: pr.number,
     headSha: pr.head.sha,
@@ -106,19 +107,9 @@ export function pullRequestFromEvent(event: unknown, path = "GITHUB_EVENT_PATH")
 }
 
 /** The triggering run of a `workflow_run` event, or a usage error naming the missing fields. */
-export function workflowRunFromEvent(event: unknown, path = "GITHUB_EVENT_PATH"): WorkflowRunInfo {
-  const parsed = WorkflowRunEvent.safeParse(event);
-  if (!parsed.success) {
-    throw new HarnessError(
-      "E_GITHUB_EVENT",
-      `${path} is not a workflow_run event: ${describeIssues(parsed.error)}`,
-      {
-        hint: "`perfgate github comment` runs in a workflow triggered `on: workflow_run`",
-        exitCode: EXIT.usage,
-      },
-    );
-  }
-  const run = parsed.data.workflow_run;
+export function workflowRunFromEvent(event: unknown): WorkflowRunInfo {
+  const hint = "`perfgate github comment` runs in a workflow triggered `on: workflow_run`";
+  const run = parseEvent(WorkflowRunEvent, event, "workflow_run", hint).workflow_run;
   return {
     id: run.id,
     event: run.event,

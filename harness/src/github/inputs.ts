@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { EXIT, HarnessError, Verdict } from "../schema/index.ts";
+import { EXIT, formatIssues, HarnessError, Verdict } from "../schema/index.ts";
 
 /** Reads a UTF-8 input file, or a usage error naming the flag and the file. */
 export async function readInput(file: string, flag: string): Promise<string> {
@@ -43,9 +43,7 @@ export async function readVerdicts(file: string): Promise<Verdict[]> {
   }
   const parsed = Array.isArray(json) ? VerdictList.safeParse(json) : WithVerdicts.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`)
-      .join("; ");
+    const problems = formatIssues(parsed.error.issues).join("; ");
     throw new HarnessError("E_SCHEMA", `--verdicts ${file} holds no valid verdicts: ${problems}`, {
       hint: "pass comparison.json from npm run compare, a run.json, or a JSON array of verdicts",
       exitCode: EXIT.schema,
