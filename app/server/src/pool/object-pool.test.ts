@@ -63,7 +63,19 @@ describe("ObjectPool", () => {
     expect(pool.stats().released).toBe(2);
   });
 
-  it("rejects a bad max", () => {
+  it("does not accept a copy of a pooled object, and leaves no visible trace on objects", () => {
+    const pool = new ObjectPool({ create: () => ({ n: 1 }), max: 2 });
+    const a = pool.acquire();
+    expect(Object.keys(a)).toEqual(["n"]);
+    expect(JSON.stringify(a)).toBe('{"n":1}');
+    expect(() => pool.release({ ...a })).toThrow(/not in use from this pool/);
+    expect(() => new ObjectPool({ create: () => ({}), max: 1 }).release(a)).toThrow(/not in use/);
+    pool.release(a);
+  });
+
+  it("rejects a bad max and objects it cannot track", () => {
     expect(() => new ObjectPool({ create: () => ({}), max: -1 })).toThrow(/max must be/);
+    const frozen = new ObjectPool({ create: () => Object.freeze({}), max: 1 });
+    expect(() => frozen.acquire()).toThrow(/extensible object/);
   });
 });

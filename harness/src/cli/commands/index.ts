@@ -1,10 +1,12 @@
 import type { Command } from "../command.ts";
+import { benchCommand } from "./bench.ts";
 import { doctorCommand } from "./doctor.ts";
 import { githubCommand } from "./github.ts";
 import { schemaCommand } from "./schema.ts";
 
 /** Every CLI command, by name. Adding one is one file and one line here. */
 export const commands = {
+  bench: benchCommand,
   doctor: doctorCommand,
   github: githubCommand,
   schema: schemaCommand,

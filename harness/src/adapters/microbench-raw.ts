@@ -1,0 +1,93 @@
+import { z } from "zod";
+
+/**
+ * The raw record one microbench worker process writes (`.perf/<runId>/raw/microbench/...`):
+ * the tools' own statistics plus what the worker measured around them. Self-contained, so the
+ * adapter replays a run offline from these files alone.
+ */
+export const MICROBENCH_RAW_FORMAT = "perfgate-microbench-raw/1";
+
+const num = z.number();
+
+/** mitata 1.x `measure()` stats, in ns per call (`debug` dropped; `samples` sorted ascending). */
+const MitataStats = z.object({
+  min: num,
+  max: num,
+  avg: num,
+  p25: num,
+  p50: num,
+  p75: num,
+  p99: num,
+  ticks: num,
+  samples: z.array(num),
+});
+
+/** tinybench 6.x task result, latency in ms per call. */
+const TinybenchResult = z.object({
+  latency: z.object({
+    min: num,
+    max: num,
+    mean: num,
+    p50: num,
+    p99: num,
+    sd: num,
+    rme: num,
+    samplesCount: num,
+    samples: z.array(num).optional(),
+  }),
+  period: num,
+  totalTime: num,
+});
+
+const GcCounts = z.object({
+  /** Every GC event seen by PerformanceObserver('gc') while the tool ran. */
+  count: num,
+  minor: num,
+  major: num,
+  incremental: num,
+  weakcb: num,
+  /** Sum of GC pause durations. */
+  ms: num,
+});
+
+/** What the worker measured around one tool's run. */
+const Window = z.object({
+  /** Calls of the timed function, counted by the worker (warm-up and calibration included). */
+  calls: num,
+  wallMs: num,
+  /** CPU time of this process (all threads, so V8's helper threads count here). */
+  cpuMs: num,
+  /** CPU used by other processes during the window, in cores (busy CPU minus our own). */
+  foreignCores: num,
+  loadAvgBefore: z.tuple([num, num, num]),
+  gc: GcCounts,
+});
+
+export const MicrobenchRaw = z.object({
+  format: z.literal(MICROBENCH_RAW_FORMAT),
+  suite: z.object({ id: z.string(), title: z.string() }),
+  group: z.object({
+    id: z.string(),
+    title: z.string(),
+    baseline: z.string(),
+    subject: z.string().optional(),
+    estimator: z.enum(["median", "mean"]),
+    gc: z.boolean(),
+  }),
+  case: z.object({ id: z.string(), ops: num }),
+  /** Position in the interleaved schedule; samples of one round share the hash seed. */
+  round: z.number().int().nonnegative(),
+  hashSeed: z.number().int(),
+  inputSeed: z.number().int(),
+  node: z.string(),
+  v8: z.string(),
+  /** Order the tools ran in within the process (alternated across processes). */
+  toolOrder: z.array(z.enum(["mitata", "tinybench"])),
+  mitata: z.object({ version: z.string(), stats: MitataStats, window: Window }).optional(),
+  tinybench: z.object({ version: z.string(), result: TinybenchResult, window: Window }).optional(),
+  /** GC groups only: plain calls for the budget, timed as a whole, with only the GC observer. */
+  fixedWork: Window.optional(),
+  facts: z.record(z.string(), num),
+});
+export type MicrobenchRaw = z.infer<typeof MicrobenchRaw>;
+export type MicrobenchWindow = z.infer<typeof Window>;

@@ -1,0 +1,347 @@
+import type { Metric, QualityWarning, Suite } from "../schema/index.ts";
+import type { MicrobenchRaw } from "./microbench-raw.ts";
+import { coefficientOfVariation, median, summarize } from "./microbench-summary.ts";
+
+/** Quality thresholds, from the gating protocol in the microbench baselines reference. */
+export const MICROBENCH_LIMITS = {
+  /** Fewer processes per case than this cannot separate a change from process-level noise. */
+  minProcesses: 5,
+  /** Per-process CV above this is too wide to compare at a 10% resolution. */
+  maxCv: 0.1,
+  /** Other processes using more CPU than this (cores) during a sample distort it. */
+  maxForeignCores: 0.1,
+  /** mitata and tinybench medians further apart than this mean one of them is off. */
+  maxToolGap: 0.15,
+  /** Calls shorter than this are at the mercy of timer resolution: batch more ops per call. */
+  minCallMs: 0.1,
+  /** Below ~1 CPU cycle per op the loop did not run: the work was optimized out. */
+  minNsPerOp: 0.3,
+} as const;
+
+export interface MicrobenchFailureInput {
+  suite: string;
+  group: string;
+  case: string;
+  round: number;
+  message: string;
+}
+
+export interface NormalizeMicrobenchInput {
+  raws: readonly MicrobenchRaw[];
+  failures?: readonly MicrobenchFailureInput[];
+  interrupted?: boolean;
+  tools: { mitata: string; tinybench: string };
+}
+
+/** One line of the terminal table: a case with its ratio to the group's baseline. */
+export interface BenchRow {
+  suite: string;
+  group: string;
+  groupTitle: string;
+  case: string;
+  role: "subject" | "baseline" | "peer";
+  estimator: "median" | "mean";
+  processes: number;
+  /** mitata, per-process estimate: median over processes, and CV across them. */
+  opsPerSec: number;
+  cv: number;
+  /** Case / baseline, per round (same hash seed), median and range; undefined for the baseline. */
+  ratio?: { median: number; min: number; max: number };
+  tinybenchOpsPerSec?: number;
+  /** tinybench median / mitata median. */
+  toolRatio?: number;
+  /** GC groups: plain fixed work timed as a whole, observer only (no tool's own allocations). */
+  fixedWorkOpsPerSec?: number;
+  fixedWorkRatio?: { median: number; min: number; max: number };
+  gcPerMillionOps?: number;
+  gcTimePercent?: number;
+  hitRate?: number;
+  maxForeignCores: number;
+  warnings: QualityWarning["code"][];
+}
+
+/** The three estimates per process: mitata, tinybench, and plain fixed work (GC groups). */
+const VIEWS = ["mitata", "tinybench", "fixed-work"] as const;
+type View = (typeof VIEWS)[number];
+
+/** Seconds per call -> ops/s with the group's estimator. */
+function opsPerSec(raw: MicrobenchRaw, view: View): number | undefined {
+  const mean = raw.group.estimator === "mean";
+  if (view === "mitata") {
+    const stats = raw.mitata?.stats;
+    if (!stats) return undefined;
+    return (raw.case.ops * 1e9) / (mean ? stats.avg : stats.p50);
+  }
+  if (view === "tinybench") {
+    const latency = raw.tinybench?.result.latency;
+    if (!latency) return undefined;
+    return (raw.case.ops * 1e3) / (mean ? latency.mean : latency.p50);
+  }
+  const work = raw.fixedWork;
+  return work && work.wallMs > 0 ? (work.calls * raw.case.ops * 1e3) / work.wallMs : undefined;
+}
+
+/** Case / baseline for each round both have: the same hash seed, measured minutes apart. */
+function perRoundRatios(
+  list: MicrobenchRaw[],
+  baselineRaws: MicrobenchRaw[],
+  view: View,
+): number[] {
+  const byRound = new Map(baselineRaws.map((r) => [r.round, opsPerSec(r, view)]));
+  const ratios: number[] = [];
+  for (const raw of list) {
+    const base = byRound.get(raw.round);
+    const own = opsPerSec(raw, view);
+    if (base && own) ratios.push(own / base);
+  }
+  return ratios;
+}
+
+function foreignCores(raw: MicrobenchRaw): number {
+  return Math.max(
+    raw.mitata?.window.foreignCores ?? 0,
+    raw.tinybench?.window.foreignCores ?? 0,
+    raw.fixedWork?.foreignCores ?? 0,
+  );
+}
+
+function caseKey(raw: { suite: string; group: string; case: string }): string {
+  return `${raw.suite}\u0000${raw.group}\u0000${raw.case}`;
+}
+
+const ROLE_ORDER = { subject: 0, baseline: 1, peer: 2 } as const;
+
+/**
+ * Raw worker records -> one `microbench` suite per suite file, quality warnings and table
+ * rows. Samples are per-process estimates in round order; `tags.seeds` lists each sample's
+ * hash seed, so a statistics stage can pair them with another run's. Pure.
+ */
+export function normalizeMicrobench(input: NormalizeMicrobenchInput): {
+  suites: Suite[];
+  warnings: QualityWarning[];
+  rows: BenchRow[];
+} {
+  const byCase = new Map<string, MicrobenchRaw[]>();
+  for (const raw of input.raws) {
+    const key = caseKey({ suite: raw.suite.id, group: raw.group.id, case: raw.case.id });
+    byCase.set(key, [...(byCase.get(key) ?? []), raw]);
+  }
+  for (const list of byCase.values()) list.sort((a, b) => a.round - b.round);
+  const failed = new Map<string, MicrobenchFailureInput[]>();
+  for (const f of input.failures ?? [])
+    failed.set(caseKey(f), [...(failed.get(caseKey(f)) ?? []), f]);
+
+  const suiteIds = [
+    ...new Set([
+      ...input.raws.map((r) => r.suite.id),
+      ...(input.failures ?? []).map((f) => f.suite),
+    ]),
+  ].sort();
+  const suites: Suite[] = [];
+  const warnings: QualityWarning[] = [];
+  const rows: BenchRow[] = [];
+  for (const suiteId of suiteIds) {
+    const metrics: Metric[] = [];
+    const meta: Record<string, string | number | boolean> = {};
+    const errors: string[] = [];
+    const keys = [...new Set([...byCase.keys(), ...failed.keys()])].filter((k) =>
+      k.startsWith(`${suiteId}\u0000`),
+    );
+    const caseRaws = keys.map((k) => byCase.get(k) ?? []);
+    const sample = caseRaws.find((list) => list.length > 0)?.[0];
+    for (const key of keys.sort()) {
+      const [, groupId = "", caseId = ""] = key.split("\u0000");
+      const list = byCase.get(key) ?? [];
+      const failures = failed.get(key) ?? [];
+      const first = list[0];
+      if (!first) {
+        errors.push(
+          `${groupId}/${caseId}: every process failed (${failures[0]?.message.split("\n")[0] ?? "no output"})`,
+        );
+        continue;
+      }
+      const baselineRaws =
+        byCase.get(caseKey({ suite: suiteId, group: groupId, case: first.group.baseline })) ?? [];
+      const result = normalizeCase(list, baselineRaws, failures.length);
+      metrics.push(...result.metrics);
+      warnings.push(...result.warnings.map((w) => ({ ...w, suite: suiteId })));
+      rows.push({ ...result.row, suite: suiteId });
+      if (result.row.hitRate !== undefined)
+        meta[`${groupId}.${caseId}.hitRate`] = round(result.row.hitRate, 4);
+    }
+    if (sample) {
+      meta.title = sample.suite.title;
+      meta.inputSeed = sample.inputSeed;
+      meta.node = sample.node;
+      meta.tinybench = input.tools.tinybench;
+    }
+    const status = input.interrupted ? "interrupted" : errors.length > 0 ? "errored" : "ok";
+    suites.push({
+      kind: "microbench",
+      id: suiteId,
+      tool: { name: "mitata", version: input.tools.mitata },
+      status,
+      ...(errors.length > 0 ? { error: errors.join("; ") } : {}),
+      metrics,
+      meta,
+    });
+  }
+  rows.sort(
+    (a, b) =>
+      a.suite.localeCompare(b.suite) ||
+      a.group.localeCompare(b.group) ||
+      ROLE_ORDER[a.role] - ROLE_ORDER[b.role] ||
+      a.case.localeCompare(b.case),
+  );
+  return { suites, warnings, rows };
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+function normalizeCase(list: MicrobenchRaw[], baselineRaws: MicrobenchRaw[], failedCount: number) {
+  const first = list[0] as MicrobenchRaw;
+  const { group } = first;
+  const id = `${group.id}.${first.case.id}`;
+  const role: BenchRow["role"] =
+    first.case.id === group.subject
+      ? "subject"
+      : first.case.id === group.baseline
+        ? "baseline"
+        : "peer";
+  const tags = {
+    group: group.id,
+    case: first.case.id,
+    role,
+    estimator: group.estimator,
+    seeds: list.map((r) => r.hashSeed).join(","),
+  };
+  const metrics: Metric[] = [];
+  const warnings: Omit<QualityWarning, "suite">[] = [];
+  const views: Partial<Record<View, number[]>> = {};
+  for (const view of VIEWS) {
+    const values = list.map((r) => opsPerSec(r, view)).filter((v): v is number => v !== undefined);
+    if (values.length === 0) continue;
+    views[view] = values;
+    metrics.push({
+      id: view === "mitata" ? id : `${id}.${view}`,
+      unit: "ops/s",
+      direction: "higher",
+      samples: values,
+      summary: summarize(values),
+      tags: { ...tags, tool: view },
+    });
+  }
+  const mitata = views.mitata ?? [];
+  const row: Omit<BenchRow, "suite"> = {
+    group: group.id,
+    groupTitle: group.title,
+    case: first.case.id,
+    role,
+    estimator: group.estimator,
+    processes: list.length,
+    opsPerSec: median(mitata),
+    cv: coefficientOfVariation(mitata),
+    maxForeignCores: Math.max(0, ...list.map(foreignCores)),
+    warnings: [],
+  };
+  if (role !== "baseline") {
+    for (const view of ["mitata", "fixed-work"] as const) {
+      const ratios = perRoundRatios(list, baselineRaws, view);
+      if (ratios.length === 0) continue;
+      const summary = summarize(ratios);
+      row[view === "mitata" ? "ratio" : "fixedWorkRatio"] = {
+        median: summary.median,
+        min: summary.min,
+        max: summary.max,
+      };
+      metrics.push({
+        id: `${id}${view === "mitata" ? "" : `.${view}`}.vs.${group.baseline}`,
+        unit: "ratio",
+        direction: "higher",
+        samples: ratios,
+        summary,
+        tags: { ...tags, tool: view, baseline: group.baseline },
+      });
+    }
+  }
+  if (views.tinybench && mitata.length > 0) {
+    row.tinybenchOpsPerSec = median(views.tinybench);
+    row.toolRatio = row.tinybenchOpsPerSec / row.opsPerSec;
+  }
+  if (views["fixed-work"]) row.fixedWorkOpsPerSec = median(views["fixed-work"]);
+  const gcWindows = list.flatMap((r) => (r.fixedWork ? [r.fixedWork] : []));
+  if (group.gc && gcWindows.length > 0) {
+    const perMop = gcWindows.map((w) => (w.gc.count * 1e6) / Math.max(1, w.calls * first.case.ops));
+    const timeShare = gcWindows.map((w) => (w.wallMs > 0 ? (100 * w.gc.ms) / w.wallMs : 0));
+    const gcTags = { ...tags, tool: "fixed-work" };
+    metrics.push(
+      {
+        id: `${id}.gc-per-mop`,
+        unit: "count",
+        direction: "lower",
+        samples: perMop,
+        summary: summarize(perMop),
+        tags: gcTags,
+      },
+      {
+        id: `${id}.gc-time`,
+        unit: "percent",
+        direction: "lower",
+        samples: timeShare,
+        summary: summarize(timeShare),
+        tags: gcTags,
+      },
+    );
+    row.gcPerMillionOps = median(perMop);
+    row.gcTimePercent = median(timeShare);
+  }
+  const hitRates = list.map((r) => r.facts.hitRate).filter((v): v is number => v !== undefined);
+  if (hitRates.length > 0) row.hitRate = median(hitRates);
+
+  const warn = (code: QualityWarning["code"], message: string) => {
+    warnings.push({ code, metric: id, message: `${id}: ${message}` });
+    row.warnings.push(code);
+  };
+  if (list.length < MICROBENCH_LIMITS.minProcesses) {
+    warn(
+      "too-few-samples",
+      `${list.length} process${list.length === 1 ? "" : "es"}${failedCount > 0 ? ` (${failedCount} failed)` : ""}; at least ${MICROBENCH_LIMITS.minProcesses} are needed to compare`,
+    );
+  }
+  if (row.cv > MICROBENCH_LIMITS.maxCv) {
+    warn(
+      "high-variance",
+      `per-process spread CV ${(row.cv * 100).toFixed(1)}% is above ${MICROBENCH_LIMITS.maxCv * 100}%: too wide to compare`,
+    );
+  }
+  if (row.toolRatio !== undefined && Math.abs(row.toolRatio - 1) > MICROBENCH_LIMITS.maxToolGap) {
+    warn(
+      "high-variance",
+      `mitata and tinybench disagree by ${((row.toolRatio - 1) * 100).toFixed(0)}%${group.gc ? " (mitata's 8 MB sample buffer slows allocation-heavy code: prefer the fixed-work ratio)" : ""}`,
+    );
+  }
+  const loaded = list.filter((r) => foreignCores(r) > MICROBENCH_LIMITS.maxForeignCores);
+  if (loaded.length > 0) {
+    warn(
+      "foreign-load",
+      `${loaded.length} of ${list.length} processes ran while other processes used up to ${row.maxForeignCores.toFixed(2)} cores`,
+    );
+  }
+  const callMs = median(list.flatMap((r) => (r.mitata ? [r.mitata.stats.p50 / 1e6] : [])));
+  const nsPerOp = (callMs * 1e6) / first.case.ops;
+  if (nsPerOp < MICROBENCH_LIMITS.minNsPerOp) {
+    warn(
+      "likely-optimized-out",
+      `${nsPerOp.toFixed(3)} ns per op is below one CPU cycle: the timed work was probably optimized away`,
+    );
+  } else if (callMs < MICROBENCH_LIMITS.minCallMs) {
+    warn(
+      "timer-saturated",
+      `a call takes ${(callMs * 1000).toFixed(1)} µs; batch more ops per call (>= ${MICROBENCH_LIMITS.minCallMs} ms)`,
+    );
+  }
+  return { metrics, warnings, row };
+}

@@ -1,0 +1,218 @@
+/**
+ * One microbench case in one fresh process: `node --expose-gc --hash-seed=N --import tsx
+ * microbench-worker.ts '<job json>'`. It imports the suite file, builds the case untimed, times
+ * it with each tool in the given order, and writes one raw record to `job.outFile`. The
+ * process runs nothing else, so JIT feedback and heap state are this case's alone.
+ */
+import { writeFile } from "node:fs/promises";
+import os from "node:os";
+import { PerformanceObserver } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
+import { measure } from "mitata";
+import { Bench } from "tinybench";
+import type { MicrobenchRaw, MicrobenchWindow } from "../adapters/microbench-raw.ts";
+import { type LoadedGroup, pickCase, readSuiteModule } from "./microbench-suites.ts";
+
+export interface WorkerJob {
+  file: string;
+  group: string;
+  case: string;
+  round: number;
+  hashSeed: number;
+  inputSeed: number;
+  toolOrder: ("mitata" | "tinybench")[];
+  /** mitata's CPU-time budget and tinybench's time budget per tool, in ms. */
+  budgetMs: number;
+  /** Untimed calls before the first tool, in ms of calls. */
+  warmupMs: number;
+  versions: { mitata: string; tinybench: string };
+  outFile: string;
+}
+
+/** Busy CPU time of the whole machine in ms, summed over cores (os.cpus works off Linux too). */
+function machineBusyMs(): number {
+  let busy = 0;
+  for (const cpu of os.cpus())
+    busy += cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.irq;
+  return busy;
+}
+
+// GC kinds from node:perf_hooks constants (NODE_PERFORMANCE_GC_*).
+const GC_KIND: Record<number, "minor" | "major" | "incremental" | "weakcb"> = {
+  1: "minor",
+  4: "major",
+  8: "incremental",
+  16: "weakcb",
+};
+
+/** Runs `body` and measures wall, own CPU, foreign CPU and GC around it. */
+async function observe(body: () => Promise<void>, calls: () => number): Promise<MicrobenchWindow> {
+  const gc = { count: 0, minor: 0, major: 0, incremental: 0, weakcb: 0, ms: 0 };
+  const record = (list: PerformanceObserverEntryList) => {
+    for (const entry of list.getEntries()) {
+      gc.count++;
+      gc.ms += entry.duration;
+      const kind =
+        GC_KIND[(entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0];
+      if (kind) gc[kind]++;
+    }
+  };
+  const observer = new PerformanceObserver(record);
+  observer.observe({ entryTypes: ["gc"] });
+  const [l1 = 0, l5 = 0, l15 = 0] = os.loadavg();
+  const callsBefore = calls();
+  const cpuBefore = process.cpuUsage();
+  const busyBefore = machineBusyMs();
+  const wallBefore = performance.now();
+  await body();
+  const wallMs = performance.now() - wallBefore;
+  const busyMs = machineBusyMs() - busyBefore;
+  const cpu = process.cpuUsage(cpuBefore);
+  // GC entries are queued; let them arrive before detaching.
+  await new Promise((resolve) => setImmediate(resolve));
+  record({ getEntries: () => observer.takeRecords() } as PerformanceObserverEntryList);
+  observer.disconnect();
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  return {
+    calls: calls() - callsBefore,
+    wallMs,
+    cpuMs,
+    foreignCores: wallMs > 0 ? Math.max(0, (busyMs - cpuMs) / wallMs) : 0,
+    loadAvgBefore: [l1, l5, l15],
+    gc,
+  };
+}
+
+/** Slow allocation cases take ~20 ms a call: give fixed work enough calls to see GCs. */
+const MIN_FIXED_CALLS = 10;
+
+async function runJob(job: WorkerJob): Promise<void> {
+  const suite = await readSuiteModule(await import(pathToFileURL(job.file).href), job.file);
+  const { group, benchCase } = pickCase(suite, job.group, job.case, job.file);
+  const handle = await benchCase.setup({ seed: job.inputSeed });
+  let calls = 0;
+  const run = handle.run;
+  const timed = () => {
+    calls++;
+    return run();
+  };
+  const warmupEnd = performance.now() + job.warmupMs;
+  do timed();
+  while (performance.now() < warmupEnd);
+
+  const raw: MicrobenchRaw = {
+    // A literal, not the adapter's constant: importing that would load zod into every worker.
+    format: "perfgate-microbench-raw/1",
+    suite: { id: suite.id, title: suite.title },
+    group: describeGroup(group),
+    case: { id: benchCase.id, ops: benchCase.ops ?? group.ops },
+    round: job.round,
+    hashSeed: job.hashSeed,
+    inputSeed: job.inputSeed,
+    node: process.versions.node,
+    v8: process.versions.v8,
+    toolOrder: job.toolOrder,
+    facts: {},
+  };
+  if (group.gc) {
+    // Fixed work with only the GC observer, before either tool runs: mitata's 8 MB samples
+    // buffer makes every later major GC mark it, which slows allocation-heavy code 2-30x.
+    const end = performance.now() + job.budgetMs;
+    const before = calls;
+    raw.fixedWork = await observe(
+      async () => {
+        do timed();
+        while (performance.now() < end || calls - before < MIN_FIXED_CALLS);
+      },
+      () => calls,
+    );
+  }
+  for (const tool of job.toolOrder) {
+    if (tool === "mitata") {
+      let stats: Awaited<ReturnType<typeof measure>> | undefined;
+      const window = await observe(
+        async () => {
+          stats = await measure(timed, { min_cpu_time: job.budgetMs * 1e6, min_samples: 10 });
+        },
+        () => calls,
+      );
+      if (!stats) throw new Error("mitata returned no stats");
+      const { min, max, avg, p25, p50, p75, p99, ticks, samples } = stats;
+      raw.mitata = {
+        version: job.versions.mitata,
+        stats: { min, max, avg, p25, p50, p75, p99, ticks, samples },
+        window,
+      };
+    } else {
+      const bench = new Bench({
+        time: job.budgetMs,
+        warmupTime: 0,
+        iterations: 10,
+        retainSamples: true,
+      });
+      bench.add(benchCase.id, timed);
+      const window = await observe(
+        async () => {
+          await bench.run();
+        },
+        () => calls,
+      );
+      const result = bench.tasks[0]?.result as unknown as
+        | {
+            state: string;
+            error?: unknown;
+            latency: NonNullable<MicrobenchRaw["tinybench"]>["result"]["latency"];
+            period: number;
+            totalTime: number;
+          }
+        | undefined;
+      if (result?.state !== "completed") {
+        throw new Error(`tinybench did not complete: ${String(result?.error ?? result?.state)}`);
+      }
+      const { min, max, mean, p50, p99, sd, rme, samplesCount, samples } = result.latency;
+      raw.tinybench = {
+        version: job.versions.tinybench,
+        result: {
+          latency: {
+            min,
+            max,
+            mean,
+            p50: p50 as number,
+            p99: p99 as number,
+            sd,
+            rme,
+            samplesCount,
+            ...(samples ? { samples: [...samples] } : {}),
+          },
+          period: result.period,
+          totalTime: result.totalTime,
+        },
+        window,
+      };
+    }
+  }
+  raw.facts = handle.facts?.() ?? {};
+  await writeFile(job.outFile, `${JSON.stringify(raw)}\n`);
+}
+
+function describeGroup(group: LoadedGroup): MicrobenchRaw["group"] {
+  return {
+    id: group.id,
+    title: group.title,
+    baseline: group.baseline,
+    ...(group.subject !== undefined ? { subject: group.subject } : {}),
+    estimator: group.estimator ?? "median",
+    gc: group.gc ?? false,
+  };
+}
+
+const arg = process.argv[2];
+if (arg === undefined) {
+  process.stderr.write("microbench-worker: missing job argument (JSON)\n");
+  process.exitCode = 2;
+} else {
+  runJob(JSON.parse(arg) as WorkerJob).catch((error: unknown) => {
+    process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,250 @@
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { MicrobenchRaw } from "../adapters/microbench-raw.ts";
+import { EXIT, formatIssues, HarnessError } from "../schema/index.ts";
+import { findSuiteFiles, loadSuite } from "./microbench-suites.ts";
+import type { WorkerJob } from "./microbench-worker.ts";
+
+/** V8 hash seeds shared by every run, so two runs pair process i with process i (same Map layouts). */
+export const DEFAULT_HASH_SEEDS = [11, 23, 37, 41, 53, 67, 79, 83, 97, 101] as const;
+
+export interface MicrobenchRunOptions {
+  root: string;
+  /** Where raw records go: `.perf/<runId>/raw/microbench/`. */
+  rawDir: string;
+  /** Suite ids to run; empty = all `microbench/*.bench.ts`. */
+  suites?: readonly string[];
+  /** Include groups marked `slow` (the full profile, or a suite picked by name). */
+  includeSlow: boolean;
+  /** Processes per case (>= 5 for a usable spread). */
+  processes: number;
+  hashSeeds?: readonly number[];
+  /** Seed of generated inputs; the same on both sides of a comparison. */
+  inputSeed?: number;
+  budgetMs: number;
+  warmupMs: number;
+  /** Kill a worker that runs longer than this. */
+  timeoutMs?: number;
+  signal: AbortSignal;
+  log: (line: string) => void;
+}
+
+export interface MicrobenchFailure {
+  suite: string;
+  group: string;
+  case: string;
+  round: number;
+  message: string;
+}
+
+export interface MicrobenchRunOutput {
+  raws: MicrobenchRaw[];
+  failures: MicrobenchFailure[];
+  interrupted: boolean;
+  versions: { mitata: string; tinybench: string };
+}
+
+const WORKER = path.join(import.meta.dirname, "microbench-worker.ts");
+
+/** Version of an installed package, found from its entry point (some export no package.json). */
+function packageVersion(name: string): string {
+  let dir = path.dirname(fileURLToPath(import.meta.resolve(name)));
+  while (path.dirname(dir) !== dir) {
+    const file = path.join(dir, "package.json");
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === name && pkg.version) return pkg.version;
+    }
+    dir = path.dirname(dir);
+  }
+  return "unknown";
+}
+
+interface PlannedCase {
+  file: string;
+  suite: string;
+  group: string;
+  case: string;
+}
+
+/**
+ * Deterministic interleaving: every round visits every case once, in an order rotated by the
+ * round, so no case always runs first (warm machine) or right after a heavy neighbour.
+ */
+export function planSchedule<T>(
+  cases: readonly T[],
+  rounds: number,
+): { round: number; item: T; index: number }[] {
+  const out: { round: number; item: T; index: number }[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const offset = Math.floor((round * cases.length) / rounds);
+    const order =
+      round % 2 === 0 ? cases.map((_, i) => i) : cases.map((_, i) => cases.length - 1 - i);
+    for (let k = 0; k < cases.length; k++) {
+      const index = order[(k + offset) % cases.length] as number;
+      out.push({ round, item: cases[index] as T, index });
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs every selected case in `processes` fresh `node --expose-gc --hash-seed=<s>` processes,
+ * interleaved, one at a time, and writes each process's raw record under `rawDir` first.
+ */
+export async function runMicrobench(options: MicrobenchRunOptions): Promise<MicrobenchRunOutput> {
+  const seeds = options.hashSeeds ?? DEFAULT_HASH_SEEDS;
+  if (seeds.length < options.processes) {
+    throw new HarnessError(
+      "E_USAGE",
+      `bench: ${options.processes} processes need as many hash seeds, got ${seeds.length}`,
+      {
+        hint: "pass more --hash-seed values or fewer --processes",
+        exitCode: EXIT.usage,
+      },
+    );
+  }
+  const files = await findSuiteFiles(path.join(options.root, "microbench"), options.suites);
+  const planned: PlannedCase[] = [];
+  for (const file of files) {
+    const suite = await loadSuite(file);
+    for (const group of suite.groups) {
+      if (group.slow && !options.includeSlow) continue;
+      for (const c of group.cases)
+        planned.push({ file, suite: suite.id, group: group.id, case: c.id });
+    }
+  }
+  const versions = { mitata: packageVersion("mitata"), tinybench: packageVersion("tinybench") };
+  const schedule = planSchedule(planned, options.processes);
+  const raws: MicrobenchRaw[] = [];
+  const failures: MicrobenchFailure[] = [];
+  let done = 0;
+  for (const { round, item, index } of schedule) {
+    if (options.signal.aborted) break;
+    const dir = path.join(options.rawDir, item.suite, item.group);
+    await mkdir(dir, { recursive: true });
+    const job: WorkerJob = {
+      file: item.file,
+      group: item.group,
+      case: item.case,
+      round,
+      hashSeed: seeds[round] as number,
+      inputSeed: options.inputSeed ?? 1,
+      toolOrder: (round + index) % 2 === 0 ? ["mitata", "tinybench"] : ["tinybench", "mitata"],
+      budgetMs: options.budgetMs,
+      warmupMs: options.warmupMs,
+      versions,
+      outFile: path.join(dir, `${item.case}.r${round}.json`),
+    };
+    const label = `${item.suite}/${item.group}/${item.case} r${round}`;
+    const result = await runWorker(options.root, job, options.timeoutMs ?? 120_000, options.signal);
+    done++;
+    if (result.error !== undefined) {
+      if (options.signal.aborted) break;
+      failures.push({
+        suite: item.suite,
+        group: item.group,
+        case: item.case,
+        round,
+        message: result.error,
+      });
+      options.log(`[${done}/${schedule.length}] ${label}: failed: ${result.error.split("\n")[0]}`);
+      continue;
+    }
+    const raw = await readRawFile(job.outFile);
+    raws.push(raw);
+    options.log(`[${done}/${schedule.length}] ${label} seed ${job.hashSeed}: ${describe(raw)}`);
+  }
+  return { raws, failures, interrupted: options.signal.aborted, versions };
+}
+
+function describe(raw: MicrobenchRaw): string {
+  const ns = raw.mitata?.stats.p50;
+  const rate = ns
+    ? `${((raw.case.ops / ns) * 1e3).toFixed(2)} Mops/s (mitata p50)`
+    : "no mitata result";
+  const foreign = Math.max(
+    raw.mitata?.window.foreignCores ?? 0,
+    raw.tinybench?.window.foreignCores ?? 0,
+  );
+  return `${rate}, foreign load ${foreign.toFixed(2)} cores`;
+}
+
+function runWorker(
+  root: string,
+  job: WorkerJob,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<{ error?: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--expose-gc",
+        `--hash-seed=${job.hashSeed}`,
+        "--import",
+        "tsx",
+        WORKER,
+        JSON.stringify(job),
+      ],
+      { cwd: root, stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (chunk: string) => {
+      if (stderr.length < 16_384) stderr += chunk;
+    });
+    const kill = () => child.kill("SIGKILL");
+    const timer = setTimeout(kill, timeoutMs);
+    signal.addEventListener("abort", kill, { once: true });
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", kill);
+      resolve({ error: error.message });
+    });
+    child.on("close", (code, sig) => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", kill);
+      if (code === 0) resolve({});
+      else
+        resolve({
+          error: `worker exited ${sig ?? code}${sig === "SIGKILL" && !signal.aborted ? ` after the ${timeoutMs} ms limit` : ""}: ${stderr.trim() || "(no output)"}`,
+        });
+    });
+  });
+}
+
+/** Reads and validates one raw record, naming the file and field on failure. */
+export async function readRawFile(file: string): Promise<MicrobenchRaw> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, "utf8"));
+  } catch (cause) {
+    throw new HarnessError("E_MICROBENCH_RAW", `${file}: not a JSON raw record`, {
+      hint: "rerun the case; the worker was interrupted",
+      cause,
+    });
+  }
+  const parsed = MicrobenchRaw.safeParse(data);
+  if (!parsed.success) {
+    throw new HarnessError(
+      "E_MICROBENCH_RAW",
+      `${file}: invalid raw record\n  ${formatIssues(parsed.error.issues).join("\n  ")}`,
+      {
+        hint: "the raw format is harness/src/adapters/microbench-raw.ts",
+        exitCode: EXIT.schema,
+      },
+    );
+  }
+  return parsed.data;
+}
+
+/** Every raw record under a run's `raw/microbench/` directory, to replay a run offline. */
+export async function readRawDir(dir: string): Promise<MicrobenchRaw[]> {
+  const entries = await readdir(dir, { recursive: true });
+  const files = entries.filter((e) => e.endsWith(".json")).sort();
+  return Promise.all(files.map((f) => readRawFile(path.join(dir, f))));
+}
