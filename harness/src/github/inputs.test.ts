@@ -46,6 +46,8 @@ describe("readVerdicts", () => {
   it("names the index and field of every bad verdict", async () => {
     const file = join(dir, "v.json");
     writeFileSync(file, JSON.stringify({ verdicts: [{ suite: "s" }] }));
-    await expect(readVerdicts(file)).rejects.toThrow(/verdicts\[0\]\.metric: .*verdicts\[0\]\.source/);
+    await expect(readVerdicts(file)).rejects.toThrow(
+      /verdicts\[0\]\.metric: .*verdicts\[0\]\.source/,
+    );
   });
 });
