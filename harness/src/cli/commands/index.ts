@@ -2,6 +2,7 @@ import type { Command } from "../command.ts";
 import { benchCommand } from "./bench.ts";
 import { doctorCommand } from "./doctor.ts";
 import { githubCommand } from "./github.ts";
+import { loadCommand } from "./load.ts";
 import { schemaCommand } from "./schema.ts";
 
 /** Every CLI command, by name. Adding one is one file and one line here. */
@@ -9,5 +10,6 @@ export const commands = {
   bench: benchCommand,
   doctor: doctorCommand,
   github: githubCommand,
+  load: loadCommand,
   schema: schemaCommand,
 } satisfies Record<string, Command>;

@@ -1,0 +1,105 @@
+import path from "node:path";
+import { writeRun, writeScratchRun } from "../../history/run-store.ts";
+import { renderMarkdown } from "../../render/markdown.ts";
+import { renderTerminal } from "../../render/terminal.ts";
+import { buildRunReport } from "../../report/index.ts";
+import { EXIT, HarnessError } from "../../schema/index.ts";
+import { hasFailingVerdict } from "../../verdicts/thresholds.ts";
+import { parseCommandArgs } from "../args.ts";
+import type { Command } from "../command.ts";
+import { runLoadPipeline } from "../load-pipeline.ts";
+import { isProfileName, PROFILES } from "../profiles.ts";
+import { useColor } from "../tty.ts";
+
+const OPTIONS = {
+  profile: { type: "string", default: "quick" },
+  scenario: { type: "string", multiple: true },
+  "base-url": { type: "string" },
+  "allow-host": { type: "string", multiple: true },
+  port: { type: "string", default: "0" },
+  "reports-dir": { type: "string", default: "reports" },
+  var: { type: "string", short: "e", multiple: true },
+  "no-save": { type: "boolean", default: false },
+} as const;
+
+/** `-e KEY=VALUE` pairs, as k6 takes them; a malformed pair is a usage error naming it. */
+function parseVars(pairs: readonly string[]): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) {
+      throw new HarnessError("E_USAGE", `load: --var "${pair}" is not KEY=VALUE`, {
+        hint: "e.g. --var SMOKE_DURATION=3s",
+        exitCode: EXIT.usage,
+      });
+    }
+    vars[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return vars;
+}
+
+/**
+ * `perfgate load`: start the app, run the profile's scenarios and endpoint passes, commit the
+ * run to `reports/runs/<runId>/`, print the summary; the exit code comes from the verdicts.
+ */
+export const loadCommand: Command = {
+  summary:
+    "load [--profile quick|full|soak] [--scenario file.ts]: app up, k6 + autocannon, run record, report",
+  async run(argv, io) {
+    const { values } = parseCommandArgs("load", argv, OPTIONS);
+    const profileName = values.profile;
+    if (!isProfileName(profileName)) {
+      throw new HarnessError("E_USAGE", `load: --profile "${profileName}" is not a profile`, {
+        hint: `choose one of: ${Object.keys(PROFILES).join(", ")}`,
+        exitCode: EXIT.usage,
+      });
+    }
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new HarnessError("E_USAGE", `load: --port "${values.port}" is not a port number`, {
+        hint: "use 0 (a free port, the default) or 1-65535",
+        exitCode: EXIT.usage,
+      });
+    }
+    const base = PROFILES[profileName];
+    const profile = {
+      ...base,
+      scenarios: values.scenario ?? base.scenarios,
+      vars: { ...base.vars, ...parseVars(values.var ?? []) },
+    };
+    const started = Date.now();
+    const log = (line: string) =>
+      io.err(`[perfgate ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
+    const { run } = await runLoadPipeline({
+      root: io.cwd,
+      profileName,
+      profile,
+      perfDir: path.join(io.cwd, ".perf"),
+      baseUrl: values["base-url"],
+      allowHosts: values["allow-host"] ?? [],
+      port,
+      env: io.env,
+      signal: io.signal,
+      log,
+    });
+    const model = buildRunReport(run);
+    const scratch = await writeScratchRun(path.join(io.cwd, ".perf"), run);
+    if (run.status === "complete" && !values["no-save"]) {
+      const dir = await writeRun(
+        path.resolve(io.cwd, values["reports-dir"]),
+        run,
+        renderMarkdown(model),
+      );
+      log(`wrote ${path.relative(io.cwd, dir)}/{run.json,report.md}`);
+    } else {
+      log(
+        `kept ${path.relative(io.cwd, scratch)} (${run.status === "complete" ? "--no-save" : run.status}; not committed to reports/)`,
+      );
+    }
+    io.out(renderTerminal(model, { color: useColor(io.env, process.stdout.isTTY) }));
+    if (run.status === "interrupted") return EXIT.interrupted;
+    if (hasFailingVerdict(run.verdicts)) return EXIT.verdictFailed;
+    if (run.suites.some((suite) => suite.status === "errored")) return EXIT.toolFailed;
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,45 @@
+import type { MetricRow, RunReportModel } from "../report/index.ts";
+import { directionMark, formatValue } from "./_format.ts";
+
+/** Header and cell text of a suite's metric table, shared by every renderer (C11). */
+export const METRIC_HEADER = ["metric", "median / value", "p95", "p99", "max", "n"];
+
+export function metricCells(row: MetricRow): string[] {
+  const main = row.median !== undefined ? row.median : row.value;
+  return [
+    `${row.id} ${directionMark(row.direction)}`,
+    formatValue(main, row.unit),
+    row.median !== undefined ? formatValue(row.p95, row.unit) : "",
+    row.median !== undefined ? formatValue(row.p99, row.unit) : "",
+    row.median !== undefined ? formatValue(row.max, row.unit) : "",
+    row.n !== undefined ? String(row.n) : "",
+  ];
+}
+
+export const VERDICT_HEADER = ["", "suite", "metric", "rule", "actual", "source"];
+
+export function verdictCells(verdict: RunReportModel["verdicts"][number]): string[] {
+  const mark =
+    verdict.status === "pass"
+      ? "pass"
+      : verdict.status === "fail"
+        ? verdict.level === "error"
+          ? "FAIL"
+          : "warn"
+        : "skip";
+  return [
+    mark,
+    verdict.suite,
+    verdict.metric,
+    verdict.rule ?? verdict.label ?? "",
+    verdict.actual === undefined ? "" : String(Number(verdict.actual.toPrecision(4))),
+    verdict.source,
+  ];
+}
+
+export const OVERALL_TEXT: Record<RunReportModel["overall"], string> = {
+  pass: "PASS: every threshold and budget held",
+  fail: "FAIL: an error-level verdict failed",
+  errored: "ERRORED: a stage could not run; see its error",
+  interrupted: "INTERRUPTED: partial results",
+};

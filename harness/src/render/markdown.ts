@@ -1,0 +1,57 @@
+import type { RunReportModel } from "../report/index.ts";
+import { formatDuration } from "./_format.ts";
+import {
+  METRIC_HEADER,
+  metricCells,
+  OVERALL_TEXT,
+  VERDICT_HEADER,
+  verdictCells,
+} from "./_table.ts";
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+function table(header: string[], rows: string[][], align: ("l" | "r")[]): string {
+  const line = (cells: string[]) => `| ${cells.map(escapeCell).join(" | ")} |`;
+  const divider = `|${align.map((a) => (a === "r" ? "---:" : "---")).join("|")}|`;
+  return [line(header), divider, ...rows.map(line)].join("\n");
+}
+
+/** The run report as GitHub-flavoured markdown: `reports/runs/<runId>/report.md`. */
+export function renderMarkdown(model: RunReportModel): string {
+  const out: string[] = [];
+  out.push(`# perfgate run ${model.runId}`, "");
+  out.push(`**${OVERALL_TEXT[model.overall]}**`, "");
+  out.push(
+    `commit \`${model.git.shortSha}\` on \`${model.git.ref}\`${model.git.dirty ? " (uncommitted changes)" : ""} · profile \`${model.profile}\` · started ${model.startedAt} · ${formatDuration(model.durationSeconds)}`,
+    "",
+  );
+  if (model.warnings.length > 0) {
+    out.push("## Warnings", "");
+    for (const warning of model.warnings)
+      out.push(`- ⚠ \`${warning.code}\` (${warning.where}): ${warning.message}`);
+    out.push("");
+  }
+  if (model.verdicts.length > 0) {
+    out.push("## Verdicts", "");
+    out.push(
+      table(VERDICT_HEADER, model.verdicts.map(verdictCells), ["l", "l", "l", "l", "r", "l"]),
+      "",
+    );
+  }
+  for (const suite of model.suites) {
+    out.push(`## ${suite.kind} · ${suite.id}`, "");
+    out.push(`${suite.tool} · ${suite.status}${suite.error ? `: ${suite.error}` : ""}`, "");
+    if (suite.rows.length > 0) {
+      out.push(
+        table(METRIC_HEADER, suite.rows.map(metricCells), ["l", "r", "r", "r", "r", "r"]),
+        "",
+      );
+    }
+  }
+  out.push("## Environment", "");
+  out.push(table(["", ""], model.environment, ["l", "l"]), "");
+  out.push("↓ lower is better · ↑ higher is better", "");
+  return out.join("\n");
+}

@@ -1,0 +1,109 @@
+import type { Direction, RunResult, Suite, Unit, Verdict } from "../schema/index.ts";
+
+/** One metric row of a suite table; numbers stay numbers until a renderer formats them. */
+export interface MetricRow {
+  id: string;
+  unit: Unit;
+  direction: Direction;
+  /** Distribution metrics. */
+  median?: number | undefined;
+  p95?: number | undefined;
+  p99?: number | undefined;
+  max?: number | undefined;
+  n?: number | undefined;
+  /** Single-value metrics (rates, counts, scores). */
+  value?: number | undefined;
+}
+
+export interface SuiteSection {
+  id: string;
+  kind: Suite["kind"];
+  tool: string;
+  status: Suite["status"];
+  error?: string | undefined;
+  rows: MetricRow[];
+}
+
+export type Overall = "pass" | "fail" | "errored" | "interrupted";
+
+/** Everything a renderer needs for one run, and nothing it must compute. */
+export interface RunReportModel {
+  runId: string;
+  status: RunResult["status"];
+  overall: Overall;
+  profile: string;
+  startedAt: string;
+  durationSeconds: number;
+  git: { shortSha: string; ref: string; dirty: boolean };
+  /** Environment fingerprint as label/value pairs, in display order. */
+  environment: [string, string][];
+  suites: SuiteSection[];
+  verdicts: Verdict[];
+  warnings: { code: string; where: string; message: string }[];
+}
+
+function rowOf(metric: Suite["metrics"][number]): MetricRow {
+  const summary = metric.summary;
+  return {
+    id: metric.id,
+    unit: metric.unit,
+    direction: metric.direction,
+    median: summary?.median,
+    p95: summary?.p95,
+    p99: summary?.p99,
+    max: summary?.max,
+    n: summary?.n,
+    value: metric.value,
+  };
+}
+
+function overallOf(run: RunResult): Overall {
+  if (run.status === "interrupted") return "interrupted";
+  if (run.verdicts.some((v) => v.level === "error" && v.status === "fail")) return "fail";
+  if (run.status === "failed" || run.suites.some((s) => s.status === "errored")) return "errored";
+  return "pass";
+}
+
+const GIB = 1024 ** 3;
+
+/** Build the report model of one run. Pure: everything comes from the record. */
+export function buildRunReport(run: RunResult): RunReportModel {
+  const { env } = run;
+  const tools = Object.entries(env.tools)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, version]) => `${name} ${version}`)
+    .join(", ");
+  const loadAfter = env.loadAvgAfter ? ` → ${env.loadAvgAfter.join(" ")}` : "";
+  return {
+    runId: run.runId,
+    status: run.status,
+    overall: overallOf(run),
+    profile: run.profile,
+    startedAt: run.startedAt,
+    durationSeconds: Math.max(0, (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000),
+    git: { shortSha: run.git.shortSha, ref: run.git.ref, dirty: run.git.dirty },
+    environment: [
+      ["CPU", `${env.cpuModel} × ${env.cores}`],
+      ["memory", `${(env.memoryBytes / GIB).toFixed(1)} GiB`],
+      ["OS", `${env.os} (${env.arch})`],
+      ["runtime", `Node ${env.node}, V8 ${env.v8}`],
+      ["tools", tools || "none"],
+      ["load average", `${env.loadAvgBefore.join(" ")}${loadAfter}`],
+      ["CI", env.ci ? `yes${env.runner ? ` (${env.runner})` : ""}` : "no"],
+    ],
+    suites: run.suites.map((suite) => ({
+      id: suite.id,
+      kind: suite.kind,
+      tool: `${suite.tool.name} ${suite.tool.version}`,
+      status: suite.status,
+      error: suite.error,
+      rows: suite.metrics.map(rowOf),
+    })),
+    verdicts: run.verdicts,
+    warnings: run.warnings.map((warning) => ({
+      code: warning.code,
+      where: [warning.suite, warning.metric].filter(Boolean).join(" / ") || "run",
+      message: warning.message,
+    })),
+  };
+}
