@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { EXIT, HarnessError } from "../schema/index.ts";
@@ -23,7 +24,7 @@ export async function selectK6Engine(
   const builtin: K6Engine = {
     kind: "builtin",
     path: path.join(root, "harness/bin/perfgate.mjs"),
-    version: "perfgate-engine",
+    version: (createRequire(import.meta.url)("../../package.json") as { version: string }).version,
   };
   if (env.PERFGATE_ENGINE === "builtin") return builtin;
   const k6 = await detectK6(env);
