@@ -1,9 +1,15 @@
-import { Heap, Queue } from "mnemonist";
+import { createRequire } from "node:module";
+import type { Heap as HeapType, Queue as QueueType } from "mnemonist";
 import { ascending, BinaryHeap } from "../app/server/src/lib/binary-heap.ts";
 import { chunk, chunkIterable } from "../app/server/src/lib/chunk.ts";
 import { RingQueue } from "../app/server/src/lib/ring-queue.ts";
 import { createRandom } from "./_lib/random.ts";
 import { type BenchCase, type BenchHandle, defineSuite } from "./_lib/suite.ts";
+
+// Single modules, not mnemonist's index: the index loads every structure (~90 ms a process).
+const require = createRequire(import.meta.url);
+const Heap = require("mnemonist/heap.js") as typeof HeapType;
+const Queue = require("mnemonist/queue.js") as typeof QueueType;
 
 interface Fifo {
   enqueue(item: number): void;
@@ -171,6 +177,9 @@ export default defineSuite({
       ops: CHUNK_ITEMS,
       baseline: "push-loop",
       subject: "chunk",
+      // Every call allocates the batches: time fixed work and count GCs too.
+      estimator: "mean",
+      gc: true,
       cases: Object.entries(CHUNKERS).map(([id, split]) => ({
         id,
         setup: () => {

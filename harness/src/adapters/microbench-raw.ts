@@ -88,6 +88,8 @@ export const MicrobenchRaw = z.object({
   /** GC groups only: plain calls for the budget, timed as a whole, with only the GC observer. */
   fixedWork: Window.optional(),
   facts: z.record(z.string(), num),
+  /** Where the process's time went (start = ms from process start to the job), for tuning. */
+  phasesMs: z.object({ start: num, import: num, setup: num, warmup: num, measure: num }).optional(),
 });
 export type MicrobenchRaw = z.infer<typeof MicrobenchRaw>;
 export type MicrobenchWindow = z.infer<typeof Window>;

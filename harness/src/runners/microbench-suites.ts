@@ -49,7 +49,7 @@ export function readSuiteModule(module: unknown, file: string): LoadedSuite {
     | Partial<LoadedSuite>
     | undefined;
   const problems: string[] = [];
-  const expectedId = path.basename(file).replace(/\.bench\.ts$/, "");
+  const expectedId = path.basename(file).replace(/\.bench\.m?[jt]s$/, "");
   if (typeof suite !== "object" || suite === null) {
     throw usage(`${file}: no default export`, "export default defineSuite({ id, title, groups })");
   }

@@ -1,6 +1,6 @@
 /**
- * One microbench case in one fresh process: `node --expose-gc --hash-seed=N --import tsx
- * microbench-worker.ts '<job json>'`. It imports the suite file, builds the case untimed, times
+ * One microbench case in one fresh process: `node --expose-gc --hash-seed=N
+ * microbench-worker.mjs '<job json>'` (compiled by microbench-build.ts; runs under tsx too). It imports the suite file, builds the case untimed, times
  * it with each tool in the given order, and writes one raw record to `job.outFile`. The
  * process runs nothing else, so JIT feedback and heap state are this case's alone.
  */
@@ -87,9 +87,13 @@ async function observe(body: () => Promise<void>, calls: () => number): Promise<
 const MIN_FIXED_CALLS = 10;
 
 async function runJob(job: WorkerJob): Promise<void> {
+  // performance.now() counts from process start, so these also show the start-up cost.
+  const phases = { start: performance.now(), imported: 0, setUp: 0, warm: 0, done: 0 };
   const suite = await readSuiteModule(await import(pathToFileURL(job.file).href), job.file);
   const { group, benchCase } = pickCase(suite, job.group, job.case, job.file);
+  phases.imported = performance.now();
   const handle = await benchCase.setup({ seed: job.inputSeed });
+  phases.setUp = performance.now();
   let calls = 0;
   const run = handle.run;
   const timed = () => {
@@ -99,6 +103,7 @@ async function runJob(job: WorkerJob): Promise<void> {
   const warmupEnd = performance.now() + job.warmupMs;
   do timed();
   while (performance.now() < warmupEnd);
+  phases.warm = performance.now();
 
   const raw: MicrobenchRaw = {
     // A literal, not the adapter's constant: importing that would load zod into every worker.
@@ -192,6 +197,14 @@ async function runJob(job: WorkerJob): Promise<void> {
     }
   }
   raw.facts = handle.facts?.() ?? {};
+  phases.done = performance.now();
+  raw.phasesMs = {
+    start: phases.start,
+    import: phases.imported - phases.start,
+    setup: phases.setUp - phases.imported,
+    warmup: phases.warm - phases.setUp,
+    measure: phases.done - phases.warm,
+  };
   await writeFile(job.outFile, `${JSON.stringify(raw)}\n`);
 }
 

@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { MicrobenchRaw } from "../adapters/microbench-raw.ts";
 import { EXIT, formatIssues, HarnessError } from "../schema/index.ts";
+import { buildMicrobench } from "./microbench-build.ts";
 import { findSuiteFiles, loadSuite } from "./microbench-suites.ts";
 import type { WorkerJob } from "./microbench-worker.ts";
 
@@ -15,6 +16,8 @@ export interface MicrobenchRunOptions {
   root: string;
   /** Where raw records go: `.perf/<runId>/raw/microbench/`. */
   rawDir: string;
+  /** Where the compiled worker and suites go: `.perf/<runId>/build/microbench/`. */
+  buildDir: string;
   /** Suite ids to run; empty = all `microbench/*.bench.ts`. */
   suites?: readonly string[];
   /** Include groups marked `slow` (the full profile, or a suite picked by name). */
@@ -46,8 +49,6 @@ export interface MicrobenchRunOutput {
   interrupted: boolean;
   versions: { mitata: string; tinybench: string };
 }
-
-const WORKER = path.join(import.meta.dirname, "microbench-worker.ts");
 
 /** Version of an installed package, found from its entry point (some export no package.json). */
 function packageVersion(name: string): string {
@@ -117,6 +118,7 @@ export async function runMicrobench(options: MicrobenchRunOptions): Promise<Micr
         planned.push({ file, suite: suite.id, group: group.id, case: c.id });
     }
   }
+  const built = await buildMicrobench(files, options.buildDir);
   const versions = { mitata: packageVersion("mitata"), tinybench: packageVersion("tinybench") };
   const schedule = planSchedule(planned, options.processes);
   const raws: MicrobenchRaw[] = [];
@@ -127,7 +129,7 @@ export async function runMicrobench(options: MicrobenchRunOptions): Promise<Micr
     const dir = path.join(options.rawDir, item.suite, item.group);
     await mkdir(dir, { recursive: true });
     const job: WorkerJob = {
-      file: item.file,
+      file: built.suites.get(item.file) as string,
       group: item.group,
       case: item.case,
       round,
@@ -140,7 +142,13 @@ export async function runMicrobench(options: MicrobenchRunOptions): Promise<Micr
       outFile: path.join(dir, `${item.case}.r${round}.json`),
     };
     const label = `${item.suite}/${item.group}/${item.case} r${round}`;
-    const result = await runWorker(options.root, job, options.timeoutMs ?? 120_000, options.signal);
+    const result = await runWorker(
+      options.root,
+      built.worker,
+      job,
+      options.timeoutMs ?? 120_000,
+      options.signal,
+    );
     done++;
     if (result.error !== undefined) {
       if (options.signal.aborted) break;
@@ -175,6 +183,7 @@ function describe(raw: MicrobenchRaw): string {
 
 function runWorker(
   root: string,
+  worker: string,
   job: WorkerJob,
   timeoutMs: number,
   signal: AbortSignal,
@@ -182,14 +191,7 @@ function runWorker(
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      [
-        "--expose-gc",
-        `--hash-seed=${job.hashSeed}`,
-        "--import",
-        "tsx",
-        WORKER,
-        JSON.stringify(job),
-      ],
+      ["--expose-gc", `--hash-seed=${job.hashSeed}`, worker, JSON.stringify(job)],
       { cwd: root, stdio: ["ignore", "ignore", "pipe"] },
     );
     let stderr = "";

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { LruCache } from "./lru.ts";
 
 /** A deliberately simple reference: an array ordered most- to least-recently used. */
@@ -151,6 +151,29 @@ describe("LruCache", () => {
     expect(cache.get("forever")).toBe(3);
   });
 
+  it("reuses one clock reading for ttlResolutionMs, then reads again", () => {
+    vi.useFakeTimers();
+    try {
+      let reads = 0;
+      const cache = new LruCache<string, number>({
+        max: 4,
+        ttlMs: 10,
+        ttlResolutionMs: 5,
+        now: () => ++reads * 100,
+      });
+      cache.set("a", 1);
+      expect(cache.get("a")).toBe(1);
+      expect(cache.get("a")).toBe(1);
+      expect(reads).toBe(1);
+      vi.advanceTimersByTime(5);
+      // The next reading (t=200) is past a's expiry (100 + 10).
+      expect(cache.get("a")).toBeUndefined();
+      expect(reads).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("refuses a value larger than maxSize and drops the old entry under that key", () => {
     const cache = new LruCache<string, string>({ max: 5, maxSize: 4, sizeOf: (v) => v.length });
     cache.set("k", "ab").set("other", "cd");
@@ -163,6 +186,7 @@ describe("LruCache", () => {
     expect(() => new LruCache({ max: 0 })).toThrow(/max must be a positive integer/);
     expect(() => new LruCache({ max: 2, maxSize: 10 })).toThrow(/maxSize needs sizeOf/);
     expect(() => new LruCache({ max: 2, ttlMs: -1 })).toThrow(/ttlMs/);
+    expect(() => new LruCache({ max: 2, ttlResolutionMs: Number.NaN })).toThrow(/ttlResolutionMs/);
     const cache = new LruCache<string, number>({ max: 2, sizeOf: (v) => v });
     expect(() => cache.set("x", Number.NaN)).toThrow(/sizeOf must return/);
     const stringKeyed = new LruCache<unknown, number>({ max: 2, stringKeys: true });

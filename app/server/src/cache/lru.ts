@@ -11,6 +11,12 @@ export interface LruCacheOptions<K, V> {
   /** Clock in ms for TTL; injectable so tests control time. Defaults to `performance.now`. */
   now?: () => number;
   /**
+   * How long one clock reading is reused, in ms: reading the clock on every `get` cost ~30%
+   * of a hit. Entries may outlive their TTL by up to this much. Default 1 with the built-in
+   * clock, 0 (read every time) with an injected `now`.
+   */
+  ttlResolutionMs?: number;
+  /**
    * Keys are strings: index them in a null-prototype object instead of a `Map`. V8 looks
    * string keys up in an object dictionary about twice as fast as in a `Map` (measured on
    * Node 20, see microbench/lru.bench.ts), but deletes from it are slower, so a workload that
@@ -54,6 +60,12 @@ export class LruCache<K, V> {
   private readonly sizeOf: ((value: V, key: K) => number) | undefined;
   private readonly ttlMs: number;
   private readonly now: () => number;
+  private readonly ttlResolutionMs: number;
+  /** Last clock reading while it is fresh, else -1. */
+  private cachedNow = -1;
+  private readonly expireCachedNow = (): void => {
+    this.cachedNow = -1;
+  };
   /** Exactly one of `map` and `dict` is set, fixed at construction. */
   private readonly map: Map<K, number> | undefined;
   private dict: Record<string, number> | undefined;
@@ -89,6 +101,13 @@ export class LruCache<K, V> {
     this.sizeOf = options.sizeOf;
     this.ttlMs = options.ttlMs ?? 0;
     this.now = options.now ?? defaultNow;
+    const resolution = options.ttlResolutionMs;
+    if (resolution !== undefined && !(resolution >= 0 && Number.isFinite(resolution))) {
+      throw new RangeError(
+        `LruCache: ttlResolutionMs must be a finite number >= 0, got ${resolution}`,
+      );
+    }
+    this.ttlResolutionMs = resolution ?? (options.now ? 0 : 1);
     if (options.stringKeys === true) this.dict = Object.create(null);
     else this.map = new Map();
     // Array.from keeps the element kind packed, which V8 indexes faster than a holey array.
@@ -187,7 +206,7 @@ export class LruCache<K, V> {
         throw new RangeError(`LruCache: ttlMs must be a finite number >= 0, got ${ttl}`);
       }
       this.expiry ??= new Float64Array(this.max);
-      this.expiry[slot] = this.now() + ttl;
+      this.expiry[slot] = this.clock() + ttl;
     } else if (this.expiry !== undefined) {
       this.expiry[slot] = 0;
     }
@@ -243,9 +262,20 @@ export class LruCache<K, V> {
     }
   }
 
+  /** The clock, read at most once per `ttlResolutionMs` (one unref'd timer per reading). */
+  private clock(): number {
+    if (this.cachedNow >= 0) return this.cachedNow;
+    const now = this.now();
+    if (this.ttlResolutionMs > 0) {
+      this.cachedNow = now;
+      setTimeout(this.expireCachedNow, this.ttlResolutionMs).unref();
+    }
+    return now;
+  }
+
   private isExpired(slot: number): boolean {
     const at = (this.expiry as Float64Array)[slot] as number;
-    return at !== 0 && at <= this.now();
+    return at !== 0 && at <= this.clock();
   }
 
   /** A slot for a new entry: evicts the least recently used one when full. */

@@ -67,6 +67,7 @@ export async function runBench(options: RunBenchOptions): Promise<RunBenchResult
     : await runMicrobench({
         root: options.root,
         rawDir,
+        buildDir: path.join(runDir, "build", "microbench"),
         suites: options.suites ?? [],
         includeSlow: settings.includeSlow || (options.suites?.length ?? 0) > 0,
         processes,
