@@ -29,19 +29,27 @@ export function coefficientOfVariation(values: readonly number[]): number {
   return m === 0 ? 0 : Math.sqrt(variance) / Math.abs(m);
 }
 
-/** The schema's summary of a small set of per-process values. */
+/**
+ * Rounds to `digits` significant digits. Process-to-process noise is >= 1%, so five digits keep
+ * every meaningful one while a committed run stays small.
+ */
+export function significant(value: number, digits = 5): number {
+  return Number.isFinite(value) && value !== 0 ? Number(value.toPrecision(digits)) : value;
+}
+
+/** The schema's summary of a small set of per-process values (rounded, see `significant`). */
 export function summarize(values: readonly number[]): Summary {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = quantileSorted(sorted, 0.5);
   return {
     n: sorted.length,
-    min: sorted[0] as number,
-    median: mid,
-    p90: quantileSorted(sorted, 0.9),
-    p95: quantileSorted(sorted, 0.95),
-    p99: quantileSorted(sorted, 0.99),
-    max: sorted[sorted.length - 1] as number,
-    mad: median(sorted.map((v) => Math.abs(v - mid))),
-    mean: mean(sorted),
+    min: significant(sorted[0] as number),
+    median: significant(mid),
+    p90: significant(quantileSorted(sorted, 0.9)),
+    p95: significant(quantileSorted(sorted, 0.95)),
+    p99: significant(quantileSorted(sorted, 0.99)),
+    max: significant(sorted[sorted.length - 1] as number),
+    mad: significant(median(sorted.map((v) => Math.abs(v - mid)))),
+    mean: significant(mean(sorted)),
   };
 }

@@ -1,6 +1,6 @@
 import type { Metric, QualityWarning, Suite } from "../schema/index.ts";
 import type { MicrobenchRaw } from "./microbench-raw.ts";
-import { coefficientOfVariation, median, summarize } from "./microbench-summary.ts";
+import { coefficientOfVariation, median, significant, summarize } from "./microbench-summary.ts";
 
 /** Quality thresholds, from the gating protocol in the microbench baselines reference. */
 export const MICROBENCH_LIMITS = {
@@ -225,13 +225,16 @@ function normalizeCase(list: MicrobenchRaw[], baselineRaws: MicrobenchRaw[], fai
     const values = list.map((r) => opsPerSec(r, view)).filter((v): v is number => v !== undefined);
     if (values.length === 0) continue;
     views[view] = values;
+    // The primary (mitata) metric carries the summary and the full tags; the second opinions
+    // keep only their samples, which is all a statistics stage needs, so a run stays small.
     metrics.push({
       id: view === "mitata" ? id : `${id}.${view}`,
       unit: "ops/s",
       direction: "higher",
-      samples: values,
-      summary: summarize(values),
-      tags: { ...tags, tool: view },
+      samples: values.map((v) => significant(v)),
+      ...(view === "mitata"
+        ? { summary: summarize(values), tags: { ...tags, tool: view } }
+        : { tags: { group: group.id, case: first.case.id, tool: view } }),
     });
   }
   const mitata = views.mitata ?? [];
@@ -261,9 +264,9 @@ function normalizeCase(list: MicrobenchRaw[], baselineRaws: MicrobenchRaw[], fai
         id: `${id}${view === "mitata" ? "" : `.${view}`}.vs.${group.baseline}`,
         unit: "ratio",
         direction: "higher",
-        samples: ratios,
+        samples: ratios.map((v) => significant(v, 4)),
         summary,
-        tags: { ...tags, tool: view, baseline: group.baseline },
+        tags: { group: group.id, case: first.case.id, tool: view, baseline: group.baseline },
       });
     }
   }
@@ -276,25 +279,19 @@ function normalizeCase(list: MicrobenchRaw[], baselineRaws: MicrobenchRaw[], fai
   if (group.gc && gcWindows.length > 0) {
     const perMop = gcWindows.map((w) => (w.gc.count * 1e6) / Math.max(1, w.calls * first.case.ops));
     const timeShare = gcWindows.map((w) => (w.wallMs > 0 ? (100 * w.gc.ms) / w.wallMs : 0));
-    const gcTags = { ...tags, tool: "fixed-work" };
-    metrics.push(
-      {
-        id: `${id}.gc-per-mop`,
-        unit: "count",
+    const gcTags = { group: group.id, case: first.case.id, tool: "fixed-work" };
+    for (const [suffix, unit, values] of [
+      ["gc-per-mop", "count", perMop],
+      ["gc-time", "percent", timeShare],
+    ] as const) {
+      metrics.push({
+        id: `${id}.${suffix}`,
+        unit,
         direction: "lower",
-        samples: perMop,
-        summary: summarize(perMop),
+        samples: values.map((v) => significant(v, 4)),
         tags: gcTags,
-      },
-      {
-        id: `${id}.gc-time`,
-        unit: "percent",
-        direction: "lower",
-        samples: timeShare,
-        summary: summarize(timeShare),
-        tags: gcTags,
-      },
-    );
+      });
+    }
     row.gcPerMillionOps = median(perMop);
     row.gcTimePercent = median(timeShare);
   }
