@@ -93,3 +93,15 @@ export const MicrobenchRaw = z.object({
 });
 export type MicrobenchRaw = z.infer<typeof MicrobenchRaw>;
 export type MicrobenchWindow = z.infer<typeof Window>;
+
+/** Re-run (or flag) a sample during which other processes used more than this many cores. */
+export const FOREIGN_LOAD_LIMIT = 0.1;
+
+/** The most foreign CPU load seen in any measuring window of one process, in cores. */
+export function foreignCores(raw: MicrobenchRaw): number {
+  return Math.max(
+    raw.mitata?.window.foreignCores ?? 0,
+    raw.tinybench?.window.foreignCores ?? 0,
+    raw.fixedWork?.foreignCores ?? 0,
+  );
+}

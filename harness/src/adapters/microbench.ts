@@ -1,5 +1,5 @@
 import type { Metric, QualityWarning, Suite } from "../schema/index.ts";
-import type { MicrobenchRaw } from "./microbench-raw.ts";
+import { FOREIGN_LOAD_LIMIT, foreignCores, type MicrobenchRaw } from "./microbench-raw.ts";
 import { coefficientOfVariation, median, significant, summarize } from "./microbench-summary.ts";
 
 /** Quality thresholds, from the gating protocol in the microbench baselines reference. */
@@ -9,7 +9,7 @@ export const MICROBENCH_LIMITS = {
   /** Per-process CV above this is too wide to compare at a 10% resolution. */
   maxCv: 0.1,
   /** Other processes using more CPU than this (cores) during a sample distort it. */
-  maxForeignCores: 0.1,
+  maxForeignCores: FOREIGN_LOAD_LIMIT,
   /** mitata and tinybench medians further apart than this mean one of them is off. */
   maxToolGap: 0.15,
   /** Calls shorter than this are at the mercy of timer resolution: batch more ops per call. */
@@ -95,14 +95,6 @@ function perRoundRatios(
     if (base && own) ratios.push(own / base);
   }
   return ratios;
-}
-
-function foreignCores(raw: MicrobenchRaw): number {
-  return Math.max(
-    raw.mitata?.window.foreignCores ?? 0,
-    raw.tinybench?.window.foreignCores ?? 0,
-    raw.fixedWork?.foreignCores ?? 0,
-  );
 }
 
 function caseKey(raw: { suite: string; group: string; case: string }): string {

@@ -104,6 +104,23 @@ describe("runMicrobench", () => {
     expect(lines.filter((l) => l.includes("failed: "))).toHaveLength(2);
   });
 
+  it("starts nothing once aborted and reports the run as interrupted", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const out = await runMicrobench({
+      root,
+      rawDir: path.join(root, "aborted"),
+      buildDir: path.join(root, "aborted-build"),
+      includeSlow: true,
+      processes: 1,
+      budgetMs: 1,
+      warmupMs: 1,
+      signal: controller.signal,
+      log: () => {},
+    });
+    expect(out).toMatchObject({ raws: [], failures: [], interrupted: true });
+  });
+
   it("names an unknown suite and lists the known ones", async () => {
     await expect(
       runMicrobench({

@@ -14,8 +14,8 @@ import type { Command } from "../command.ts";
 
 /** Measurement settings per profile; quick stays under ~3 minutes on 2 shared cores. */
 export const BENCH_PROFILES = {
-  quick: { processes: 5, budgetMs: 50, warmupMs: 30, includeSlow: false },
-  full: { processes: 7, budgetMs: 300, warmupMs: 200, includeSlow: true },
+  quick: { processes: 5, budgetMs: 50, warmupMs: 30, includeSlow: false, foreignLoadRetries: 0 },
+  full: { processes: 7, budgetMs: 300, warmupMs: 200, includeSlow: true, foreignLoadRetries: 1 },
 } as const;
 export type BenchProfileName = keyof typeof BENCH_PROFILES;
 
@@ -74,6 +74,7 @@ export async function runBench(options: RunBenchOptions): Promise<RunBenchResult
         hashSeeds: options.hashSeeds ?? DEFAULT_HASH_SEEDS,
         budgetMs: settings.budgetMs,
         warmupMs: settings.warmupMs,
+        foreignLoadRetries: settings.foreignLoadRetries,
         signal: options.signal,
         log: options.log,
       });
