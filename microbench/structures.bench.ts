@@ -115,7 +115,7 @@ function heapCase(id: string, make: () => PriorityQueue): BenchCase {
   };
 }
 
-const CHUNK_ITEMS = 100_000;
+const CHUNK_ITEMS = 400_000;
 const CHUNK_SIZE = 100;
 
 /** The usual hand-rolled loop that the helper replaces. */
@@ -172,7 +172,7 @@ export default defineSuite({
       cases: Object.entries(HEAPS).map(([id, make]) => heapCase(id, make)),
     },
     {
-      id: "chunk-100k",
+      id: "chunk-400k",
       title: `split ${CHUNK_ITEMS} ids into batches of ${CHUNK_SIZE} (ops = items)`,
       ops: CHUNK_ITEMS,
       baseline: "push-loop",
