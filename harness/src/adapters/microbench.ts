@@ -218,7 +218,8 @@ function normalizeCase(list: MicrobenchRaw[], baselineRaws: MicrobenchRaw[], fai
     if (values.length === 0) continue;
     views[view] = values;
     // The primary (mitata) metric carries the summary and the full tags; the second opinions
-    // keep only their samples, which is all a statistics stage needs, so a run stays small.
+    // keep their samples (all a statistics stage needs) and the median as `value` for reports,
+    // so a committed run stays small.
     metrics.push({
       id: view === "mitata" ? id : `${id}.${view}`,
       unit: "ops/s",
@@ -226,7 +227,10 @@ function normalizeCase(list: MicrobenchRaw[], baselineRaws: MicrobenchRaw[], fai
       samples: values.map((v) => significant(v)),
       ...(view === "mitata"
         ? { summary: summarize(values), tags: { ...tags, tool: view } }
-        : { tags: { group: group.id, case: first.case.id, tool: view } }),
+        : {
+            value: significant(median(values)),
+            tags: { group: group.id, case: first.case.id, tool: view },
+          }),
     });
   }
   const mitata = views.mitata ?? [];
@@ -281,6 +285,7 @@ function normalizeCase(list: MicrobenchRaw[], baselineRaws: MicrobenchRaw[], fai
         unit,
         direction: "lower",
         samples: values.map((v) => significant(v, 4)),
+        value: significant(median(values), 4),
         tags: gcTags,
       });
     }
