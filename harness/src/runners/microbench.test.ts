@@ -104,6 +104,26 @@ describe("runMicrobench", () => {
     expect(lines.filter((l) => l.includes("failed: "))).toHaveLength(2);
   });
 
+  it("runs only the requested rounds, with their own hash seeds", async () => {
+    const out = await runMicrobench({
+      root,
+      rawDir: path.join(root, "rounds"),
+      buildDir: path.join(root, "rounds-build"),
+      includeSlow: false,
+      processes: 1,
+      rounds: [1],
+      hashSeeds: [5, 9],
+      budgetMs: 2,
+      warmupMs: 1,
+      signal: new AbortController().signal,
+      log: () => {},
+    });
+    expect(out.raws.map((r) => `${r.case.id}:${r.round}:${r.hashSeed}`).sort()).toEqual([
+      "loop:1:9",
+      "reduce:1:9",
+    ]);
+  });
+
   it("starts nothing once aborted and reports the run as interrupted", async () => {
     const controller = new AbortController();
     controller.abort();

@@ -24,6 +24,11 @@ export interface MicrobenchRunOptions {
   includeSlow: boolean;
   /** Processes per case (>= 5 for a usable spread). */
   processes: number;
+  /**
+   * Which rounds (hash-seed indices) to run, default 0..processes-1. `compare` runs one round
+   * of the base and then the same round of the head, so both sides pair by seed.
+   */
+  rounds?: readonly number[];
   hashSeeds?: readonly number[];
   /** Seed of generated inputs; the same on both sides of a comparison. */
   inputSeed?: number;
@@ -100,10 +105,11 @@ export function planSchedule<T>(
  */
 export async function runMicrobench(options: MicrobenchRunOptions): Promise<MicrobenchRunOutput> {
   const seeds = options.hashSeeds ?? DEFAULT_HASH_SEEDS;
-  if (seeds.length < options.processes) {
+  const roundList = options.rounds ?? Array.from({ length: options.processes }, (_, i) => i);
+  if (roundList.some((r) => !Number.isInteger(r) || r < 0 || r >= seeds.length)) {
     throw new HarnessError(
       "E_USAGE",
-      `bench: ${options.processes} processes need as many hash seeds, got ${seeds.length}`,
+      `bench: rounds ${roundList.join(",")} need a hash seed each, got ${seeds.length} seeds`,
       {
         hint: "pass more --hash-seed values or fewer --processes",
         exitCode: EXIT.usage,
@@ -122,7 +128,10 @@ export async function runMicrobench(options: MicrobenchRunOptions): Promise<Micr
   }
   const built = await buildMicrobench(files, options.buildDir);
   const versions = { mitata: packageVersion("mitata"), tinybench: packageVersion("tinybench") };
-  const schedule = planSchedule(planned, options.processes);
+  const schedule = planSchedule(planned, roundList.length).map((step) => ({
+    ...step,
+    round: roundList[step.round] as number,
+  }));
   const raws: MicrobenchRaw[] = [];
   const failures: MicrobenchFailure[] = [];
   let done = 0;

@@ -138,6 +138,17 @@ describe("LruCache", () => {
     ]);
   });
 
+  it("takes any key by identity in the default Map index", () => {
+    const a = { id: 1 };
+    const b = { id: 1 };
+    const cache = new LruCache<object, string>({ max: 2 });
+    cache.set(a, "a").set(b, "b");
+    expect(cache.get(a)).toBe("a");
+    expect(cache.get({ id: 1 })).toBeUndefined();
+    cache.set(NaN as unknown as object, "nan");
+    expect([...cache.keys()]).toEqual([NaN, a]);
+  });
+
   it("expires entries lazily and lets a per-set TTL override the default", () => {
     let t = 0;
     const cache = new LruCache<string, number>({ max: 4, ttlMs: 10, now: () => t });

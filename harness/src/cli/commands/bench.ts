@@ -26,6 +26,8 @@ export interface RunBenchOptions {
   suites?: readonly string[];
   processes?: number;
   hashSeeds?: readonly number[];
+  /** Rounds (hash-seed indices) to run; see MicrobenchRunOptions.rounds. */
+  rounds?: readonly number[];
   /** Re-normalize the raw records of an earlier run instead of measuring. */
   replayRawDir?: string;
   signal: AbortSignal;
@@ -71,6 +73,7 @@ export async function runBench(options: RunBenchOptions): Promise<RunBenchResult
         suites: options.suites ?? [],
         includeSlow: settings.includeSlow || (options.suites?.length ?? 0) > 0,
         processes,
+        ...(options.rounds ? { rounds: options.rounds } : {}),
         hashSeeds: options.hashSeeds ?? DEFAULT_HASH_SEEDS,
         budgetMs: settings.budgetMs,
         warmupMs: settings.warmupMs,
