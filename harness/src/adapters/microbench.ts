@@ -1,22 +1,9 @@
 import type { Metric, QualityWarning, Suite } from "../schema/index.ts";
-import { FOREIGN_LOAD_LIMIT, foreignCores, type MicrobenchRaw } from "./microbench-raw.ts";
+import { qualityProblems } from "./microbench-quality.ts";
+import { foreignCores, type MicrobenchRaw } from "./microbench-raw.ts";
 import { coefficientOfVariation, median, significant, summarize } from "./microbench-summary.ts";
 
-/** Quality thresholds, from the gating protocol in the microbench baselines reference. */
-export const MICROBENCH_LIMITS = {
-  /** Fewer processes per case than this cannot separate a change from process-level noise. */
-  minProcesses: 5,
-  /** Per-process CV above this is too wide to compare at a 10% resolution. */
-  maxCv: 0.1,
-  /** Other processes using more CPU than this (cores) during a sample distort it. */
-  maxForeignCores: FOREIGN_LOAD_LIMIT,
-  /** mitata and tinybench medians further apart than this mean one of them is off. */
-  maxToolGap: 0.15,
-  /** Calls shorter than this are at the mercy of timer resolution: batch more ops per call. */
-  minCallMs: 0.1,
-  /** Below ~1 CPU cycle per op the loop did not run: the work was optimized out. */
-  minNsPerOp: 0.3,
-} as const;
+export { MICROBENCH_LIMITS } from "./microbench-quality.ts";
 
 export interface MicrobenchFailureInput {
   suite: string;
@@ -81,7 +68,7 @@ function opsPerSec(raw: MicrobenchRaw, view: View): number | undefined {
   return work && work.wallMs > 0 ? (work.calls * raw.case.ops * 1e3) / work.wallMs : undefined;
 }
 
-/** Case / baseline for each round both have: the same hash seed, measured minutes apart. */
+/** Case / baseline for each round both have: same hash seed, same stretch of the run. */
 function perRoundRatios(
   list: MicrobenchRaw[],
   baselineRaws: MicrobenchRaw[],
@@ -295,47 +282,9 @@ function normalizeCase(list: MicrobenchRaw[], baselineRaws: MicrobenchRaw[], fai
   const hitRates = list.map((r) => r.facts.hitRate).filter((v): v is number => v !== undefined);
   if (hitRates.length > 0) row.hitRate = median(hitRates);
 
-  const warn = (code: QualityWarning["code"], message: string) => {
+  for (const { code, message } of qualityProblems(list, row, failedCount)) {
     warnings.push({ code, metric: id, message: `${id}: ${message}` });
     row.warnings.push(code);
-  };
-  if (list.length < MICROBENCH_LIMITS.minProcesses) {
-    warn(
-      "too-few-samples",
-      `${list.length} process${list.length === 1 ? "" : "es"}${failedCount > 0 ? ` (${failedCount} failed)` : ""}; at least ${MICROBENCH_LIMITS.minProcesses} are needed to compare`,
-    );
-  }
-  if (row.cv > MICROBENCH_LIMITS.maxCv) {
-    warn(
-      "high-variance",
-      `per-process spread CV ${(row.cv * 100).toFixed(1)}% is above ${MICROBENCH_LIMITS.maxCv * 100}%: too wide to compare`,
-    );
-  }
-  if (row.toolRatio !== undefined && Math.abs(row.toolRatio - 1) > MICROBENCH_LIMITS.maxToolGap) {
-    warn(
-      "high-variance",
-      `mitata and tinybench disagree by ${((row.toolRatio - 1) * 100).toFixed(0)}%${group.gc ? " (mitata's 8 MB sample buffer slows allocation-heavy code: prefer the fixed-work ratio)" : ""}`,
-    );
-  }
-  const loaded = list.filter((r) => foreignCores(r) > MICROBENCH_LIMITS.maxForeignCores);
-  if (loaded.length > 0) {
-    warn(
-      "foreign-load",
-      `${loaded.length} of ${list.length} processes ran while other processes used up to ${row.maxForeignCores.toFixed(2)} cores`,
-    );
-  }
-  const callMs = median(list.flatMap((r) => (r.mitata ? [r.mitata.stats.p50 / 1e6] : [])));
-  const nsPerOp = (callMs * 1e6) / first.case.ops;
-  if (nsPerOp < MICROBENCH_LIMITS.minNsPerOp) {
-    warn(
-      "likely-optimized-out",
-      `${nsPerOp.toFixed(3)} ns per op is below one CPU cycle: the timed work was probably optimized away`,
-    );
-  } else if (callMs < MICROBENCH_LIMITS.minCallMs) {
-    warn(
-      "timer-saturated",
-      `a call takes ${(callMs * 1000).toFixed(1)} µs; batch more ops per call (>= ${MICROBENCH_LIMITS.minCallMs} ms)`,
-    );
   }
   return { metrics, warnings, row };
 }

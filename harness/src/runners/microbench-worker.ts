@@ -1,8 +1,9 @@
 /**
  * One microbench case in one fresh process: `node --expose-gc --hash-seed=N
- * microbench-worker.mjs '<job json>'` (compiled by microbench-build.ts; runs under tsx too). It imports the suite file, builds the case untimed, times
- * it with each tool in the given order, and writes one raw record to `job.outFile`. The
- * process runs nothing else, so JIT feedback and heap state are this case's alone.
+ * microbench-worker.mjs '<job json>'` (compiled by microbench-build.ts; runs under tsx too).
+ * It imports the suite file, builds the case untimed, times it with each tool in the given
+ * order, and writes one raw record to `job.outFile`. The process runs nothing else, so JIT
+ * feedback and heap state are this case's alone.
  */
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -120,8 +121,9 @@ async function runJob(job: WorkerJob): Promise<void> {
     facts: {},
   };
   if (group.gc) {
-    // Fixed work with only the GC observer, before either tool runs: mitata's 8 MB samples
-    // buffer makes every later major GC mark it, which slows allocation-heavy code 2-30x.
+    // Fixed work with only the GC observer, before either tool runs. While mitata's 8 MB
+    // sample buffer (allocated inside measure()) is alive, GCs of allocation-heavy code take
+    // milliseconds instead of ~0.1 ms; this window is free of any tool's allocations.
     const end = performance.now() + job.budgetMs;
     const before = calls;
     raw.fixedWork = await observe(
@@ -133,68 +135,8 @@ async function runJob(job: WorkerJob): Promise<void> {
     );
   }
   for (const tool of job.toolOrder) {
-    if (tool === "mitata") {
-      let stats: Awaited<ReturnType<typeof measure>> | undefined;
-      const window = await observe(
-        async () => {
-          stats = await measure(timed, { min_cpu_time: job.budgetMs * 1e6, min_samples: 10 });
-        },
-        () => calls,
-      );
-      if (!stats) throw new Error("mitata returned no stats");
-      const { min, max, avg, p25, p50, p75, p99, ticks, samples } = stats;
-      raw.mitata = {
-        version: job.versions.mitata,
-        stats: { min, max, avg, p25, p50, p75, p99, ticks, samples },
-        window,
-      };
-    } else {
-      const bench = new Bench({
-        time: job.budgetMs,
-        warmupTime: 0,
-        iterations: 10,
-        retainSamples: true,
-      });
-      bench.add(benchCase.id, timed);
-      const window = await observe(
-        async () => {
-          await bench.run();
-        },
-        () => calls,
-      );
-      const result = bench.tasks[0]?.result as unknown as
-        | {
-            state: string;
-            error?: unknown;
-            latency: NonNullable<MicrobenchRaw["tinybench"]>["result"]["latency"];
-            period: number;
-            totalTime: number;
-          }
-        | undefined;
-      if (result?.state !== "completed") {
-        throw new Error(`tinybench did not complete: ${String(result?.error ?? result?.state)}`);
-      }
-      const { min, max, mean, p50, p99, sd, rme, samplesCount, samples } = result.latency;
-      raw.tinybench = {
-        version: job.versions.tinybench,
-        result: {
-          latency: {
-            min,
-            max,
-            mean,
-            p50: p50 as number,
-            p99: p99 as number,
-            sd,
-            rme,
-            samplesCount,
-            ...(samples ? { samples: [...samples] } : {}),
-          },
-          period: result.period,
-          totalTime: result.totalTime,
-        },
-        window,
-      };
-    }
+    if (tool === "mitata") raw.mitata = await measureWithMitata(timed, job, () => calls);
+    else raw.tinybench = await measureWithTinybench(timed, benchCase.id, job, () => calls);
   }
   raw.facts = handle.facts?.() ?? {};
   phases.done = performance.now();
@@ -206,6 +148,68 @@ async function runJob(job: WorkerJob): Promise<void> {
     measure: phases.done - phases.warm,
   };
   await writeFile(job.outFile, `${JSON.stringify(raw)}\n`);
+}
+
+async function measureWithMitata(
+  timed: () => unknown,
+  job: WorkerJob,
+  calls: () => number,
+): Promise<MicrobenchRaw["mitata"]> {
+  let stats: Awaited<ReturnType<typeof measure>> | undefined;
+  const window = await observe(async () => {
+    stats = await measure(timed, { min_cpu_time: job.budgetMs * 1e6, min_samples: 10 });
+  }, calls);
+  if (!stats) throw new Error("mitata returned no stats");
+  const { min, max, avg, p25, p50, p75, p99, ticks, samples } = stats;
+  return {
+    version: job.versions.mitata,
+    stats: { min, max, avg, p25, p50, p75, p99, ticks, samples },
+    window,
+  };
+}
+
+/** tinybench times every call itself; our calls are batched, so its timer is not the limit. */
+async function measureWithTinybench(
+  timed: () => unknown,
+  name: string,
+  job: WorkerJob,
+  calls: () => number,
+): Promise<MicrobenchRaw["tinybench"]> {
+  const bench = new Bench({
+    time: job.budgetMs,
+    warmupTime: 0,
+    iterations: 10,
+    retainSamples: true,
+  });
+  bench.add(name, timed);
+  const window = await observe(async () => {
+    await bench.run();
+  }, calls);
+  const result = bench.tasks[0]?.result;
+  if (result?.state !== "completed") {
+    const reason = result && "error" in result ? result.error : result?.state;
+    throw new Error(`tinybench did not complete: ${String(reason)}`);
+  }
+  const { min, max, mean, p50, p99, sd, rme, samplesCount, samples } = result.latency;
+  return {
+    version: job.versions.tinybench,
+    result: {
+      latency: {
+        min,
+        max,
+        mean,
+        p50,
+        p99,
+        sd,
+        rme,
+        samplesCount,
+        ...(samples ? { samples: [...samples] } : {}),
+      },
+      period: result.period,
+      totalTime: result.totalTime,
+    },
+    window,
+  };
 }
 
 function describeGroup(group: LoadedGroup): MicrobenchRaw["group"] {
