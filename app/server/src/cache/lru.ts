@@ -132,36 +132,21 @@ export class LruCache<K, V> {
 
   /** Returns the value and marks the entry most recently used; expired entries are removed. */
   get(key: K): V | undefined {
-    const slot = this.slotOf(key);
+    const slot = this.liveSlot(key);
     if (slot === undefined) return undefined;
-    if (this.expiry !== undefined && this.isExpired(slot)) {
-      this.removeSlot(slot, key);
-      return undefined;
-    }
     this.moveToHead(slot);
     return this.valueAt[slot];
   }
 
   /** Returns the value without changing recency. */
   peek(key: K): V | undefined {
-    const slot = this.slotOf(key);
-    if (slot === undefined) return undefined;
-    if (this.expiry !== undefined && this.isExpired(slot)) {
-      this.removeSlot(slot, key);
-      return undefined;
-    }
-    return this.valueAt[slot];
+    const slot = this.liveSlot(key);
+    return slot === undefined ? undefined : this.valueAt[slot];
   }
 
   /** Whether a live entry exists, without changing recency. */
   has(key: K): boolean {
-    const slot = this.slotOf(key);
-    if (slot === undefined) return false;
-    if (this.expiry !== undefined && this.isExpired(slot)) {
-      this.removeSlot(slot, key);
-      return false;
-    }
-    return true;
+    return this.liveSlot(key) !== undefined;
   }
 
   /**
@@ -271,6 +256,16 @@ export class LruCache<K, V> {
       setTimeout(this.expireCachedNow, this.ttlResolutionMs).unref();
     }
     return now;
+  }
+
+  /** The key's slot, or undefined when absent or expired (an expired entry is removed here). */
+  private liveSlot(key: K): number | undefined {
+    const slot = this.slotOf(key);
+    if (slot !== undefined && this.expiry !== undefined && this.isExpired(slot)) {
+      this.removeSlot(slot, key);
+      return undefined;
+    }
+    return slot;
   }
 
   private isExpired(slot: number): boolean {

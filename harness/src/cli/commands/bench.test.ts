@@ -10,6 +10,16 @@ const FIXTURE = path.join(import.meta.dirname, "../../../test/fixtures/raw/micro
 
 describe("perfgate bench", () => {
   let root: string;
+  const replay = (now?: () => Date) =>
+    runBench({
+      root,
+      profile: "quick",
+      replayRawDir: path.join(root, "raw"),
+      signal: new AbortController().signal,
+      log: () => {},
+      env: {},
+      ...(now ? { now } : {}),
+    });
   beforeAll(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), "perfgate-bench-"));
     await cp(FIXTURE, path.join(root, "raw"), { recursive: true });
@@ -19,15 +29,7 @@ describe("perfgate bench", () => {
   });
 
   it("replays captured raw records into a validated run record under .perf/<runId>/", async () => {
-    const { run, rows, runDir } = await runBench({
-      root,
-      profile: "quick",
-      replayRawDir: path.join(root, "raw"),
-      signal: new AbortController().signal,
-      log: () => {},
-      env: {},
-      now: () => new Date("2026-11-25T03:00:00Z"),
-    });
+    const { run, rows, runDir } = await replay(() => new Date("2026-11-25T03:00:00Z"));
     expect(runDir).toBe(path.join(root, ".perf", run.runId));
     const stored = JSON.parse(await readFile(path.join(runDir, "run.json"), "utf8"));
     expect(parseRunResult(stored, "run.json").suites.map((s) => s.id)).toEqual(["lru", "pool"]);
@@ -38,14 +40,7 @@ describe("perfgate bench", () => {
   });
 
   it("prints ratios against the baseline with their range, next to tinybench", async () => {
-    const { rows } = await runBench({
-      root,
-      profile: "quick",
-      replayRawDir: path.join(root, "raw"),
-      signal: new AbortController().signal,
-      log: () => {},
-      env: {},
-    });
+    const { rows } = await replay();
     const table = formatBenchTable(rows);
     expectGolden("cli/bench-table.txt", table);
     expect(table).toMatch(/^\* app .* \d\.\d\d× \[\d\.\d\d–\d\.\d\d\]/m);
