@@ -76,6 +76,10 @@ async function runPublish(argv: string[], io: CliIo): Promise<number> {
     pr: { type: "string" },
     "dry-run": { type: "boolean", default: false },
   });
+  // Flags first, so a typo is reported before any file is read.
+  const comment = commentMode(values.comment);
+  const pullRequest = positiveInt(values.pr, "--pr");
+  const context = readGitHubContext(io.env);
   const found =
     values["compare-dir"] === undefined
       ? undefined
@@ -91,9 +95,9 @@ async function runPublish(argv: string[], io: CliIo): Promise<number> {
     {
       markdown,
       verdicts,
-      context: readGitHubContext(io.env),
-      pullRequest: positiveInt(values.pr, "--pr"),
-      comment: commentMode(values.comment),
+      context,
+      pullRequest,
+      comment,
       bundleDir: resolve(io.cwd, values["bundle-dir"]),
       dryRun: values["dry-run"],
       signal: io.signal,
@@ -168,7 +172,7 @@ export const githubCommand: Command = {
     "github: job summary, sticky PR comment, annotations, change-point issue, report commits",
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    if (sub === undefined || sub === "--help" || sub === "-h") {
+    if (sub === undefined || argv.includes("--help") || argv.includes("-h")) {
       io.out(USAGE);
       return sub === undefined ? EXIT.usage : EXIT.ok;
     }
