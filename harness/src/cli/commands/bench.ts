@@ -26,6 +26,8 @@ export interface RunBenchOptions {
   suites?: readonly string[];
   processes?: number;
   hashSeeds?: readonly number[];
+  /** Re-runs of a process that overlapped foreign CPU load; the profile's default otherwise. */
+  foreignLoadRetries?: number;
   /** Rounds (hash-seed indices) to run; see MicrobenchRunOptions.rounds. */
   rounds?: readonly number[];
   /** Re-normalize the raw records of an earlier run instead of measuring. */
@@ -77,7 +79,7 @@ export async function runBench(options: RunBenchOptions): Promise<RunBenchResult
         hashSeeds: options.hashSeeds ?? DEFAULT_HASH_SEEDS,
         budgetMs: settings.budgetMs,
         warmupMs: settings.warmupMs,
-        foreignLoadRetries: settings.foreignLoadRetries,
+        foreignLoadRetries: options.foreignLoadRetries ?? settings.foreignLoadRetries,
         signal: options.signal,
         log: options.log,
       });
@@ -172,6 +174,7 @@ const OPTIONS = {
   profile: { type: "string", default: "quick" },
   suite: { type: "string", multiple: true },
   processes: { type: "string" },
+  "foreign-load-retries": { type: "string" },
   "hash-seed": { type: "string", multiple: true },
   replay: { type: "string" },
 } as const;
@@ -190,7 +193,7 @@ function positiveInteger(flag: string, value: string): number {
 /** `perfgate bench`: microbenchmark suites, one case per fresh process, table + run record. */
 export const benchCommand: Command = {
   summary:
-    "bench [--profile quick|full] [--suite id] [--processes n] [--hash-seed n] [--replay raw-dir]: microbenchmarks",
+    "bench [--profile quick|full] [--suite id] [--processes n] [--hash-seed n] [--foreign-load-retries n] [--replay raw-dir]: microbenchmarks",
   async run(argv, io) {
     const { values } = parseCommandArgs("bench", argv, OPTIONS);
     const profile = values.profile;
@@ -208,6 +211,14 @@ export const benchCommand: Command = {
       profile: profile as BenchProfileName,
       ...(values.suite ? { suites: values.suite } : {}),
       ...(values.processes ? { processes: positiveInteger("processes", values.processes) } : {}),
+      ...(values["foreign-load-retries"] !== undefined
+        ? {
+            foreignLoadRetries: positiveInteger(
+              "foreign-load-retries",
+              values["foreign-load-retries"],
+            ),
+          }
+        : {}),
       ...(values["hash-seed"]
         ? { hashSeeds: values["hash-seed"].map((s) => positiveInteger("hash-seed", s)) }
         : {}),
