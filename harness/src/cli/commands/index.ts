@@ -2,6 +2,7 @@ import type { Command } from "../command.ts";
 import { benchCommand } from "./bench.ts";
 import { doctorCommand } from "./doctor.ts";
 import { githubCommand } from "./github.ts";
+import { k6Command } from "./k6.ts";
 import { loadCommand } from "./load.ts";
 import { schemaCommand } from "./schema.ts";
 
@@ -10,6 +11,7 @@ export const commands = {
   bench: benchCommand,
   doctor: doctorCommand,
   github: githubCommand,
+  k6: k6Command,
   load: loadCommand,
   schema: schemaCommand,
 } satisfies Record<string, Command>;

@@ -1,0 +1,184 @@
+import { setTimeout as delay } from "node:timers/promises";
+import {
+  rampingArrivalStarts,
+  rampingVusAt,
+  type ScenarioPlan,
+  totalDurationMs,
+} from "./options.ts";
+import { engineState } from "./state.ts";
+import { type IterationLog, initVu, runIteration, type Vu } from "./vu.ts";
+
+export interface ExecutorContext {
+  compiled: string;
+  data: unknown;
+  /** Aborted on Ctrl+C, exec.test.abort() or an abortOnFail threshold. */
+  signal: AbortSignal;
+  log: IterationLog;
+  nextVuId: () => number;
+  vuCount: { active: number; initialized: number };
+}
+
+const now = () => performance.now();
+
+/** Waits for `loops`, but no longer than `hardStopAt` (regular end + gracefulStop) or an abort. */
+async function settle(
+  loops: Promise<unknown>[],
+  hardStopAt: number,
+  signal: AbortSignal,
+): Promise<void> {
+  const all = Promise.allSettled(loops);
+  while (now() < hardStopAt && !signal.aborted) {
+    const done = await Promise.race([
+      all.then(() => true),
+      delay(Math.min(100, Math.max(1, hardStopAt - now()))).then(() => false),
+    ]);
+    if (done) return;
+  }
+}
+
+async function initVus(ctx: ExecutorContext, count: number): Promise<Vu[]> {
+  const vus: Vu[] = [];
+  for (let i = 0; i < count; i += 1) {
+    vus.push(await initVu(ctx.compiled, ctx.nextVuId()));
+    ctx.vuCount.initialized += 1;
+  }
+  return vus;
+}
+
+async function closedLoop(
+  plan: ScenarioPlan,
+  ctx: ExecutorContext,
+  vus: Vu[],
+  shouldContinue: (vuIndex: number, started: number) => boolean | "idle",
+  regularEnd: number,
+): Promise<void> {
+  let iteration = 0;
+  const loops = vus.map(async (vu, index) => {
+    for (;;) {
+      if (ctx.signal.aborted || now() >= regularEnd) return;
+      const decision = shouldContinue(index, iteration);
+      if (decision === false) return;
+      if (decision === "idle") {
+        await delay(20);
+        continue;
+      }
+      const n = iteration++;
+      ctx.vuCount.active += 1;
+      try {
+        await runIteration(vu, plan, n, ctx.data, ctx.log);
+      } finally {
+        ctx.vuCount.active -= 1;
+      }
+    }
+  });
+  await settle(loops, regularEnd + plan.gracefulStopMs, ctx.signal);
+}
+
+/** Closed-model executors: VUs loop iterations back to back. */
+async function runClosed(plan: ScenarioPlan, ctx: ExecutorContext): Promise<void> {
+  const start = now();
+  const regularEnd = start + totalDurationMs(plan);
+  const vus = await initVus(ctx, plan.vus);
+  const registry = engineState().registry;
+  if (plan.executor === "shared-iterations") {
+    let handed = 0;
+    await closedLoop(plan, ctx, vus, () => handed++ < plan.iterations, regularEnd);
+    const dropped = plan.iterations - Math.min(handed, plan.iterations);
+    if (dropped > 0) registry.add("dropped_iterations", dropped, { scenario: plan.name });
+  } else if (plan.executor === "per-vu-iterations") {
+    const started = vus.map(() => 0);
+    const next = (i: number) => {
+      const count = started[i] ?? 0;
+      if (count >= plan.iterations) return false;
+      started[i] = count + 1;
+      return true;
+    };
+    await closedLoop(plan, ctx, vus, next, regularEnd);
+    for (const [i, count] of started.entries()) {
+      if (count < plan.iterations) {
+        registry.add("dropped_iterations", plan.iterations - count, {
+          scenario: plan.name,
+          vu: String(vus[i]?.id ?? 0),
+        });
+      }
+    }
+  } else if (plan.executor === "constant-vus") {
+    await closedLoop(plan, ctx, vus, () => true, regularEnd);
+  } else {
+    await closedLoop(
+      plan,
+      ctx,
+      vus,
+      (i) => (i < rampingVusAt(plan.startVUs, plan.stages, now() - start) ? true : "idle"),
+      regularEnd,
+    );
+  }
+}
+
+/**
+ * Open-model executors: iterations start on a timetable whatever the latency. A due start with
+ * no idle VU is dropped (never queued), as in k6; `schedule_lag` records due -> actual start.
+ */
+async function runArrival(plan: ScenarioPlan, ctx: ExecutorContext): Promise<void> {
+  const durationMs = totalDurationMs(plan);
+  const starts =
+    plan.executor === "constant-arrival-rate"
+      ? Array.from(
+          { length: Math.ceil((durationMs * plan.rate) / plan.timeUnitMs) },
+          (_, i) => (i * plan.timeUnitMs) / plan.rate,
+        )
+      : rampingArrivalStarts(plan.startRate, plan.timeUnitMs, plan.stages);
+  const idle = await initVus(ctx, plan.preAllocatedVUs);
+  let allocated = idle.length;
+  let growing = false;
+  const registry = engineState().registry;
+  const running: Promise<void>[] = [];
+  const start = now();
+  let warned = false;
+  for (const [n, offset] of starts.entries()) {
+    if (offset >= durationMs) break;
+    const due = start + offset;
+    const wait = due - now();
+    if (wait > 1) await delay(wait - 0.5);
+    while (now() < due) {
+      // Spin the last fraction of a millisecond: timers are 1 ms coarse.
+    }
+    if (ctx.signal.aborted) break;
+    const vu = idle.pop();
+    if (!vu) {
+      registry.add("dropped_iterations", 1, { scenario: plan.name });
+      if (allocated < plan.maxVUs && !growing) {
+        growing = true;
+        allocated += 1;
+        void initVus(ctx, 1).then(([fresh]) => {
+          if (fresh) idle.push(fresh);
+          growing = false;
+        });
+      } else if (allocated >= plan.maxVUs && !warned) {
+        warned = true;
+        ctx.log(
+          `Insufficient VUs, reached ${plan.maxVUs} active VUs and cannot initialize more (scenario ${plan.name})`,
+        );
+      }
+      continue;
+    }
+    registry.add("schedule_lag", now() - due, { scenario: plan.name });
+    ctx.vuCount.active += 1;
+    running.push(
+      runIteration(vu, plan, n, ctx.data, ctx.log).finally(() => {
+        ctx.vuCount.active -= 1;
+        idle.push(vu);
+      }),
+    );
+    if (running.length > 10_000) running.splice(0, running.length - 10_000);
+  }
+  await settle(running, start + durationMs + plan.gracefulStopMs, ctx.signal);
+}
+
+export async function runScenarioPlan(plan: ScenarioPlan, ctx: ExecutorContext): Promise<void> {
+  if (plan.startTimeMs > 0)
+    await delay(plan.startTimeMs, undefined, { signal: ctx.signal }).catch(() => undefined);
+  if (ctx.signal.aborted) return;
+  if (plan.executor.endsWith("arrival-rate")) await runArrival(plan, ctx);
+  else await runClosed(plan, ctx);
+}

@@ -1,0 +1,301 @@
+import { Agent, request as undiciRequest } from "undici";
+import { parseDuration } from "../duration.ts";
+import { engineState, sampleTags } from "../state.ts";
+
+/** Keep-alive connections shared by every VU of this process, as k6 keeps them per VU. */
+const agent = new Agent({ keepAliveTimeout: 60_000, connections: null, pipelining: 1 });
+
+type StatusRange = { min: number; max: number };
+/** What `http.expectedStatuses()` returns: a predicate k6 uses for `http_req_failed`. */
+export interface ResponseCallback {
+  readonly __perfgateExpected: (status: number) => boolean;
+}
+
+export function expectedStatuses(...codes: (number | StatusRange)[]): ResponseCallback {
+  return {
+    __perfgateExpected: (status) =>
+      codes.some((code) =>
+        typeof code === "number" ? status === code : status >= code.min && status <= code.max,
+      ),
+  };
+}
+
+let defaultCallback: ResponseCallback | null = expectedStatuses({ min: 200, max: 399 });
+
+export function setResponseCallback(callback: ResponseCallback | null): void {
+  defaultCallback = callback;
+}
+
+export interface Params {
+  headers?: Record<string, string>;
+  tags?: Record<string, string>;
+  timeout?: string | number;
+  redirects?: number;
+  responseType?: "text" | "binary" | "none";
+  responseCallback?: ResponseCallback | null;
+}
+
+/** `http.url\`/items/${id}\``: the URL plus a `name` tag with placeholders, so metrics stay bounded. */
+export interface TaggedUrl {
+  url: string;
+  name: string;
+  toString(): string;
+}
+
+export function url(strings: TemplateStringsArray, ...values: unknown[]): TaggedUrl {
+  const full = strings.reduce(
+    (acc, part, i) => acc + part + (i < values.length ? String(values[i]) : ""),
+    "",
+  );
+  const name = strings.reduce((acc, part, i) => acc + part + (i < values.length ? `\${}` : ""), "");
+  return { url: full, name, toString: () => full };
+}
+
+function canonicalHeader(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, dash: string, ch: string) => dash + ch.toUpperCase());
+}
+
+/** Minimal gjson-style selector: `a.b.0.c`, and `#` for an array's length. */
+function select(value: unknown, selector: string): unknown {
+  let node = value;
+  for (const part of selector.split(".")) {
+    if (node === null || node === undefined) return undefined;
+    if (part === "#" && Array.isArray(node)) return node.length;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+export interface Timings {
+  duration: number;
+  blocked: number;
+  connecting: number;
+  tls_handshaking: number;
+  sending: number;
+  waiting: number;
+  receiving: number;
+}
+
+/** k6's Response: status, body, headers, timings, json(), error and error_code. */
+export class Response {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    readonly body: string | ArrayBuffer | null,
+    readonly timings: Timings,
+    readonly request: {
+      method: string;
+      url: string;
+      headers: Record<string, string>;
+      body: string;
+    },
+    readonly error = "",
+    readonly error_code = 0,
+  ) {}
+
+  get proto(): string {
+    return "HTTP/1.1";
+  }
+
+  json(selector?: string): unknown {
+    if (typeof this.body !== "string")
+      throw new Error("json(): the response body is not text (responseType)");
+    const parsed = JSON.parse(this.body) as unknown;
+    return selector ? select(parsed, selector) : parsed;
+  }
+}
+
+function encodeBody(body: unknown, headers: Record<string, string>): string | Buffer | undefined {
+  if (body === null || body === undefined) return undefined;
+  if (typeof body === "string") return body;
+  if (body instanceof ArrayBuffer) return Buffer.from(body);
+  if (typeof body === "object") {
+    // k6 form-encodes plain objects.
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
+      headers["Content-Type"] = "application/x-www-form-urlencoded";
+    }
+    return new URLSearchParams(body as Record<string, string>).toString();
+  }
+  return String(body);
+}
+
+/** Any request of k6/http. Network errors become a Response with status 0 and `error`, as in k6. */
+export async function request(
+  method: string,
+  target: string | TaggedUrl,
+  body?: unknown,
+  params: Params = {},
+): Promise<Response> {
+  const state = engineState();
+  const href = typeof target === "string" ? target : target.url;
+  const name = params.tags?.name ?? (typeof target === "string" ? href : target.name);
+  const headers: Record<string, string> = {
+    "User-Agent": state.userAgent,
+    ...(params.headers ?? {}),
+  };
+  const payload = encodeBody(body, headers);
+  const timeoutMs =
+    params.timeout === undefined ? 60_000 : (parseDuration(params.timeout) ?? 60_000);
+  let location = href;
+  let redirectsLeft = params.redirects ?? 10;
+  const started = performance.now();
+  let headersAt = started;
+  let status = 0;
+  let responseHeaders: Record<string, string> = {};
+  let responseBody: string | ArrayBuffer | null = null;
+  let received = 0;
+  let error = "";
+  let errorCode = 0;
+  try {
+    for (;;) {
+      const response = await undiciRequest(location, {
+        method: method.toUpperCase() as "GET",
+        headers,
+        body: payload,
+        dispatcher: agent,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      headersAt = performance.now();
+      status = response.statusCode;
+      responseHeaders = {};
+      for (const [key, value] of Object.entries(response.headers)) {
+        if (value !== undefined)
+          responseHeaders[canonicalHeader(key)] = Array.isArray(value) ? value.join(", ") : value;
+      }
+      const redirectTo = responseHeaders.Location;
+      if (status >= 300 && status < 400 && redirectTo && redirectsLeft > 0) {
+        await response.body.dump();
+        redirectsLeft -= 1;
+        location = new URL(redirectTo, location).href;
+        continue;
+      }
+      if (params.responseType === "none") {
+        received = (await response.body.arrayBuffer()).byteLength;
+      } else if (params.responseType === "binary") {
+        responseBody = await response.body.arrayBuffer();
+        received = responseBody.byteLength;
+      } else {
+        responseBody = await response.body.text();
+        received = Buffer.byteLength(responseBody);
+      }
+      break;
+    }
+  } catch (cause) {
+    const code = (cause as { code?: string }).code ?? "";
+    error = (cause as Error).message;
+    errorCode = code.includes("TIMEOUT") ? 1050 : code === "ECONNREFUSED" ? 1212 : 1000;
+  }
+  const finished = performance.now();
+  const timings: Timings = {
+    duration: finished - started,
+    blocked: 0,
+    connecting: 0,
+    tls_handshaking: 0,
+    sending: 0,
+    waiting: headersAt - started,
+    receiving: finished - headersAt,
+  };
+  const callback =
+    params.responseCallback === undefined ? defaultCallback : params.responseCallback;
+  const expected = status !== 0 && (callback === null || callback.__perfgateExpected(status));
+  const tags = sampleTags({
+    ...(params.tags ?? {}),
+    method: method.toUpperCase(),
+    url: href,
+    name,
+    status: String(status),
+    proto: "HTTP/1.1",
+    expected_response: String(expected),
+    ...(error ? { error_code: String(errorCode) } : {}),
+  });
+  const registry = state.registry;
+  registry.add("http_reqs", 1, tags);
+  registry.add("http_req_duration", timings.duration, tags);
+  registry.add("http_req_blocked", timings.blocked, tags);
+  registry.add("http_req_connecting", timings.connecting, tags);
+  registry.add("http_req_tls_handshaking", timings.tls_handshaking, tags);
+  registry.add("http_req_sending", timings.sending, tags);
+  registry.add("http_req_waiting", timings.waiting, tags);
+  registry.add("http_req_receiving", timings.receiving, tags);
+  if (callback !== null || error) registry.add("http_req_failed", expected ? 0 : 1, tags);
+  registry.add("data_received", received, tags);
+  registry.add(
+    "data_sent",
+    (typeof payload === "string" ? Buffer.byteLength(payload) : (payload?.length ?? 0)) +
+      href.length +
+      64,
+    tags,
+  );
+  const requestBody = typeof payload === "string" ? payload : "";
+  return new Response(
+    location,
+    status,
+    responseHeaders,
+    responseBody,
+    timings,
+    { method: method.toUpperCase(), url: href, headers, body: requestBody },
+    error,
+    errorCode,
+  );
+}
+
+type BatchItem =
+  | string
+  | TaggedUrl
+  | [string, string | TaggedUrl, unknown?, Params?]
+  | { method: string; url: string | TaggedUrl; body?: unknown; params?: Params };
+
+function batchOne(item: BatchItem): Promise<Response> {
+  if (
+    typeof item === "string" ||
+    (typeof item === "object" && "name" in item && "url" in item && !("method" in item))
+  ) {
+    return request("GET", item as string | TaggedUrl);
+  }
+  if (Array.isArray(item)) return request(item[0], item[1], item[2], item[3]);
+  const spec = item as { method: string; url: string | TaggedUrl; body?: unknown; params?: Params };
+  return request(spec.method, spec.url, spec.body, spec.params);
+}
+
+/** `http.batch`: requests in parallel; an array gives an array, an object gives an object. */
+export async function batch(
+  items: BatchItem[] | Record<string, BatchItem>,
+): Promise<Response[] | Record<string, Response>> {
+  if (Array.isArray(items)) return Promise.all(items.map(batchOne));
+  const entries = await Promise.all(
+    Object.entries(items).map(async ([key, item]) => [key, await batchOne(item)] as const),
+  );
+  return Object.fromEntries(entries);
+}
+
+export const asyncRequest = request;
+export const get = (u: string | TaggedUrl, params?: Params) => request("GET", u, null, params);
+export const head = (u: string | TaggedUrl, params?: Params) => request("HEAD", u, null, params);
+export const post = (u: string | TaggedUrl, body?: unknown, params?: Params) =>
+  request("POST", u, body, params);
+export const put = (u: string | TaggedUrl, body?: unknown, params?: Params) =>
+  request("PUT", u, body, params);
+export const patch = (u: string | TaggedUrl, body?: unknown, params?: Params) =>
+  request("PATCH", u, body, params);
+export const del = (u: string | TaggedUrl, body?: unknown, params?: Params) =>
+  request("DELETE", u, body, params);
+export const options = (u: string | TaggedUrl, body?: unknown, params?: Params) =>
+  request("OPTIONS", u, body, params);
+
+export default {
+  request,
+  asyncRequest,
+  get,
+  head,
+  post,
+  put,
+  patch,
+  del,
+  options,
+  batch,
+  url,
+  expectedStatuses,
+  setResponseCallback,
+};

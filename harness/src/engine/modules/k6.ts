@@ -1,0 +1,125 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { currentVu, engineState, type GroupNode, newGroup, sampleTags } from "../state.ts";
+
+function findGroup(path: string): GroupNode {
+  let node = engineState().rootGroup;
+  if (path === "") return node;
+  for (const name of path.split("::").slice(1)) {
+    let child = node.groups.get(name);
+    if (!child) {
+      child = newGroup(name, `${node.path}::${name}`);
+      node.groups.set(name, child);
+    }
+    node = child;
+  }
+  return node;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown })?.then === "function";
+}
+
+/** k6 `check`: records one `checks` sample per condition; returns whether all passed. */
+export function check(
+  value: unknown,
+  conditions: Record<string, unknown>,
+  tags?: Record<string, string>,
+): boolean {
+  if (isPromiseLike(value)) {
+    throw new Error(
+      "check() got a Promise: this script uses k6's synchronous API (`const res = http.get(url)`); on the built-in engine write `const res = await http.get(url)`",
+    );
+  }
+  const state = engineState();
+  const vu = currentVu();
+  const group = findGroup(vu?.groupPath ?? "");
+  let all = true;
+  for (const [name, condition] of Object.entries(conditions)) {
+    let ok: boolean;
+    try {
+      ok = Boolean(typeof condition === "function" ? condition(value) : condition);
+    } catch {
+      ok = false;
+    }
+    all &&= ok;
+    let count = group.checks.get(name);
+    if (!count) {
+      count = { name, path: `${group.path}::${name}`, passes: 0, fails: 0 };
+      group.checks.set(name, count);
+    }
+    if (ok) count.passes += 1;
+    else count.fails += 1;
+    state.registry.add("checks", ok ? 1 : 0, sampleTags({ ...tags, check: name }));
+  }
+  return all;
+}
+
+/** k6 `group`: nests the group path for tags and records `group_duration`; async bodies are awaited. */
+export function group<T>(name: string, fn: () => T): T {
+  if (name.includes("::")) throw new Error(`group name "${name}" must not contain "::"`);
+  const vu = currentVu();
+  if (!vu) return fn();
+  const parent = vu.groupPath;
+  const path = `${parent}::${name}`;
+  findGroup(path);
+  const started = performance.now();
+  const finish = () => {
+    engineState().registry.add("group_duration", performance.now() - started, sampleTags());
+    vu.groupPath = parent;
+  };
+  vu.groupPath = path;
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    finish();
+    throw error;
+  }
+  if (isPromiseLike(result)) {
+    return Promise.resolve(result).finally(finish) as T;
+  }
+  finish();
+  return result;
+}
+
+/**
+ * What `sleep()` returns: awaiting it pauses right there; left un-awaited in an async iteration,
+ * the pause is served before the VU's next iteration (the VU loop reads `pendingSleepMs`).
+ */
+class Sleep implements PromiseLike<void> {
+  private claimed = false;
+  constructor(
+    private readonly ms: number,
+    private readonly vu: ReturnType<typeof currentVu>,
+  ) {
+    if (vu) vu.pendingSleepMs += ms;
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: a thenable is the point: `await sleep(1)` must pause there.
+  then<A = void, B = never>(
+    // biome-ignore lint/suspicious/noConfusingVoidType: PromiseLike<void> resolves with void.
+    onFulfilled?: ((value: void) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): PromiseLike<A | B> {
+    if (!this.claimed && this.vu) {
+      this.claimed = true;
+      this.vu.pendingSleepMs = Math.max(0, this.vu.pendingSleepMs - this.ms);
+    }
+    return delay(this.ms).then(onFulfilled, onRejected);
+  }
+}
+
+/** k6 `sleep(seconds)`; see {@link Sleep} for how it behaves in async iterations. */
+export function sleep(seconds: number): PromiseLike<void> {
+  return new Sleep(Math.max(0, Number(seconds) * 1000), currentVu());
+}
+
+export function fail(message?: string): never {
+  throw new Error(message ?? "fail() called");
+}
+
+export function randomSeed(_seed: number): void {
+  // k6 seeds its Math.random; perfgate scenarios use their own seeded generators.
+}
+
+export default { check, group, sleep, fail, randomSeed };

@@ -1,0 +1,353 @@
+import { parseDuration } from "./duration.ts";
+
+export type ExecutorName =
+  | "shared-iterations"
+  | "per-vu-iterations"
+  | "constant-vus"
+  | "ramping-vus"
+  | "constant-arrival-rate"
+  | "ramping-arrival-rate";
+
+export interface Stage {
+  durationMs: number;
+  target: number;
+}
+
+/** A scenario with every option resolved (k6 defaults filled in). */
+export interface ScenarioPlan {
+  name: string;
+  executor: ExecutorName;
+  exec: string;
+  env: Record<string, string>;
+  tags: Record<string, string>;
+  startTimeMs: number;
+  gracefulStopMs: number;
+  vus: number;
+  iterations: number;
+  durationMs: number;
+  maxDurationMs: number;
+  stages: Stage[];
+  startVUs: number;
+  gracefulRampDownMs: number;
+  rate: number;
+  startRate: number;
+  timeUnitMs: number;
+  preAllocatedVUs: number;
+  maxVUs: number;
+}
+
+const EXECUTORS: readonly string[] = [
+  "shared-iterations",
+  "per-vu-iterations",
+  "constant-vus",
+  "ramping-vus",
+  "constant-arrival-rate",
+  "ramping-arrival-rate",
+];
+
+type Raw = Record<string, unknown>;
+
+/** Collects every problem, each naming the option, as k6 reports config errors (exit 104). */
+class Problems {
+  readonly list: string[] = [];
+  add(where: string, message: string): void {
+    this.list.push(`${where}: ${message}`);
+  }
+  duration(where: string, value: unknown, fallbackMs: number | undefined, minMs = 0): number {
+    if (value === undefined) {
+      if (fallbackMs === undefined) this.add(where, "is required");
+      return fallbackMs ?? 0;
+    }
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      this.add(where, `"${String(value)}" is not a duration (e.g. "30s", "1m30s", "500ms")`);
+      return 0;
+    }
+    if (ms < minMs) this.add(where, `must be at least ${minMs / 1000}s, got ${String(value)}`);
+    return ms;
+  }
+  integer(where: string, value: unknown, fallback: number | undefined, min: number): number {
+    if (value === undefined) {
+      if (fallback === undefined) this.add(where, "is required");
+      return fallback ?? 0;
+    }
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+      this.add(where, `must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+      return fallback ?? min;
+    }
+    return value;
+  }
+  number(
+    where: string,
+    value: unknown,
+    fallback: number | undefined,
+    minExclusive: number,
+  ): number {
+    if (value === undefined) {
+      if (fallback === undefined) this.add(where, "is required");
+      return fallback ?? 0;
+    }
+    if (typeof value !== "number" || !Number.isFinite(value) || value <= minExclusive) {
+      this.add(where, `must be a number > ${minExclusive}, got ${JSON.stringify(value)}`);
+      return fallback ?? 0;
+    }
+    return value;
+  }
+}
+
+function stagesOf(problems: Problems, where: string, raw: unknown): Stage[] {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    problems.add(where, "needs at least one stage { duration, target }");
+    return [];
+  }
+  return raw.map((stage: Raw, i) => ({
+    durationMs: problems.duration(`${where}[${i}].duration`, stage?.duration, undefined),
+    target: problems.integer(`${where}[${i}].target`, stage?.target, undefined, 0),
+  }));
+}
+
+function stringMap(problems: Problems, where: string, value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    problems.add(where, "must be an object of strings");
+    return {};
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+}
+
+const KNOWN_KEYS: Record<ExecutorName, string[]> = {
+  "shared-iterations": ["vus", "iterations", "maxDuration"],
+  "per-vu-iterations": ["vus", "iterations", "maxDuration"],
+  "constant-vus": ["vus", "duration"],
+  "ramping-vus": ["startVUs", "stages", "gracefulRampDown"],
+  "constant-arrival-rate": ["rate", "timeUnit", "duration", "preAllocatedVUs", "maxVUs"],
+  "ramping-arrival-rate": ["startRate", "timeUnit", "stages", "preAllocatedVUs", "maxVUs"],
+};
+const COMMON_KEYS = ["executor", "startTime", "gracefulStop", "exec", "env", "tags", "options"];
+
+function planScenario(problems: Problems, name: string, raw: Raw): ScenarioPlan | undefined {
+  const where = `scenarios.${name}`;
+  if (!/^[0-9a-zA-Z_-]+$/.test(name))
+    problems.add(where, "scenario names may only use letters, digits, _ and -");
+  const executor = raw.executor;
+  if (executor === "externally-controlled") {
+    problems.add(
+      `${where}.executor`,
+      "externally-controlled was removed in k6 v2.0.0 and is not supported; use ramping-vus",
+    );
+    return undefined;
+  }
+  if (typeof executor !== "string" || !EXECUTORS.includes(executor)) {
+    problems.add(
+      `${where}.executor`,
+      `must be one of ${EXECUTORS.join(", ")}, got ${JSON.stringify(executor)}`,
+    );
+    return undefined;
+  }
+  const kind = executor as ExecutorName;
+  for (const key of Object.keys(raw)) {
+    if (!COMMON_KEYS.includes(key) && !KNOWN_KEYS[kind].includes(key)) {
+      problems.add(
+        `${where}.${key}`,
+        `is not an option of ${kind} (known: ${KNOWN_KEYS[kind].join(", ")})`,
+      );
+    }
+  }
+  const isArrival = kind.endsWith("arrival-rate");
+  const plan: ScenarioPlan = {
+    name,
+    executor: kind,
+    exec: typeof raw.exec === "string" ? raw.exec : "default",
+    env: stringMap(problems, `${where}.env`, raw.env),
+    tags: stringMap(problems, `${where}.tags`, raw.tags),
+    startTimeMs: problems.duration(`${where}.startTime`, raw.startTime, 0),
+    gracefulStopMs: problems.duration(`${where}.gracefulStop`, raw.gracefulStop, 30_000),
+    vus: 0,
+    iterations: 0,
+    durationMs: 0,
+    maxDurationMs: 0,
+    stages: [],
+    startVUs: 0,
+    gracefulRampDownMs: 0,
+    rate: 0,
+    startRate: 0,
+    timeUnitMs: 1000,
+    preAllocatedVUs: 0,
+    maxVUs: 0,
+  };
+  if (kind === "shared-iterations" || kind === "per-vu-iterations") {
+    plan.vus = problems.integer(`${where}.vus`, raw.vus, 1, 1);
+    plan.iterations = problems.integer(`${where}.iterations`, raw.iterations, 1, 1);
+    plan.maxDurationMs = problems.duration(`${where}.maxDuration`, raw.maxDuration, 600_000, 1000);
+    if (kind === "shared-iterations" && plan.iterations < plan.vus) {
+      problems.add(`${where}.iterations`, `must be >= vus (${plan.vus}), got ${plan.iterations}`);
+    }
+  } else if (kind === "constant-vus") {
+    plan.vus = problems.integer(`${where}.vus`, raw.vus, 1, 1);
+    plan.durationMs = problems.duration(`${where}.duration`, raw.duration, undefined, 1000);
+  } else if (kind === "ramping-vus") {
+    plan.startVUs = problems.integer(`${where}.startVUs`, raw.startVUs, 1, 0);
+    plan.stages = stagesOf(problems, `${where}.stages`, raw.stages);
+    plan.gracefulRampDownMs = problems.duration(
+      `${where}.gracefulRampDown`,
+      raw.gracefulRampDown,
+      30_000,
+    );
+    plan.vus = Math.max(plan.startVUs, ...plan.stages.map((s) => s.target));
+    if (plan.vus === 0)
+      problems.add(`${where}.stages`, "startVUs or a stage target must be above 0");
+  } else if (isArrival) {
+    plan.timeUnitMs = problems.duration(`${where}.timeUnit`, raw.timeUnit, 1000);
+    if (plan.timeUnitMs <= 0) problems.add(`${where}.timeUnit`, "must be > 0");
+    plan.preAllocatedVUs = problems.integer(
+      `${where}.preAllocatedVUs`,
+      raw.preAllocatedVUs,
+      undefined,
+      0,
+    );
+    plan.maxVUs = problems.integer(`${where}.maxVUs`, raw.maxVUs, plan.preAllocatedVUs, 0);
+    if (plan.maxVUs < plan.preAllocatedVUs) {
+      problems.add(
+        `${where}.maxVUs`,
+        `must be >= preAllocatedVUs (${plan.preAllocatedVUs}), got ${plan.maxVUs}`,
+      );
+    }
+    if (kind === "constant-arrival-rate") {
+      plan.rate = problems.number(`${where}.rate`, raw.rate, undefined, 0);
+      plan.durationMs = problems.duration(`${where}.duration`, raw.duration, undefined, 1000);
+    } else {
+      plan.startRate =
+        raw.startRate === undefined
+          ? 0
+          : problems.number(`${where}.startRate`, raw.startRate, 0, -1);
+      plan.stages = stagesOf(problems, `${where}.stages`, raw.stages);
+    }
+    plan.vus = plan.maxVUs;
+  }
+  return plan;
+}
+
+/**
+ * k6 options (script `options` merged with CLI overrides) -> resolved scenarios, or every
+ * problem at once. Shortcut derivation follows k6's execution_config_shortcuts.go.
+ */
+export function planScenarios(options: Raw): { scenarios: ScenarioPlan[]; errors: string[] } {
+  const problems = new Problems();
+  const has = (key: string) => options[key] !== undefined && options[key] !== null;
+  const hasStages = Array.isArray(options.stages) && options.stages.length > 0;
+  const hasScenarios =
+    typeof options.scenarios === "object" &&
+    options.scenarios !== null &&
+    Object.keys(options.scenarios).length > 0;
+  const shortcuts = ["iterations", "duration"].filter(has).concat(hasStages ? ["stages"] : []);
+  for (const [a, b] of [
+    ["iterations", "stages"],
+    ["duration", "stages"],
+  ] as const) {
+    if (shortcuts.includes(a) && shortcuts.includes(b)) {
+      problems.add(
+        "options",
+        `using multiple execution config shortcuts (\`${a}\` and \`${b}\`) simultaneously is not allowed`,
+      );
+    }
+  }
+  if (hasScenarios && shortcuts.length > 0) {
+    problems.add(
+      "options",
+      `\`${shortcuts[0]}\` cannot be combined with \`scenarios\`; move it into a scenario`,
+    );
+  }
+  let raw: Record<string, Raw>;
+  if (has("iterations")) {
+    raw = {
+      default: {
+        executor: "shared-iterations",
+        vus: options.vus ?? 1,
+        iterations: options.iterations,
+        ...(has("duration") ? { maxDuration: options.duration } : {}),
+      },
+    };
+  } else if (has("duration")) {
+    const ms = parseDuration(options.duration);
+    if (ms !== undefined && ms <= 0) problems.add("options.duration", "must be > 0");
+    raw = {
+      default: { executor: "constant-vus", vus: options.vus ?? 1, duration: options.duration },
+    };
+  } else if (hasStages) {
+    raw = {
+      default: { executor: "ramping-vus", startVUs: options.vus ?? 1, stages: options.stages },
+    };
+  } else if (has("vus") && !hasScenarios) {
+    raw = { default: { executor: "shared-iterations", vus: options.vus, iterations: options.vus } };
+  } else if (hasScenarios) {
+    raw = options.scenarios as Record<string, Raw>;
+  } else {
+    raw = { default: { executor: "per-vu-iterations", vus: 1, iterations: 1 } };
+  }
+  const scenarios: ScenarioPlan[] = [];
+  for (const [name, config] of Object.entries(raw)) {
+    const plan = planScenario(problems, name, config ?? {});
+    if (plan) scenarios.push(plan);
+  }
+  return { scenarios, errors: problems.list };
+}
+
+/** Start offsets (ms) of ramping-arrival-rate iterations: where ∫r = n (k6's `cal()`). */
+export function rampingArrivalStarts(
+  startRate: number,
+  timeUnitMs: number,
+  stages: readonly Stage[],
+): number[] {
+  const starts: number[] = [];
+  let from = startRate;
+  let stageStart = 0;
+  let done = 0;
+  for (const stage of stages) {
+    const to = stage.target;
+    const d = stage.durationMs / timeUnitMs;
+    const area = (d * (from + to)) / 2;
+    for (let n = Math.floor(done) + 1; n <= done + area + 1e-9; n += 1) {
+      const need = n - done;
+      const t =
+        from === to
+          ? need / to
+          : (from * d - Math.sqrt(d * (from * from * d + 2 * need * (to - from)))) / (from - to);
+      starts.push((stageStart + t) * timeUnitMs);
+    }
+    done += area;
+    stageStart += d;
+    from = to;
+  }
+  return starts;
+}
+
+/** Active VU count of ramping-vus at `t` ms (raw steps; rounding toward the stage's start). */
+export function rampingVusAt(startVUs: number, stages: readonly Stage[], t: number): number {
+  let from = startVUs;
+  let stageStart = 0;
+  for (const stage of stages) {
+    const end = stageStart + stage.durationMs;
+    if (t < end) {
+      if (stage.durationMs === 0) return stage.target;
+      const progress = (t - stageStart) / stage.durationMs;
+      const exact = from + (stage.target - from) * progress;
+      return stage.target >= from ? Math.floor(exact + 1e-9) : Math.ceil(exact - 1e-9);
+    }
+    from = stage.target;
+    stageStart = end;
+  }
+  return t < stageStart ? from : 0;
+}
+
+export function totalDurationMs(plan: ScenarioPlan): number {
+  switch (plan.executor) {
+    case "shared-iterations":
+    case "per-vu-iterations":
+      return plan.maxDurationMs;
+    case "ramping-vus":
+    case "ramping-arrival-rate":
+      return plan.stages.reduce((sum, s) => sum + s.durationMs, 0);
+    default:
+      return plan.durationMs;
+  }
+}

@@ -1,0 +1,75 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Registry, Tags } from "./metrics.ts";
+
+/** What one VU is doing right now; found through AsyncLocalStorage, since many VUs share a thread. */
+export interface VuContext {
+  /** 1-based VU id in the test; 0 in setup/teardown. */
+  vu: number;
+  /** Iterations this VU has started, 0-based. */
+  iter: number;
+  scenario: string;
+  iterationInScenario: number;
+  /** `::a::b` for nested groups; "" at the root. */
+  groupPath: string;
+  /** Scenario-level tags added to every sample. */
+  tags: Tags;
+  /** Sleep requested without `await` inside an async iteration; served before the next iteration. */
+  pendingSleepMs: number;
+}
+
+export interface CheckCount {
+  name: string;
+  path: string;
+  passes: number;
+  fails: number;
+}
+
+export interface GroupNode {
+  name: string;
+  path: string;
+  groups: Map<string, GroupNode>;
+  checks: Map<string, CheckCount>;
+}
+
+/** The engine state the k6 module shims write into. One engine run per process. */
+export interface EngineState {
+  registry: Registry;
+  env: Record<string, string>;
+  scriptDir: string;
+  rootGroup: GroupNode;
+  startedAt: number;
+  /** Set by `exec.test.abort()` or an abortOnFail threshold; stops every executor. */
+  abort: (reason: string, exitCode: number) => void;
+  userAgent: string;
+}
+
+export const vuStorage = new AsyncLocalStorage<VuContext>();
+
+let current: EngineState | undefined;
+
+export function setEngineState(state: EngineState): void {
+  current = state;
+}
+
+export function engineState(): EngineState {
+  if (!current) throw new Error("k6 modules can only be used inside a perfgate engine run");
+  return current;
+}
+
+export function currentVu(): VuContext | undefined {
+  return vuStorage.getStore();
+}
+
+export function newGroup(name: string, path: string): GroupNode {
+  return { name, path, groups: new Map(), checks: new Map() };
+}
+
+/** Tags every sample of the current VU carries: scenario and group, plus scenario tags. */
+export function sampleTags(extra?: Tags): Tags {
+  const vu = currentVu();
+  return {
+    ...(vu?.tags ?? {}),
+    ...(vu ? { scenario: vu.scenario, group: vu.groupPath } : { group: "" }),
+    ...(extra ?? {}),
+  };
+}

@@ -1,0 +1,73 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { pathToFileURL } from "node:url";
+import type { ScenarioPlan } from "./options.ts";
+import { engineState, sampleTags, type VuContext, vuStorage } from "./state.ts";
+
+export type ScriptExports = Record<string, unknown> & { options?: Record<string, unknown> };
+
+/** One virtual user: its own copy of the script's init context, as in k6. */
+export interface Vu {
+  id: number;
+  exports: ScriptExports;
+  iter: number;
+}
+
+/** Runs the init context for VU `id` (module-level code sees `__VU === id`). */
+export async function initVu(compiled: string, id: number): Promise<Vu> {
+  const context: VuContext = {
+    vu: id,
+    iter: 0,
+    scenario: "",
+    iterationInScenario: 0,
+    groupPath: "",
+    tags: {},
+    pendingSleepMs: 0,
+  };
+  const exports = (await vuStorage.run(
+    context,
+    () => import(`${pathToFileURL(compiled).href}?vu=${id}`),
+  )) as ScriptExports;
+  return { id, exports, iter: 0 };
+}
+
+export type IterationLog = (message: string) => void;
+
+/**
+ * One iteration of `exec` on `vu`. Exceptions inside iterations are logged and the test goes on
+ * (k6 semantics); a sleep requested without `await` is served before the iteration ends.
+ */
+export async function runIteration(
+  vu: Vu,
+  plan: ScenarioPlan,
+  iterationInScenario: number,
+  data: unknown,
+  log: IterationLog,
+): Promise<void> {
+  const fn = vu.exports[plan.exec === "default" ? "default" : plan.exec];
+  if (typeof fn !== "function")
+    throw new Error(`function "${plan.exec}" is not exported by the script`);
+  const context: VuContext = {
+    vu: vu.id,
+    iter: vu.iter,
+    scenario: plan.name,
+    iterationInScenario,
+    groupPath: "",
+    tags: plan.tags,
+    pendingSleepMs: 0,
+  };
+  vu.iter += 1;
+  const started = performance.now();
+  await vuStorage.run(context, async () => {
+    try {
+      await fn(structuredClone(data));
+    } catch (error) {
+      log(
+        `Uncaught error in VU ${vu.id} (scenario ${plan.name}): ${(error as Error)?.message ?? String(error)}`,
+      );
+    }
+    if (context.pendingSleepMs > 0) await delay(context.pendingSleepMs);
+    const registry = engineState().registry;
+    registry.add("iteration_duration", performance.now() - started, sampleTags());
+    registry.add("iterations", 1, sampleTags());
+  });
+}
