@@ -31,7 +31,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  process.stdout.write(`${JSON.stringify({ event: "listening", url: app.url, pid: process.pid })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ event: "listening", url: app.url, pid: process.pid })}\n`,
+  );
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
