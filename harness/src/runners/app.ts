@@ -74,7 +74,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
 
   try {
     const url = await new Promise<string>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout! });
+      const lines = createInterface({ input: child.stdout });
       const timer = setTimeout(
         () =>
           reject(
