@@ -12,8 +12,9 @@ export interface LruCacheOptions<K, V> {
   now?: () => number;
   /**
    * How long one clock reading is reused, in ms: reading the clock on every `get` cost ~30%
-   * of a hit. Entries may outlive their TTL by up to this much. Default 1 with the built-in
-   * clock, 0 (read every time) with an injected `now`.
+   * of a hit. Entries may outlive their TTL by up to this much. An unref'd timer refreshes the
+   * reading, so within one long synchronous task the clock stands still (as in lru-cache).
+   * Default 1 with the built-in clock, 0 (read every time) with an injected `now`.
    */
   ttlResolutionMs?: number;
   /**
