@@ -46,7 +46,9 @@ export async function writeRun(
     const temp = path.join(runsDir, `.${record.runId}.${randomBytes(4).toString("hex")}.tmp`);
     try {
       await mkdir(temp);
-      await writeFile(path.join(temp, "run.json"), `${JSON.stringify(record, null, 2)}\n`);
+      // Compact JSON keeps a run with histograms and per-process samples under the 50 KB budget;
+      // people read report.md.
+      await writeFile(path.join(temp, "run.json"), `${JSON.stringify(record)}\n`);
       await writeFile(path.join(temp, "report.md"), reportMarkdown);
       await rename(temp, target);
     } catch (cause) {

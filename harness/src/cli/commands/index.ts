@@ -1,17 +1,21 @@
 import type { Command } from "../command.ts";
 import { benchCommand } from "./bench.ts";
+import { diffCommand } from "./diff.ts";
 import { doctorCommand } from "./doctor.ts";
 import { githubCommand } from "./github.ts";
 import { k6Command } from "./k6.ts";
 import { loadCommand } from "./load.ts";
+import { reportCommand } from "./report.ts";
 import { schemaCommand } from "./schema.ts";
 
 /** Every CLI command, by name. Adding one is one file and one line here. */
 export const commands = {
   bench: benchCommand,
+  diff: diffCommand,
   doctor: doctorCommand,
   github: githubCommand,
   k6: k6Command,
   load: loadCommand,
+  report: reportCommand,
   schema: schemaCommand,
 } satisfies Record<string, Command>;

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { writeRun, writeScratchRun } from "../../history/run-store.ts";
+import { writeTrendPages } from "../../history/trend-pages.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { renderTerminal } from "../../render/terminal.ts";
 import { buildRunReport } from "../../report/index.ts";
@@ -85,12 +86,13 @@ export const loadCommand: Command = {
     const model = buildRunReport(run);
     const scratch = await writeScratchRun(path.join(io.cwd, ".perf"), run);
     if (run.status === "complete" && !values["no-save"]) {
-      const dir = await writeRun(
-        path.resolve(io.cwd, values["reports-dir"]),
-        run,
-        renderMarkdown(model),
-      );
+      const reportsDir = path.resolve(io.cwd, values["reports-dir"]);
+      const dir = await writeRun(reportsDir, run, renderMarkdown(model));
       log(`wrote ${path.relative(io.cwd, dir)}/{run.json,report.md}`);
+      await writeTrendPages(reportsDir);
+      log(
+        `refreshed ${path.relative(io.cwd, reportsDir) || "."}/TRENDS.md, charts/ and index.html`,
+      );
     } else {
       log(
         `kept ${path.relative(io.cwd, scratch)} (${run.status === "complete" ? "--no-save" : run.status}; not committed to reports/)`,

@@ -1,0 +1,21 @@
+import path from "node:path";
+import { writeTrendPages } from "../../history/trend-pages.ts";
+import { EXIT } from "../../schema/index.ts";
+import { parseCommandArgs } from "../args.ts";
+import type { Command } from "../command.ts";
+
+/** `perfgate report`: regenerate the trend pages from committed runs. */
+export const reportCommand: Command = {
+  summary:
+    "report [--reports-dir reports]: regenerate TRENDS.md, charts/ and index.html from reports/runs/",
+  async run(argv, io) {
+    const { values } = parseCommandArgs("report", argv, {
+      "reports-dir": { type: "string", default: "reports" },
+    });
+    const dir = path.resolve(io.cwd, values["reports-dir"]);
+    const { files, warnings } = await writeTrendPages(dir);
+    for (const warning of warnings) io.err(`warning: ${warning}\n`);
+    io.out(`wrote ${files.length} files under ${path.relative(io.cwd, dir) || "."}\n`);
+    return EXIT.ok;
+  },
+};

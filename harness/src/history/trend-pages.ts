@@ -1,0 +1,39 @@
+import { readdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { renderDashboardHtml } from "../render/dashboard-html.ts";
+import { chartFileName, renderSvgChart } from "../render/svg-chart.ts";
+import { renderTrendsMarkdown } from "../render/trends-markdown.ts";
+import { buildTrendModel } from "../report/trends.ts";
+import { writeFileAtomic } from "./atomic-write.ts";
+import { withReportsLock } from "./lock.ts";
+import { readRuns } from "./run-store.ts";
+
+/**
+ * Regenerate `reports/TRENDS.md`, `reports/charts/*.svg` and `reports/index.html` from
+ * `reports/runs/`. Deterministic: the same runs give the same bytes. Stale charts are removed.
+ */
+export async function writeTrendPages(
+  reportsDir: string,
+): Promise<{ files: string[]; warnings: string[] }> {
+  const { runs, warnings } = await readRuns(reportsDir);
+  const model = buildTrendModel(runs, { warnings: warnings.map((w) => w.message) });
+  return withReportsLock(reportsDir, async () => {
+    const files: string[] = [];
+    const chartsDir = path.join(reportsDir, "charts");
+    const wanted = new Set(model.series.map(chartFileName));
+    for (const series of model.series) {
+      const file = path.join(chartsDir, chartFileName(series));
+      await writeFileAtomic(file, renderSvgChart(series));
+      files.push(file);
+    }
+    const existing = await readdir(chartsDir).catch(() => [] as string[]);
+    for (const name of existing) {
+      if (name.endsWith(".svg") && !wanted.has(name))
+        await rm(path.join(chartsDir, name), { force: true });
+    }
+    await writeFileAtomic(path.join(reportsDir, "TRENDS.md"), renderTrendsMarkdown(model));
+    await writeFileAtomic(path.join(reportsDir, "index.html"), renderDashboardHtml(model));
+    files.push(path.join(reportsDir, "TRENDS.md"), path.join(reportsDir, "index.html"));
+    return { files, warnings: model.warnings };
+  });
+}

@@ -1,0 +1,131 @@
+import type { Direction, RunResult, Unit } from "../schema/index.ts";
+import { type ChangePoint, detectChangePoints } from "../stats/change-points.ts";
+
+/** One value of a metric in one committed run. */
+export interface TrendPoint {
+  runId: string;
+  shortSha: string;
+  ref: string;
+  value: number;
+}
+
+export interface TrendSeries {
+  /** `<kind>/<suite>/<metric>`: stable across runs, also the chart file name. */
+  key: string;
+  kind: string;
+  suite: string;
+  metric: string;
+  unit: Unit;
+  direction: Direction;
+  points: TrendPoint[];
+  /** Last value vs the one before: `better | worse | same` by direction and a 2% dead band. */
+  change: "better" | "worse" | "same" | "new";
+  changePoints: (ChangePoint & { runId: string; shortSha: string })[];
+  /** Verdicts of the latest run on this metric, e.g. `FAIL p(95)<500`. */
+  latestVerdicts: string[];
+}
+
+export interface TrendModel {
+  runs: { runId: string; shortSha: string; ref: string; status: string; profile: string }[];
+  series: TrendSeries[];
+  warnings: string[];
+}
+
+/** Which metrics get a trend: the headline number of each metric (median for distributions). */
+function headline(metric: RunResult["suites"][number]["metrics"][number]): number | undefined {
+  return metric.summary?.median ?? metric.value;
+}
+
+const DEAD_BAND = 0.02;
+
+function changeOf(points: TrendPoint[], direction: Direction): TrendSeries["change"] {
+  if (points.length < 2) return "new";
+  const last = (points.at(-1) as TrendPoint).value;
+  const previous = (points.at(-2) as TrendPoint).value;
+  if (previous === 0) return last === 0 ? "same" : "worse";
+  const relative = last / previous - 1;
+  if (Math.abs(relative) < DEAD_BAND) return "same";
+  return relative < 0 === (direction === "lower") ? "better" : "worse";
+}
+
+/**
+ * Trend model over committed runs, oldest first. Only complete runs of the main line feed change
+ * points; each series keeps the last `window` points for display. Pure.
+ */
+export function buildTrendModel(
+  runs: readonly RunResult[],
+  options: { window?: number; mainRef?: string; warnings?: string[] } = {},
+): TrendModel {
+  const { window = 30, mainRef = "main" } = options;
+  const complete = runs.filter((run) => run.status === "complete");
+  const byKey = new Map<string, TrendSeries>();
+  for (const run of complete) {
+    for (const suite of run.suites) {
+      if (suite.status !== "ok") continue;
+      for (const metric of suite.metrics) {
+        const value = headline(metric);
+        if (value === undefined) continue;
+        const key = `${suite.kind}/${suite.id}/${metric.id}`;
+        let series = byKey.get(key);
+        if (!series) {
+          series = {
+            key,
+            kind: suite.kind,
+            suite: suite.id,
+            metric: metric.id,
+            unit: metric.unit,
+            direction: metric.direction,
+            points: [],
+            change: "new",
+            changePoints: [],
+            latestVerdicts: [],
+          };
+          byKey.set(key, series);
+        }
+        // A unit change breaks comparability: start the series again rather than mix units.
+        if (series.unit !== metric.unit) {
+          series.unit = metric.unit;
+          series.points = [];
+        }
+        series.points.push({
+          runId: run.runId,
+          shortSha: run.git.shortSha,
+          ref: run.git.ref,
+          value,
+        });
+      }
+    }
+  }
+  const latest = complete.at(-1);
+  for (const series of byKey.values()) {
+    const main = series.points.filter((p) => p.ref === mainRef);
+    series.changePoints = (
+      main.length >= 10 ? detectChangePoints(main.map((p) => p.value)) : []
+    ).map((cp) => ({
+      ...cp,
+      runId: (main[cp.index] as TrendPoint).runId,
+      shortSha: (main[cp.index] as TrendPoint).shortSha,
+    }));
+    series.change = changeOf(series.points, series.direction);
+    series.points = series.points.slice(-window);
+    series.latestVerdicts = (latest?.verdicts ?? [])
+      .filter((v) => v.suite === series.suite && v.metric === series.metric)
+      .map(
+        (v) =>
+          `${v.status === "pass" ? "pass" : v.status === "fail" ? "FAIL" : "skip"} ${v.rule ?? v.label ?? v.source}`,
+      );
+  }
+  return {
+    runs: complete
+      .slice(-window)
+      .map((run) => ({
+        runId: run.runId,
+        shortSha: run.git.shortSha,
+        ref: run.git.ref,
+        status: run.status,
+        profile: run.profile,
+      })),
+    series: [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key)),
+    warnings: options.warnings ?? [],
+  };
+}
