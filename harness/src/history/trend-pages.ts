@@ -4,6 +4,7 @@ import { renderDashboardHtml } from "../render/dashboard-html.ts";
 import { chartFileName, renderSvgChart } from "../render/svg-chart.ts";
 import { renderTrendsMarkdown } from "../render/trends-markdown.ts";
 import { buildTrendModel } from "../report/trends.ts";
+import { readArchives } from "./archive.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { withReportsLock } from "./lock.ts";
 import { readRuns } from "./run-store.ts";
@@ -16,7 +17,11 @@ export async function writeTrendPages(
   reportsDir: string,
 ): Promise<{ files: string[]; warnings: string[] }> {
   const { runs, warnings } = await readRuns(reportsDir);
-  const model = buildTrendModel(runs, { warnings: warnings.map((w) => w.message) });
+  const archives = await readArchives(reportsDir);
+  const model = buildTrendModel(runs, {
+    archived: archives.runs,
+    warnings: [...archives.warnings, ...warnings].map((w) => w.message),
+  });
   return withReportsLock(reportsDir, async () => {
     const files: string[] = [];
     const chartsDir = path.join(reportsDir, "charts");

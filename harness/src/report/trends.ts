@@ -1,4 +1,10 @@
-import type { Direction, RunResult, Unit } from "../schema/index.ts";
+import {
+  type ArchivedRun,
+  archiveRun,
+  type Direction,
+  type RunResult,
+  type Unit,
+} from "../schema/index.ts";
 import { type ChangePoint, detectChangePoints } from "../stats/change-points.ts";
 
 /** One value of a metric in one committed run. */
@@ -31,11 +37,6 @@ export interface TrendModel {
   warnings: string[];
 }
 
-/** Which metrics get a trend: the headline number of each metric (median for distributions). */
-function headline(metric: RunResult["suites"][number]["metrics"][number]): number | undefined {
-  return metric.summary?.median ?? metric.value;
-}
-
 const DEAD_BAND = 0.02;
 
 function changeOf(points: TrendPoint[], direction: Direction): TrendSeries["change"] {
@@ -49,54 +50,52 @@ function changeOf(points: TrendPoint[], direction: Direction): TrendSeries["chan
 }
 
 /**
- * Trend model over committed runs, oldest first. Only complete runs of the main line feed change
- * points; each series keeps the last `window` points for display. Pure.
+ * Trend model over committed runs (and archived months, which come first), oldest first. Only
+ * complete runs feed the series; change points use the main line only; each series keeps the last
+ * `window` points for display. Pure.
  */
 export function buildTrendModel(
   runs: readonly RunResult[],
-  options: { window?: number; mainRef?: string; warnings?: string[] } = {},
+  options: {
+    window?: number;
+    mainRef?: string;
+    warnings?: string[];
+    archived?: readonly ArchivedRun[];
+  } = {},
 ): TrendModel {
   const { window = 30, mainRef = "main" } = options;
-  const complete = runs.filter((run) => run.status === "complete");
+  const complete = [...(options.archived ?? []), ...runs.map(archiveRun)].filter(
+    (run) => run.status === "complete",
+  );
   const byKey = new Map<string, TrendSeries>();
   for (const run of complete) {
-    for (const suite of run.suites) {
-      if (suite.status !== "ok") continue;
-      for (const metric of suite.metrics) {
-        const value = headline(metric);
-        if (value === undefined) continue;
-        const key = `${suite.kind}/${suite.id}/${metric.id}`;
-        let series = byKey.get(key);
-        if (!series) {
-          series = {
-            key,
-            kind: suite.kind,
-            suite: suite.id,
-            metric: metric.id,
-            unit: metric.unit,
-            direction: metric.direction,
-            points: [],
-            change: "new",
-            changePoints: [],
-            latestVerdicts: [],
-          };
-          byKey.set(key, series);
-        }
-        // A unit change breaks comparability: start the series again rather than mix units.
-        if (series.unit !== metric.unit) {
-          series.unit = metric.unit;
-          series.points = [];
-        }
-        series.points.push({
-          runId: run.runId,
-          shortSha: run.git.shortSha,
-          ref: run.git.ref,
-          value,
-        });
+    for (const [key, { unit, direction, value }] of Object.entries(run.values)) {
+      const [kind = "", suite = "", ...rest] = key.split("/");
+      let series = byKey.get(key);
+      if (!series) {
+        series = {
+          key,
+          kind,
+          suite,
+          metric: rest.join("/"),
+          unit,
+          direction,
+          points: [],
+          change: "new",
+          changePoints: [],
+          latestVerdicts: [],
+        };
+        byKey.set(key, series);
       }
+      // A unit change breaks comparability: start the series again rather than mix units.
+      if (series.unit !== unit) {
+        series.unit = unit;
+        series.points = [];
+      }
+      series.points.push({ runId: run.runId, shortSha: run.git.shortSha, ref: run.git.ref, value });
     }
   }
-  const latest = complete.at(-1);
+  const latest = runs.filter((run) => run.status === "complete").at(-1);
   for (const series of byKey.values()) {
     const main = series.points.filter((p) => p.ref === mainRef);
     series.changePoints = (

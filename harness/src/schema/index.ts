@@ -1,3 +1,4 @@
+export * from "./archive.ts";
 export * from "./errors.ts";
 export * from "./json-schema.ts";
 export * from "./redact.ts";

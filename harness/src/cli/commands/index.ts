@@ -1,5 +1,6 @@
 import type { Command } from "../command.ts";
 import { benchCommand } from "./bench.ts";
+import { compactCommand } from "./compact.ts";
 import { diffCommand } from "./diff.ts";
 import { doctorCommand } from "./doctor.ts";
 import { githubCommand } from "./github.ts";
@@ -11,6 +12,7 @@ import { schemaCommand } from "./schema.ts";
 /** Every CLI command, by name. Adding one is one file and one line here. */
 export const commands = {
   bench: benchCommand,
+  compact: compactCommand,
   diff: diffCommand,
   doctor: doctorCommand,
   github: githubCommand,

@@ -1,0 +1,40 @@
+import path from "node:path";
+import { compactRuns } from "../../history/archive.ts";
+import { writeTrendPages } from "../../history/trend-pages.ts";
+import { EXIT, HarnessError } from "../../schema/index.ts";
+import { parseCommandArgs } from "../args.ts";
+import type { Command } from "../command.ts";
+
+function monthsAgo(now: Date, months: number): string {
+  const date = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - months, 1));
+  return date.toISOString().slice(0, 7);
+}
+
+/** `perfgate compact`: roll old runs into per-month archives, keeping every trend series. */
+export const compactCommand: Command = {
+  summary:
+    "compact [--keep-months 3 | --before YYYY-MM]: roll old runs into reports/archive/<month>.json",
+  async run(argv, io) {
+    const { values } = parseCommandArgs("compact", argv, {
+      "keep-months": { type: "string", default: "3" },
+      before: { type: "string" },
+      "reports-dir": { type: "string", default: "reports" },
+    });
+    const keep = Number(values["keep-months"]);
+    if (!Number.isInteger(keep) || keep < 0) {
+      throw new HarnessError(
+        "E_USAGE",
+        `compact: --keep-months "${values["keep-months"]}" is not a whole number`,
+        { exitCode: EXIT.usage },
+      );
+    }
+    const before = values.before ?? monthsAgo(new Date(), keep);
+    const reportsDir = path.resolve(io.cwd, values["reports-dir"]);
+    const { archived, months } = await compactRuns(reportsDir, before);
+    await writeTrendPages(reportsDir);
+    io.out(
+      `archived ${archived} runs started before ${before}${months.length ? ` into ${months.map((m) => `archive/${m}.json`).join(", ")}` : ""}\n`,
+    );
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,52 @@
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeRuns } from "../../test/fixtures/trends/make-runs.ts";
+import { buildTrendModel } from "../report/trends.ts";
+import { compactRuns, readArchives } from "./archive.ts";
+import { readRuns, writeRun } from "./run-store.ts";
+
+let reports: string;
+beforeEach(async () => {
+  reports = await mkdtemp(path.join(os.tmpdir(), "perfgate-archive-"));
+});
+afterEach(async () => {
+  await rm(reports, { recursive: true, force: true });
+});
+
+describe("compactRuns", () => {
+  it("rolls old runs into a month archive without losing any trend point", async () => {
+    const runs = makeRuns(12, 99);
+    // Move the first 8 runs to October so they are older than the cutoff.
+    for (const run of runs.slice(0, 8)) {
+      run.startedAt = run.startedAt.replace("2026-11-01", "2026-10-01");
+      run.finishedAt = run.finishedAt.replace("2026-11-01", "2026-10-01");
+      run.runId = run.runId.replace("20261101", "20261001");
+    }
+    for (const run of runs) await writeRun(reports, run, "r\n");
+    const before = buildTrendModel((await readRuns(reports)).runs);
+
+    const result = await compactRuns(reports, "2026-11");
+    expect(result).toEqual({ archived: 8, months: ["2026-10"] });
+    expect((await readdir(path.join(reports, "runs"))).length).toBe(4);
+    const archive = JSON.parse(
+      await readFile(path.join(reports, "archive", "2026-10.json"), "utf8"),
+    );
+    expect(archive.runs).toHaveLength(8);
+    expect(JSON.stringify(archive)).not.toContain('"hdr"');
+
+    const after = buildTrendModel((await readRuns(reports)).runs, {
+      archived: (await readArchives(reports)).runs,
+    });
+    expect(after.series.map((s) => s.points)).toEqual(before.series.map((s) => s.points));
+  });
+
+  it("is idempotent and refuses a malformed month", async () => {
+    for (const run of makeRuns(3, 99)) await writeRun(reports, run, "r\n");
+    expect((await compactRuns(reports, "2026-12")).archived).toBe(3);
+    expect((await compactRuns(reports, "2026-12")).archived).toBe(0);
+    expect((await readArchives(reports)).runs).toHaveLength(3);
+    await expect(compactRuns(reports, "2026-1")).rejects.toMatchObject({ code: "E_USAGE" });
+  });
+});
