@@ -168,11 +168,14 @@ export async function startApiDouble(options: ApiDoubleOptions): Promise<ApiDoub
     if (pull) return send(res, 200, pull);
     if (route("GET", /^\/issues()$/) !== undefined) {
       const wanted = url.searchParams.get("state") ?? "open";
-      return page(
-        res,
-        url,
-        state.issues.filter((i) => wanted === "all" || i.state === wanted),
+      const labels = url.searchParams.get("labels")?.split(",") ?? [];
+      const named = (issue: Json) =>
+        ((issue.labels as { name: string }[] | undefined) ?? []).map((l) => l.name);
+      const matching = state.issues.filter(
+        (i) =>
+          (wanted === "all" || i.state === wanted) && labels.every((l) => named(i).includes(l)),
       );
+      return page(res, url, matching);
     }
     if (route("POST", /^\/issues()$/) !== undefined) {
       const number = 100 + state.issues.length;

@@ -6,36 +6,57 @@ import { type Output, printDryRun } from "./output.ts";
 interface Issue {
   number: number;
   title: string;
+  state: string;
   body?: string | null;
   html_url: string;
   pull_request?: unknown;
 }
 
 export interface IssueUpsert {
-  action: "created" | "updated" | "unchanged";
+  /** `closed`: a maintainer closed it; left alone. */
+  action: "created" | "updated" | "unchanged" | "closed";
   number: number;
   url: string;
 }
 
-/** Marker of the issue that tracks one change-point key (e.g. `main`). */
+/** A change-point report to turn into an issue. */
+export interface ChangepointIssue {
+  /** Identifies the issue across runs (hidden marker in its body). */
+  key: string;
+  title: string;
+  markdown: string;
+  labels: string[];
+}
+
+/** Marker of the issue that tracks one change-point key. */
 export function issueMarker(key: string): string {
   return `<!-- perfgate:changepoint:${key} -->`;
 }
 
 /**
- * Opens the issue for `key`, or updates the open one carrying its marker. Found by listing open
- * issues (not the search API, whose index lags by minutes and would open duplicates).
+ * Opens the issue for `issue.key`, or updates the one carrying its marker. Found by listing
+ * issues with its labels (not the search API, whose index lags by minutes and would open
+ * duplicates). With `includeClosed`, a closed one is found too and left closed: a maintainer
+ * decided about that shift.
  */
 export async function upsertIssue(
   client: GitHubClient,
   repo: RepoRef,
-  issue: { key: string; title: string; markdown: string; labels: string[] },
+  issue: ChangepointIssue,
+  includeClosed: boolean,
 ): Promise<IssueUpsert> {
   const base = `/repos/${repo.owner}/${repo.repo}/issues`;
   const marker = issueMarker(issue.key);
   const body = `${marker}\n${issue.markdown.trimEnd()}\n`;
-  const open = await client.paginate<Issue>(`${base}?state=open`);
-  const existing = open.find((item) => !item.pull_request && item.body?.includes(marker));
+  const labels =
+    issue.labels.length > 0 ? `&labels=${encodeURIComponent(issue.labels.join(","))}` : "";
+  const listed = await client.paginate<Issue>(
+    `${base}?state=${includeClosed ? "all" : "open"}${labels}`,
+  );
+  const existing = listed.find((item) => !item.pull_request && item.body?.includes(marker));
+  if (existing?.state === "closed") {
+    return { action: "closed", number: existing.number, url: existing.html_url };
+  }
   if (existing) {
     if (existing.body === body && existing.title === issue.title) {
       return { action: "unchanged", number: existing.number, url: existing.html_url };
@@ -54,37 +75,38 @@ export async function upsertIssue(
   return { action: "created", number: data.number, url: data.html_url };
 }
 
-/** A change-point report to turn into an issue. */
-export interface ChangepointIssue {
-  key: string;
-  title: string;
-  /** The report's markdown; empty means no change point, and nothing is opened. */
-  markdown: string;
-  labels: string[];
-}
-
-/** Opens or updates the change-point issue for `issue.key`, or prints it on a dry run. */
-export async function reportChangepoint(
-  issue: ChangepointIssue,
-  options: { context: GitHubContext; dryRun: boolean; signal?: AbortSignal },
+/**
+ * Opens or updates one issue per change-point report, or prints them on a dry run. No reports
+ * means no change point: nothing is sent.
+ */
+export async function reportChangepoints(
+  issues: readonly ChangepointIssue[],
+  options: {
+    context: GitHubContext;
+    dryRun: boolean;
+    includeClosed: boolean;
+    signal?: AbortSignal;
+  },
   output: Output,
 ): Promise<void> {
-  if (issue.markdown.trim() === "") {
+  const reports = issues.filter((issue) => issue.markdown.trim() !== "");
+  if (reports.length === 0) {
     output.out("perfgate: no change points; no issue opened\n");
     return;
   }
   const { repo, token } = requireApi(options.context, options.dryRun);
-  if (options.dryRun || token === undefined) {
-    const where = `${repo.owner}/${repo.repo}`;
-    const what = `open or update the issue marked ${issueMarker(issue.key)} in ${where}: ${issue.title}`;
-    printDryRun(output, what, issue.markdown);
-    return;
+  const where = `${repo.owner}/${repo.repo}`;
+  const client =
+    options.dryRun || token === undefined
+      ? undefined
+      : new GitHubClient({ apiUrl: options.context.apiUrl, token, signal: options.signal });
+  for (const issue of reports) {
+    if (!client) {
+      const what = `open or update the issue marked ${issueMarker(issue.key)} in ${where}: ${issue.title}`;
+      printDryRun(output, what, issue.markdown);
+      continue;
+    }
+    const result = await upsertIssue(client, repo, issue, options.includeClosed);
+    output.out(`perfgate: ${result.action} issue #${result.number} ${result.url}\n`);
   }
-  const client = new GitHubClient({
-    apiUrl: options.context.apiUrl,
-    token,
-    signal: options.signal,
-  });
-  const result = await upsertIssue(client, repo, issue);
-  output.out(`perfgate: ${result.action} issue #${result.number} ${result.url}\n`);
 }

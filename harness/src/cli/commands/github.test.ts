@@ -12,8 +12,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeRuns } from "../../../test/fixtures/trends/make-runs.ts";
 import { type ApiDouble, fixture, startApiDouble } from "../../github/api-double.ts";
 import { COMMENT_MARKER } from "../../github/comment.ts";
+import { writeRun } from "../../history/run-store.ts";
 
 // The PR path end to end: the real `perfgate` bin in a child process, a fake GITHUB_EVENT_PATH
 // and GITHUB_STEP_SUMMARY, and the local double of the GitHub API behind GITHUB_API_URL.
@@ -248,6 +250,20 @@ describe("perfgate github changepoint-issue", () => {
         "Level shift +9.8% at abc1234\n[dry-run] end\n",
     );
     expect(api.requests).toEqual([]);
+  });
+
+  it("opens one issue per commit with a worse level shift in the committed runs", async () => {
+    for (const run of makeRuns(40, 25)) await writeRun(join(dir, "reports"), run, "# run\n");
+    const first = await perfgate(["changepoint-issue"], {});
+    expect(first.stderr).toBe("");
+    expect(first.stdout).toMatch(/^perfgate: created issue #100 /);
+    const [opened] = api.issues;
+    expect(opened?.title).toBe("perfgate: performance level shift on main at abc0019");
+    expect(String(opened?.body)).toContain(
+      "Trends: https://github.com/octo-org/perf-app/blob/HEAD/reports/TRENDS.md · Found by: https://github.com/octo-org/perf-app/actions/runs/11924567890",
+    );
+    const second = await perfgate(["changepoint-issue"], {});
+    expect(second.stdout).toMatch(/^perfgate: unchanged issue #100 /);
   });
 
   it("does nothing when the report found no change point", async () => {

@@ -1,10 +1,14 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
+import { changepointNotices } from "../../github/changepoints.ts";
 import { commitReports } from "../../github/commit-reports.ts";
-import { readGitHubContext } from "../../github/context.ts";
+import { readGitHubContext, runUrl } from "../../github/context.ts";
 import { locateComparison, readInput, readVerdicts } from "../../github/inputs.ts";
-import { reportChangepoint } from "../../github/issue.ts";
+import { reportChangepoints } from "../../github/issue.ts";
 import { type CommentMode, commentFromBundle, publish } from "../../github/publish.ts";
+import { readArchives } from "../../history/archive.ts";
+import { readRuns } from "../../history/run-store.ts";
+import { buildTrendModel } from "../../report/trends.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { CliIo, Command } from "../command.ts";
@@ -19,8 +23,10 @@ const USAGE = `perfgate github <subcommand> [options]
       <dir>/<id>/comparison.{md,json} written by npm run compare
   comment --bundle <dir> [--dry-run]
       in a workflow_run job: post a bundle from a pull_request run as the sticky comment
-  changepoint-issue --markdown <file> [--title <t>] [--key <k>] [--label <l>] [--dry-run]
-      open or update the issue for change points on main; an absent or empty file does nothing
+  changepoint-issue [--reports-dir reports] [--label <l>] [--dry-run]
+      one issue per commit where a level shift on main makes a metric worse (change points of
+      the committed runs); a closed one stays closed. Or --markdown <file> [--key k] [--title t]:
+      one issue with that body; an absent or empty file does nothing
   commit-reports [--path reports] [--message <m>] [--branch <b>] [--dry-run]
       commit report paths as github-actions[bot] and push, rebasing when main moved
 
@@ -118,20 +124,47 @@ async function runComment(argv: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
+/** Change-point issues from the committed runs: one per commit where a worse level shift starts. */
+async function noticesFromReports(reportsDir: string, io: CliIo) {
+  const { runs, warnings } = await readRuns(reportsDir);
+  for (const warning of warnings) io.err(`warning: ${warning.message}\n`);
+  const archives = await readArchives(reportsDir);
+  const context = readGitHubContext(io.env);
+  const trendsPath = relative(io.cwd, join(reportsDir, "TRENDS.md")).split(sep).join("/");
+  const links = {
+    trends: context.repo
+      ? `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/blob/HEAD/${trendsPath}`
+      : trendsPath,
+    run: runUrl(context),
+  };
+  return changepointNotices(buildTrendModel(runs, { archived: archives.runs }), links);
+}
+
 async function runChangepointIssue(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs("github changepoint-issue", argv, {
+    "reports-dir": { type: "string", default: "reports" },
     markdown: { type: "string" },
     title: { type: "string", default: "perfgate: performance change point on main" },
     key: { type: "string", default: "main" },
     label: { type: "string", multiple: true, default: ["performance"] },
     "dry-run": { type: "boolean", default: false },
   });
-  const file = resolve(io.cwd, required(values.markdown, "--markdown", "changepoint-issue"));
-  // No file means the report found no change point: that is the normal case, not an error.
-  const markdown = existsSync(file) ? await readInput(file, "--markdown") : "";
-  const issue = { key: values.key, title: values.title, markdown, labels: values.label };
   const context = readGitHubContext(io.env);
-  await reportChangepoint(issue, { context, dryRun: values["dry-run"], signal: io.signal }, io);
+  let notices: { key: string; title: string; markdown: string }[];
+  if (values.markdown !== undefined) {
+    const file = resolve(io.cwd, values.markdown);
+    // No file means no change point: the normal case, not an error.
+    const markdown = existsSync(file) ? await readInput(file, "--markdown") : "";
+    notices = [{ key: values.key, title: values.title, markdown }];
+  } else {
+    notices = await noticesFromReports(resolve(io.cwd, values["reports-dir"]), io);
+  }
+  const issues = notices.map((notice) => ({ ...notice, labels: values.label }));
+  // Per-commit issues stay closed once a maintainer closed them; a --markdown issue is one
+  // running thread, reopened as a new issue when the old one was closed.
+  const includeClosed = values.markdown === undefined;
+  const options = { context, dryRun: values["dry-run"], includeClosed, signal: io.signal };
+  await reportChangepoints(issues, options, io);
   return EXIT.ok;
 }
 
