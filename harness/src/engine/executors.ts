@@ -6,10 +6,11 @@ import {
   totalDurationMs,
 } from "./options.ts";
 import { engineState } from "./state.ts";
-import { type IterationLog, initVu, runIteration, type Vu } from "./vu.ts";
+import type { EngineVu, IterationLog } from "./vu.ts";
 
 export interface ExecutorContext {
-  compiled: string;
+  /** Creates and initialises one VU (async or sync mode). */
+  createVu: (id: number) => Promise<EngineVu>;
   data: unknown;
   /** Aborted on Ctrl+C, exec.test.abort() or an abortOnFail threshold. */
   signal: AbortSignal;
@@ -36,10 +37,10 @@ async function settle(
   }
 }
 
-async function initVus(ctx: ExecutorContext, count: number): Promise<Vu[]> {
-  const vus: Vu[] = [];
+async function initVus(ctx: ExecutorContext, count: number): Promise<EngineVu[]> {
+  const vus: EngineVu[] = [];
   for (let i = 0; i < count; i += 1) {
-    vus.push(await initVu(ctx.compiled, ctx.nextVuId()));
+    vus.push(await ctx.createVu(ctx.nextVuId()));
     ctx.vuCount.initialized += 1;
   }
   return vus;
@@ -48,7 +49,7 @@ async function initVus(ctx: ExecutorContext, count: number): Promise<Vu[]> {
 async function closedLoop(
   plan: ScenarioPlan,
   ctx: ExecutorContext,
-  vus: Vu[],
+  vus: EngineVu[],
   shouldContinue: (vuIndex: number, started: number) => boolean | "idle",
   regularEnd: number,
 ): Promise<void> {
@@ -65,7 +66,7 @@ async function closedLoop(
       const n = iteration++;
       ctx.vuCount.active += 1;
       try {
-        await runIteration(vu, plan, n, ctx.data, ctx.log);
+        await vu.runIteration(plan, n, ctx.data, ctx.log);
       } finally {
         ctx.vuCount.active -= 1;
       }
@@ -165,7 +166,7 @@ async function runArrival(plan: ScenarioPlan, ctx: ExecutorContext): Promise<voi
     registry.add("schedule_lag", now() - due, { scenario: plan.name });
     ctx.vuCount.active += 1;
     running.push(
-      runIteration(vu, plan, n, ctx.data, ctx.log).finally(() => {
+      vu.runIteration(plan, n, ctx.data, ctx.log).finally(() => {
         ctx.vuCount.active -= 1;
         idle.push(vu);
       }),

@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { formatDurationMs } from "./duration.ts";
@@ -6,7 +6,7 @@ import { type ExecutorContext, runScenarioPlan } from "./executors.ts";
 import { Registry } from "./metrics.ts";
 import { planScenarios, totalDurationMs } from "./options.ts";
 import { streamJsonOutput } from "./out-json.ts";
-import { compileScript, makeOpen, ScriptError } from "./script.ts";
+import { compileScript, detectMode, type EngineMode, makeOpen, ScriptError } from "./script.ts";
 import { currentVu, newGroup, setEngineState, vuStorage } from "./state.ts";
 import {
   buildSummaryData,
@@ -15,8 +15,9 @@ import {
   renderTextSummary,
   toLegacyExport,
 } from "./summary.ts";
+import { SyncVu } from "./sync-vu.ts";
 import { parseThresholds, type Threshold, thresholdPasses } from "./thresholds.ts";
-import { initVu } from "./vu.ts";
+import { type EngineVu, initAsyncVu, initVu } from "./vu.ts";
 
 /** k6's exit codes (errext/exitcodes/codes.go). */
 export const K6_EXIT = {
@@ -31,6 +32,8 @@ export const K6_EXIT = {
 
 export interface EngineRunOptions {
   script: string;
+  /** Force a mode; by default it is detected from the script (see `detectMode`). */
+  mode?: EngineMode | undefined;
   /** `-e K=V` plus the system environment (k6 includes it by default). */
   env: Record<string, string>;
   /** CLI shortcut flags; any of them replaces the script's scenarios, as in k6. */
@@ -94,9 +97,13 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   installGlobals(options.env, scriptDir);
 
   let compiled: string;
+  let syncCompiled: string | undefined;
+  let mode: EngineMode;
   let first: Awaited<ReturnType<typeof initVu>>;
   try {
     compiled = await compileScript(options.script);
+    mode = options.mode ?? detectMode(await readFile(compiled, "utf8"));
+    if (mode === "sync") syncCompiled = await compileScript(options.script, "sync");
     first = await initVu(compiled, 0);
   } catch (error) {
     stderr(
@@ -136,7 +143,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     : undefined;
   const maxVus = scenarios.reduce((sum, plan) => sum + plan.vus, 0);
   stdout(
-    `  execution: local (perfgate built-in engine, async mode)\n     script: ${options.script}\n\n  scenarios: ${scenarios.length} scenario${scenarios.length > 1 ? "s" : ""}, ${maxVus} max VUs\n${scenarios
+    `  execution: local (perfgate built-in engine, ${mode} mode)\n     script: ${options.script}\n\n  scenarios: ${scenarios.length} scenario${scenarios.length > 1 ? "s" : ""}, ${maxVus} max VUs\n${scenarios
       .map(
         (p) =>
           `           * ${p.name}: ${p.executor}, ${formatDurationMs(totalDurationMs(p))} (gracefulStop: ${formatDurationMs(p.gracefulStopMs)})`,
@@ -166,6 +173,29 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     }
   }
 
+  // VU 0 (options, setup, teardown) is not a test VU; k6 does not count it either.
+  const vuCount = { active: 0, initialized: 0 };
+  const syncVus: SyncVu[] = [];
+  const memoryBefore = process.memoryUsage().rss;
+  const createVu = async (id: number): Promise<EngineVu> => {
+    if (!syncCompiled) return initAsyncVu(compiled, id);
+    const vu = new SyncVu(id, syncCompiled, options.env, scriptDir);
+    syncVus.push(vu);
+    await vu.ready;
+    return vu;
+  };
+  // Like k6, initialise the VUs a test plans for before its clock starts; threads start in parallel.
+  const planned = scenarios.reduce(
+    (sum, p) => sum + (p.executor.endsWith("arrival-rate") ? p.preAllocatedVUs : p.vus),
+    0,
+  );
+  const warm: EngineVu[] = await Promise.all(
+    Array.from({ length: planned }, (_, i) => createVu(i + 1)),
+  );
+  let nextId = planned + 1;
+  // Memory the planned VUs cost (their init contexts, and threads in sync mode).
+  const rssPerVu =
+    planned > 0 ? Math.max(0, process.memoryUsage().rss - memoryBefore) / planned : 0;
   const startedAt = performance.now();
   const elapsedSeconds = () => (performance.now() - startedAt) / 1000;
   const failed = new Set<Threshold>();
@@ -185,15 +215,12 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
       }
     }
   };
-  // VU 0 (options, setup, teardown) is not a test VU; k6 does not count it either.
-  const vuCount = { active: 0, initialized: 0 };
-  let nextId = 1;
   const context: ExecutorContext = {
-    compiled,
+    createVu: async (id) => warm.shift() ?? createVu(id),
     data: setupData,
     signal: abortController.signal,
     log: (message) => stderr(`${message}\n`),
-    nextVuId: () => nextId++,
+    nextVuId: () => (warm.length > 0 ? 0 : nextId++),
     vuCount,
   };
   const ticker = setInterval(() => {
@@ -210,6 +237,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   }
   const durationMs = performance.now() - startedAt;
   registry.frozen = true;
+  await Promise.all(syncVus.map((vu) => vu.close()));
   if (typeof first.exports.teardown === "function") {
     try {
       await vuStorage.run(
@@ -241,7 +269,11 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     setupData,
     noColor: options.noColor ?? false,
   });
-  const engineLine = `engine: perfgate built-in, async mode (${vuCount.initialized} VUs multiplexed on 1 thread, ${os.availableParallelism()} cores), ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB RSS`;
+  const layout =
+    mode === "sync"
+      ? `${vuCount.initialized} VUs on their own threads, I/O on the main thread`
+      : `${vuCount.initialized} VUs multiplexed on 1 thread`;
+  const engineLine = `engine: perfgate built-in, ${mode} mode (${layout}, ${os.availableParallelism()} cores), ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB RSS, ~${(rssPerVu / 1024 / 1024).toFixed(2)} MB per VU`;
   if (options.summaryExport)
     await writeFile(options.summaryExport, `${JSON.stringify(toLegacyExport(data), null, 4)}\n`);
   if (options.hdrOut)

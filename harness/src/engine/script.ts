@@ -14,6 +14,39 @@ const MODULES: Record<string, string> = {
   "k6/data": "modules/data.ts",
 };
 
+/**
+ * async: many VUs multiplexed on one thread (`await http.get()`); sync: one thread per VU that
+ * blocks on each call, for scripts written against k6's synchronous API.
+ */
+export type EngineMode = "async" | "sync";
+
+/**
+ * Sync mode is needed when any k6/http call is not awaited (`const res = http.get(url)`), which
+ * is how most k6 scripts are written. Reads the compiled async-mode module.
+ */
+export function detectMode(compiledSource: string): EngineMode {
+  const httpImport =
+    /import\s+(?:(\w+)\s*,?\s*)?(?:\{([^}]*)\})?\s*from\s*"[^"]*\/modules\/http\.ts"/g;
+  const callees: string[] = [];
+  for (const match of compiledSource.matchAll(httpImport)) {
+    if (match[1])
+      callees.push(`${match[1]}\\.(?:get|head|post|put|patch|del|options|request|batch)`);
+    for (const spec of (match[2] ?? "").split(",")) {
+      const [imported = "", local = imported] = spec.trim().split(/\s+as\s+/);
+      if (/^(get|head|post|put|patch|del|options|request|batch)$/.test(imported.trim()))
+        callees.push(local.trim());
+    }
+  }
+  for (const callee of callees) {
+    for (const call of compiledSource.matchAll(
+      new RegExp(`(\\bawait\\s+)?\\b${callee}\\s*\\(`, "g"),
+    )) {
+      if (!call[1]) return "sync";
+    }
+  }
+  return "async";
+}
+
 export class ScriptError extends Error {
   override readonly name = "ScriptError";
 }
@@ -29,9 +62,10 @@ function describe(message: Message): string {
  * Compile a k6 script (TS or JS, bundled or not) into a Node ES module whose `k6/*` imports
  * point at the engine's shims. Unsupported k6 modules fail here, before any VU starts.
  */
-export async function compileScript(script: string): Promise<string> {
+export async function compileScript(script: string, mode: EngineMode = "async"): Promise<string> {
   const outDir = await mkdtemp(path.join(os.tmpdir(), "perfgate-engine-"));
-  const outFile = path.join(outDir, "script.mjs");
+  const outFile = path.join(outDir, `script.${mode}.mjs`);
+  const modules = mode === "sync" ? { ...MODULES, "k6/http": "modules/http-sync.ts" } : MODULES;
   try {
     await build({
       entryPoints: [path.resolve(script)],
@@ -47,7 +81,7 @@ export async function compileScript(script: string): Promise<string> {
           name: "k6-modules",
           setup(builder) {
             builder.onResolve({ filter: /^k6(\/.*)?$/ }, (args) => {
-              const shim = MODULES[args.path];
+              const shim = modules[args.path];
               if (!shim) {
                 return {
                   errors: [

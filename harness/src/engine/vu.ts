@@ -5,6 +5,23 @@ import { engineState, sampleTags, type VuContext, vuStorage } from "./state.ts";
 
 export type ScriptExports = Record<string, unknown> & { options?: Record<string, unknown> };
 
+/** What executors drive: an async-mode VU here, or a sync-mode VU on its own thread (sync-vu.ts). */
+export interface EngineVu {
+  id: number;
+  runIteration(
+    plan: ScenarioPlan,
+    iterationInScenario: number,
+    data: unknown,
+    log: IterationLog,
+  ): Promise<void>;
+}
+
+/** Async mode: many VUs share this thread; each has its own init context. */
+export async function initAsyncVu(compiled: string, id: number): Promise<EngineVu> {
+  const vu = await initVu(compiled, id);
+  return { id, runIteration: (plan, n, data, log) => runIteration(vu, plan, n, data, log) };
+}
+
 /** One virtual user: its own copy of the script's init context, as in k6. */
 export interface Vu {
   id: number;

@@ -6,18 +6,22 @@ import { engineState, sampleTags } from "../state.ts";
 const agent = new Agent({ keepAliveTimeout: 60_000, connections: null, pipelining: 1 });
 
 type StatusRange = { min: number; max: number };
-/** What `http.expectedStatuses()` returns: a predicate k6 uses for `http_req_failed`. */
+/**
+ * What `http.expectedStatuses()` returns: plain data (so it crosses to the I/O thread in sync
+ * mode) that k6 uses to decide `http_req_failed`.
+ */
 export interface ResponseCallback {
-  readonly __perfgateExpected: (status: number) => boolean;
+  readonly __perfgateExpected: readonly (number | StatusRange)[];
 }
 
 export function expectedStatuses(...codes: (number | StatusRange)[]): ResponseCallback {
-  return {
-    __perfgateExpected: (status) =>
-      codes.some((code) =>
-        typeof code === "number" ? status === code : status >= code.min && status <= code.max,
-      ),
-  };
+  return { __perfgateExpected: codes };
+}
+
+function isExpected(callback: ResponseCallback, status: number): boolean {
+  return callback.__perfgateExpected.some((code) =>
+    typeof code === "number" ? status === code : status >= code.min && status <= code.max,
+  );
 }
 
 let defaultCallback: ResponseCallback | null = expectedStatuses({ min: 200, max: 399 });
@@ -199,7 +203,7 @@ export async function request(
   };
   const callback =
     params.responseCallback === undefined ? defaultCallback : params.responseCallback;
-  const expected = status !== 0 && (callback === null || callback.__perfgateExpected(status));
+  const expected = status !== 0 && (callback === null || isExpected(callback, status));
   const tags = sampleTags({
     ...(params.tags ?? {}),
     method: method.toUpperCase(),

@@ -19,6 +19,23 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as { then?: unknown })?.then === "function";
 }
 
+/** Adds one check outcome to the group tree (also used for checks forwarded by sync-mode VUs). */
+export function countCheck(groupPath: string, name: string, ok: boolean): void {
+  const group = findGroup(groupPath);
+  let count = group.checks.get(name);
+  if (!count) {
+    count = { name, path: `${group.path}::${name}`, passes: 0, fails: 0 };
+    group.checks.set(name, count);
+  }
+  if (ok) count.passes += 1;
+  else count.fails += 1;
+}
+
+/** Makes sure a group appears in the summary tree even when it holds no check. */
+export function touchGroup(groupPath: string): void {
+  findGroup(groupPath);
+}
+
 /** k6 `check`: records one `checks` sample per condition; returns whether all passed. */
 export function check(
   value: unknown,
@@ -27,12 +44,11 @@ export function check(
 ): boolean {
   if (isPromiseLike(value)) {
     throw new Error(
-      "check() got a Promise: this script uses k6's synchronous API (`const res = http.get(url)`); on the built-in engine write `const res = await http.get(url)`",
+      "check() got a Promise: `await` the request (`const res = await http.get(url)`), or call it without async so the engine runs the script in sync mode",
     );
   }
   const state = engineState();
-  const vu = currentVu();
-  const group = findGroup(vu?.groupPath ?? "");
+  const groupPath = currentVu()?.groupPath ?? "";
   let all = true;
   for (const [name, condition] of Object.entries(conditions)) {
     let ok: boolean;
@@ -42,13 +58,7 @@ export function check(
       ok = false;
     }
     all &&= ok;
-    let count = group.checks.get(name);
-    if (!count) {
-      count = { name, path: `${group.path}::${name}`, passes: 0, fails: 0 };
-      group.checks.set(name, count);
-    }
-    if (ok) count.passes += 1;
-    else count.fails += 1;
+    countCheck(groupPath, name, ok);
     state.registry.add("checks", ok ? 1 : 0, sampleTags({ ...tags, check: name }));
   }
   return all;
@@ -110,8 +120,14 @@ class Sleep implements PromiseLike<void> {
 }
 
 /** k6 `sleep(seconds)`; see {@link Sleep} for how it behaves in async iterations. */
-export function sleep(seconds: number): PromiseLike<void> {
-  return new Sleep(Math.max(0, Number(seconds) * 1000), currentVu());
+export function sleep(seconds: number): PromiseLike<void> | undefined {
+  const ms = Math.max(0, Number(seconds) * 1000);
+  if ((globalThis as { __perfgateSyncMode?: boolean }).__perfgateSyncMode) {
+    // Sync mode: this VU owns its thread, so sleeping blocks it exactly as in k6.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    return undefined;
+  }
+  return new Sleep(ms, currentVu());
 }
 
 export function fail(message?: string): never {

@@ -1,0 +1,103 @@
+import { readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runEngine } from "./run.ts";
+import { detectMode } from "./script.ts";
+
+const FIXTURE = path.join(import.meta.dirname, "../../test/fixtures/raw/k6/script.js");
+let server: Server;
+let dir: string;
+let port = 0;
+
+beforeAll(async () => {
+  server = createServer((_req, res) => res.end("ok"));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as { port: number }).port;
+  dir = await mkdtemp(path.join(os.tmpdir(), "perfgate-sync-"));
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("detectMode", () => {
+  const header = (binding: string) =>
+    `import ${binding} from "file:///x/engine/modules/http.ts";\n`;
+  it("picks sync when any k6/http call is not awaited", () => {
+    expect(detectMode(`${header("http")}async function f(){ const r = http.get("u"); }`)).toBe(
+      "sync",
+    );
+    expect(detectMode(`${header("http2")}function f(){ return http2.post("u", b); }`)).toBe("sync");
+    expect(
+      detectMode(
+        `import { get as g } from "file:///x/engine/modules/http.ts";\nfunction f(){ g("u"); }`,
+      ),
+    ).toBe("sync");
+  });
+  it("picks async when every call is awaited or uses asyncRequest", () => {
+    expect(
+      detectMode(
+        `${header("http")}async function f(){ const r = await http.get("u"); await http.asyncRequest("GET","u"); }`,
+      ),
+    ).toBe("async");
+    expect(detectMode("export default function(){}")).toBe("async");
+  });
+});
+
+describe("sync mode runs real k6 scripts unmodified", () => {
+  it("runs k6's own v0.48.0 fixture script (sync http.get in an async default) like k6 did", async () => {
+    // Only the target address differs from the captured run: the fixture server was on :18080.
+    const script = path.join(dir, "script.js");
+    await writeFile(
+      script,
+      readFileSync(FIXTURE, "utf8").replace("127.0.0.1:18080", `127.0.0.1:${port}`),
+    );
+    let stdout = "";
+    const code = await runEngine({
+      script,
+      env: {},
+      overrides: {},
+      summaryExport: path.join(dir, "summary-export.json"),
+      signal: new AbortController().signal,
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: () => {},
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain("sync mode");
+    expect(stdout).toContain("handleSummary called; metrics=");
+    const exported = JSON.parse(await readFile(path.join(dir, "summary-export.json"), "utf8"));
+    const expected = JSON.parse(
+      readFileSync(
+        path.join(import.meta.dirname, "../../test/fixtures/raw/k6/summary-export.json"),
+        "utf8",
+      ),
+    );
+    // Same metric names as the real k6 run (plus perfgate's schedule_lag), same checks, same counts ±1.
+    expect(
+      Object.keys(exported.metrics)
+        .filter((k) => k !== "schedule_lag")
+        .sort(),
+    ).toEqual(Object.keys(expected.metrics).sort());
+    expect(Object.keys(exported.root_group.checks).sort()).toEqual(
+      Object.keys(expected.root_group.checks).sort(),
+    );
+    expect(
+      Math.abs(exported.metrics.iterations.count - expected.metrics.iterations.count),
+    ).toBeLessThanOrEqual(1);
+    expect(exported.metrics.checks).toMatchObject({ fails: 0 });
+    expect(exported.metrics.http_req_duration.thresholds).toEqual({
+      "p(95)<500": false,
+      "avg<200": false,
+    });
+    const handled = JSON.parse(
+      await readFile(path.join(process.cwd(), "handle-summary.json"), "utf8").catch(() => "{}"),
+    );
+    expect(handled.metrics?.iterations?.type).toBe("counter");
+    await rm(path.join(process.cwd(), "handle-summary.json"), { force: true });
+  }, 60_000);
+});
