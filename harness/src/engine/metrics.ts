@@ -97,8 +97,10 @@ const BUILTIN: [string, MetricType, boolean][] = [
   ["iterations", "counter", false],
   ["vus", "gauge", false],
   ["vus_max", "gauge", false],
-  // perfgate addition for arrival-rate executors: intended start -> actual start.
+  // perfgate additions for arrival-rate executors: intended -> actual start, and intended start ->
+  // iteration end (coordinated-omission-corrected duration).
   ["schedule_lag", "trend", true],
+  ["iteration_duration_corrected", "trend", true],
 ];
 
 /** All metrics of one engine run. */

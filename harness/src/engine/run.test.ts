@@ -110,7 +110,7 @@ describe("engine runs on a loopback server", () => {
     const { code, summary } = await run(
       "car",
       `import http from "k6/http";
-       export const options = { scenarios: { car: { executor: "constant-arrival-rate", rate: 50, timeUnit: "1s", duration: "2s", preAllocatedVUs: 5, maxVUs: 10 } } };
+       export const options = { scenarios: { car: { executor: "constant-arrival-rate", rate: 50, timeUnit: "1s", duration: "2s", preAllocatedVUs: 20, maxVUs: 20 } } };
        export default async function () { await http.get(__ENV.BASE_URL + "/"); }`,
       { trendStats: ["avg", "min", "med", "max", "p(90)", "p(95)", "p(99)", "count"] },
     );

@@ -1,7 +1,11 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { type InstanceSummary, mergeSummaries } from "../../engine/merge.ts";
 import { runEngine } from "../../engine/run.ts";
+import { writeFileAtomic } from "../../history/atomic-write.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { parseCommandArgs } from "../args.ts";
-import type { Command } from "../command.ts";
+import type { CliIo, Command } from "../command.ts";
 
 const RUN_OPTIONS = {
   "summary-export": { type: "string" },
@@ -18,6 +22,54 @@ const RUN_OPTIONS = {
   quiet: { type: "boolean", short: "q" },
   "include-system-env-vars": { type: "string" },
 } as const;
+
+async function readInstance(dir: string, cwd: string): Promise<InstanceSummary> {
+  const read = async (name: string) => {
+    const file = path.resolve(cwd, dir, name);
+    try {
+      return JSON.parse(await readFile(file, "utf8"));
+    } catch (cause) {
+      throw new HarnessError(
+        "E_MERGE_INPUT",
+        `${path.join(dir, name)}: cannot read (${(cause as Error).message})`,
+        {
+          hint: "each input is a folder holding summary-export.json and hdr.json (`k6 run --summary-export ... --hdr-out ...`)",
+          exitCode: EXIT.usage,
+          cause,
+        },
+      );
+    }
+  };
+  return { summary: await read("summary-export.json"), histograms: await read("hdr.json") };
+}
+
+/** `perfgate k6 merge <dir>... --out <dir>`: exact merge of several engine instances' summaries. */
+async function runMerge(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs("k6 merge", argv, { out: { type: "string" } });
+  if (positionals.length < 2 || !values.out) {
+    throw new HarnessError(
+      "E_USAGE",
+      "k6 merge: expected two or more input folders and --out <folder>",
+      {
+        hint: "perfgate k6 merge .perf/a .perf/b --out .perf/merged",
+        exitCode: EXIT.usage,
+      },
+    );
+  }
+  const merged = mergeSummaries(
+    await Promise.all(positionals.map((dir) => readInstance(dir, io.cwd))),
+  );
+  const out = path.resolve(io.cwd, values.out);
+  await writeFileAtomic(
+    path.join(out, "summary-export.json"),
+    `${JSON.stringify(merged.summary, null, 4)}\n`,
+  );
+  await writeFileAtomic(path.join(out, "hdr.json"), `${JSON.stringify(merged.histograms)}\n`);
+  io.out(
+    `merged ${positionals.length} summaries into ${values.out}/{summary-export.json,hdr.json}\n`,
+  );
+  return EXIT.ok;
+}
 
 function usage(message: string): HarnessError {
   return new HarnessError("E_USAGE", `k6 run: ${message}`, {
@@ -39,11 +91,14 @@ function positiveInt(name: string, text: string | undefined): number | undefined
  * thresholds, 104 config, 105 interrupted, 107 script error, 108 aborted, 110 failed).
  */
 export const k6Command: Command = {
-  summary: "k6 run <script.ts|js> [k6 flags]: run a k6 script on the built-in engine",
+  summary:
+    "k6 run <script.ts|js> [k6 flags] | k6 merge <dir>... --out <dir>: the built-in k6 engine",
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    if (sub !== "run")
-      throw usage(`expected "run", got ${sub === undefined ? "nothing" : `"${sub}"`}`);
+    if (sub === "merge") return runMerge(rest, io);
+    if (sub !== "run") {
+      throw usage(`expected "run" or "merge", got ${sub === undefined ? "nothing" : `"${sub}"`}`);
+    }
     let parsed: ReturnType<typeof parseCommandArgs<typeof RUN_OPTIONS>>;
     try {
       parsed = parseCommandArgs("k6 run", rest, RUN_OPTIONS);
