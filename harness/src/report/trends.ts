@@ -115,15 +115,13 @@ export function buildTrendModel(
       );
   }
   return {
-    runs: complete
-      .slice(-window)
-      .map((run) => ({
-        runId: run.runId,
-        shortSha: run.git.shortSha,
-        ref: run.git.ref,
-        status: run.status,
-        profile: run.profile,
-      })),
+    runs: complete.slice(-window).map((run) => ({
+      runId: run.runId,
+      shortSha: run.git.shortSha,
+      ref: run.git.ref,
+      status: run.status,
+      profile: run.profile,
+    })),
     series: [...byKey.values()].sort((a, b) => a.key.localeCompare(b.key)),
     warnings: options.warnings ?? [],
   };
