@@ -139,10 +139,12 @@ async function runArrival(plan: ScenarioPlan, ctx: ExecutorContext): Promise<voi
   for (const [n, offset] of starts.entries()) {
     if (offset >= durationMs) break;
     const due = start + offset;
-    const wait = due - now();
-    if (wait > 1) await delay(wait - 0.5);
-    while (now() < due) {
-      // Spin the last fraction of a millisecond: timers are 1 ms coarse.
+    // Sleep while the start is far; yield (never spin) while it is near, so responses of
+    // running iterations are processed and their VUs return to the idle pool in time.
+    while (now() < due && !ctx.signal.aborted) {
+      const wait = due - now();
+      if (wait > 2) await delay(wait - 1);
+      else await new Promise<void>((resolve) => setImmediate(resolve));
     }
     if (ctx.signal.aborted) break;
     const vu = idle.pop();

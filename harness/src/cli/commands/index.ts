@@ -1,5 +1,6 @@
 import type { Command } from "../command.ts";
 import { benchCommand } from "./bench.ts";
+import { benchEngineCommand } from "./bench-engine.ts";
 import { compactCommand } from "./compact.ts";
 import { diffCommand } from "./diff.ts";
 import { doctorCommand } from "./doctor.ts";
@@ -12,6 +13,7 @@ import { schemaCommand } from "./schema.ts";
 /** Every CLI command, by name. Adding one is one file and one line here. */
 export const commands = {
   bench: benchCommand,
+  "bench-engine": benchEngineCommand,
   compact: compactCommand,
   diff: diffCommand,
   doctor: doctorCommand,

@@ -1,0 +1,66 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { writeScratchRun } from "../../history/run-store.ts";
+import { runEngineBench } from "../../runners/engine-bench/run.ts";
+import {
+  makeRunId,
+  readEnvironment,
+  readGitInfo,
+  readLoadAverage,
+} from "../../runners/environment.ts";
+import { EXIT, parseRunResult } from "../../schema/index.ts";
+import { parseCommandArgs } from "../args.ts";
+import type { Command } from "../command.ts";
+
+/** `perfgate bench-engine [--long]`: engine vs autocannon, arrival-rate accuracy, soak memory. */
+export const benchEngineCommand: Command = {
+  summary:
+    "bench-engine [--long]: built-in engine vs autocannon, arrival-rate accuracy, soak memory",
+  async run(argv, io) {
+    const { values } = parseCommandArgs("bench-engine", argv, {
+      long: { type: "boolean", default: false },
+    });
+    const long = values.long ?? false;
+    const startedAt = new Date();
+    const git = await readGitInfo(io.cwd);
+    const runId = makeRunId(startedAt, git.shortSha);
+    const workDir = path.join(io.cwd, ".perf", runId, "raw", "bench-engine");
+    await mkdir(workDir, { recursive: true });
+    const env = readEnvironment({}, io.env);
+    const suites = await runEngineBench({
+      root: io.cwd,
+      workDir,
+      connections: 50,
+      seconds: long ? 20 : 8,
+      arrivalRate: 2000,
+      arrivalSeconds: long ? 30 : 10,
+      soakSeconds: long ? 300 : 40,
+      log: (line) => io.err(`[bench-engine] ${line}\n`),
+      signal: io.signal,
+    });
+    const run = parseRunResult(
+      {
+        schemaVersion: 1,
+        runId,
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        status: "complete",
+        profile: long ? "bench-engine-long" : "bench-engine-quick",
+        git,
+        env: { ...env, loadAvgAfter: readLoadAverage() },
+        suites,
+        verdicts: [],
+        warnings: [],
+      },
+      "bench-engine",
+    );
+    const file = await writeScratchRun(path.join(io.cwd, ".perf"), run);
+    for (const suite of suites) {
+      io.out(`${suite.id}\n`);
+      for (const m of suite.metrics)
+        io.out(`  ${m.id.padEnd(22)} ${Number(m.value?.toPrecision(4))} ${m.unit}\n`);
+    }
+    io.out(`run record: ${path.relative(io.cwd, file)}\n`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,197 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import autocannon from "autocannon";
+import type { Metric, Suite } from "../../schema/index.ts";
+import { arrivalRateScript, closedLoopScript, TARGET_SERVER } from "./scripts.ts";
+
+export interface EngineBenchOptions {
+  root: string;
+  workDir: string;
+  connections: number;
+  /** Seconds per throughput pass. */
+  seconds: number;
+  arrivalRate: number;
+  arrivalSeconds: number;
+  /** Seconds of the memory soak at 1,000 req/s; RSS is compared at 30 s and at the end. */
+  soakSeconds: number;
+  log: (line: string) => void;
+  signal: AbortSignal;
+}
+
+async function startTarget(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["-e", TARGET_SERVER], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once("line", (line) =>
+      resolve((JSON.parse(line) as { url: string }).url),
+    );
+    child.once("exit", (code) => reject(new Error(`bench target exited ${code}`)));
+  });
+  return { url, child };
+}
+
+function rssOf(pid: number): Promise<number> {
+  return readFile(`/proc/${pid}/status`, "utf8").then(
+    (text) => Number(text.match(/VmRSS:\s+(\d+) kB/)?.[1] ?? 0) * 1024,
+    () => 0,
+  );
+}
+
+/** Runs the engine as a child process, as the harness does, sampling its RSS every second. */
+async function runEngineChild(
+  options: EngineBenchOptions,
+  name: string,
+  script: string,
+  target: string,
+) {
+  const file = path.join(options.workDir, `${name}.js`);
+  const summary = path.join(options.workDir, `${name}.summary.json`);
+  await writeFile(file, script);
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(options.root, "harness/bin/perfgate.mjs"),
+      "k6",
+      "run",
+      "-q",
+      "-e",
+      `TARGET=${target}`,
+      "--summary-export",
+      summary,
+      "--summary-trend-stats",
+      "avg,min,med,max,p(90),p(95),p(99),count",
+      file,
+    ],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
+  const rss: { t: number; bytes: number }[] = [];
+  const started = Date.now();
+  const timer = setInterval(async () => {
+    if (child.pid) rss.push({ t: (Date.now() - started) / 1000, bytes: await rssOf(child.pid) });
+  }, 1000);
+  const onAbort = () => child.kill("SIGINT");
+  options.signal.addEventListener("abort", onAbort, { once: true });
+  const code = await new Promise<number>((resolve) => child.once("exit", (c) => resolve(c ?? 1)));
+  clearInterval(timer);
+  options.signal.removeEventListener("abort", onAbort);
+  if (code !== 0) throw new Error(`engine run ${name} exited ${code}`);
+  const metrics = (
+    JSON.parse(await readFile(summary, "utf8")) as {
+      metrics: Record<string, Record<string, number>>;
+    }
+  ).metrics;
+  return { metrics, rss };
+}
+
+const metric = (
+  id: string,
+  unit: Metric["unit"],
+  direction: Metric["direction"],
+  value: number,
+): Metric => ({ id, unit, direction, value });
+
+/**
+ * `npm run bench:engine`: the built-in engine against autocannon on one loopback target, its
+ * open-model accuracy, and its memory over a soak. Results are ratios against a peer measured in
+ * the same run, never absolute claims.
+ */
+export async function runEngineBench(options: EngineBenchOptions): Promise<Suite[]> {
+  const { url, child } = await startTarget();
+  try {
+    const duration = `${options.seconds}s`;
+    options.log(`autocannon: ${options.connections} connections × ${duration}`);
+    const ac = await autocannon({
+      url,
+      connections: options.connections,
+      duration: options.seconds,
+    });
+    const acRate = ac.requests.total / ac.duration;
+    options.log(`engine async: ${options.connections} VUs × ${duration}`);
+    const asyncRun = await runEngineChild(
+      options,
+      "async",
+      closedLoopScript("async", options.connections, duration),
+      url,
+    );
+    options.log(`engine sync: ${options.connections} VUs × ${duration}`);
+    const syncRun = await runEngineChild(
+      options,
+      "sync",
+      closedLoopScript("sync", options.connections, duration),
+      url,
+    );
+    options.log(
+      `engine constant-arrival-rate: ${options.arrivalRate}/s × ${options.arrivalSeconds}s`,
+    );
+    const car = await runEngineChild(
+      options,
+      "car",
+      arrivalRateScript(options.arrivalRate, `${options.arrivalSeconds}s`, 100),
+      url,
+    );
+    options.log(`engine soak: 1000/s × ${options.soakSeconds}s`);
+    const soak = await runEngineChild(
+      options,
+      "soak",
+      arrivalRateScript(1000, `${options.soakSeconds}s`, 50),
+      url,
+    );
+
+    const asyncRate = asyncRun.metrics.http_reqs?.rate ?? 0;
+    const syncRate = syncRun.metrics.http_reqs?.rate ?? 0;
+    const target = options.arrivalRate * options.arrivalSeconds;
+    const started = car.metrics.iterations?.count ?? 0;
+    const early = soak.rss.find((s) => s.t >= Math.min(30, options.soakSeconds / 2))?.bytes ?? 0;
+    const late = soak.rss.at(-1)?.bytes ?? 0;
+    return [
+      {
+        kind: "endpoint",
+        id: "engine-vs-autocannon",
+        tool: { name: "perfgate-engine", version: "bench" },
+        status: "ok",
+        metrics: [
+          metric("autocannon_rate", "req/s", "higher", acRate),
+          metric("engine_async_rate", "req/s", "higher", asyncRate),
+          metric("engine_sync_rate", "req/s", "higher", syncRate),
+          metric("async_vs_autocannon", "ratio", "higher", acRate > 0 ? asyncRate / acRate : 0),
+          metric("sync_vs_autocannon", "ratio", "higher", acRate > 0 ? syncRate / acRate : 0),
+        ],
+        meta: { connections: options.connections, seconds: options.seconds },
+      },
+      {
+        kind: "load",
+        id: "engine-arrival-accuracy",
+        tool: { name: "perfgate-engine", version: "bench" },
+        status: "ok",
+        metrics: [
+          metric("started_vs_target", "ratio", "higher", target > 0 ? started / target : 0),
+          metric(
+            "dropped_iterations",
+            "count",
+            "lower",
+            car.metrics.dropped_iterations?.count ?? 0,
+          ),
+          metric("schedule_lag_p99", "ms", "lower", car.metrics.schedule_lag?.["p(99)"] ?? 0),
+        ],
+        meta: { rate: options.arrivalRate, seconds: options.arrivalSeconds },
+      },
+      {
+        kind: "memory",
+        id: "engine-soak-rss",
+        tool: { name: "perfgate-engine", version: "bench" },
+        status: "ok",
+        metrics: [
+          metric("rss_early", "MB", "lower", early / 1024 / 1024),
+          metric("rss_end", "MB", "lower", late / 1024 / 1024),
+          metric("rss_growth", "ratio", "lower", early > 0 ? late / early - 1 : 0),
+        ],
+        meta: { rate: 1000, seconds: options.soakSeconds },
+      },
+    ];
+  } finally {
+    child.kill("SIGTERM");
+  }
+}
