@@ -126,7 +126,7 @@ const KNOWN_KEYS: Record<ExecutorName, string[]> = {
 const COMMON_KEYS = ["executor", "startTime", "gracefulStop", "exec", "env", "tags", "options"];
 
 function planScenario(problems: Problems, name: string, raw: Raw): ScenarioPlan | undefined {
-  const where = `scenarios.${name}`;
+  const where = /^[\w-]+$/.test(name) ? `scenarios.${name}` : `scenarios[${JSON.stringify(name)}]`;
   if (!/^[0-9a-zA-Z_-]+$/.test(name))
     problems.add(where, "scenario names may only use letters, digits, _ and -");
   const executor = raw.executor;
