@@ -47,6 +47,15 @@ const EXECUTORS: readonly string[] = [
 
 type Raw = Record<string, unknown>;
 
+/** A value as it appears in an error message; never throws, whatever the script exported. */
+export function show(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return typeof value;
+  }
+}
+
 /** Collects every problem, each naming the option, as k6 reports config errors (exit 104). */
 class Problems {
   readonly list: string[] = [];
@@ -60,10 +69,10 @@ class Problems {
     }
     const ms = parseDuration(value);
     if (ms === undefined) {
-      this.add(where, `"${String(value)}" is not a duration (e.g. "30s", "1m30s", "500ms")`);
+      this.add(where, `${show(value)} is not a duration (e.g. "30s", "1m30s", "500ms")`);
       return 0;
     }
-    if (ms < minMs) this.add(where, `must be at least ${minMs / 1000}s, got ${String(value)}`);
+    if (ms < minMs) this.add(where, `must be at least ${minMs / 1000}s, got ${show(value)}`);
     return ms;
   }
   integer(where: string, value: unknown, fallback: number | undefined, min: number): number {
@@ -72,7 +81,7 @@ class Problems {
       return fallback ?? 0;
     }
     if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-      this.add(where, `must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+      this.add(where, `must be an integer >= ${min}, got ${show(value)}`);
       return fallback ?? min;
     }
     return value;
@@ -88,7 +97,7 @@ class Problems {
       return fallback ?? 0;
     }
     if (typeof value !== "number" || !Number.isFinite(value) || value <= minExclusive) {
-      this.add(where, `must be a number > ${minExclusive}, got ${JSON.stringify(value)}`);
+      this.add(where, `must be a number > ${minExclusive}, got ${show(value)}`);
       return fallback ?? 0;
     }
     return value;
@@ -112,7 +121,9 @@ function stringMap(problems: Problems, where: string, value: unknown): Record<st
     problems.add(where, "must be an object of strings");
     return {};
   }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, typeof v === "string" ? v : show(v)]),
+  );
 }
 
 const KNOWN_KEYS: Record<ExecutorName, string[]> = {
@@ -140,7 +151,7 @@ function planScenario(problems: Problems, name: string, raw: Raw): ScenarioPlan 
   if (typeof executor !== "string" || !EXECUTORS.includes(executor)) {
     problems.add(
       `${where}.executor`,
-      `must be one of ${EXECUTORS.join(", ")}, got ${JSON.stringify(executor)}`,
+      `must be one of ${EXECUTORS.join(", ")}, got ${show(executor)}`,
     );
     return undefined;
   }

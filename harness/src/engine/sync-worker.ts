@@ -1,17 +1,9 @@
-import { setTimeout as delay } from "node:timers/promises";
-import { pathToFileURL } from "node:url";
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { Registry, type Tags } from "./metrics.ts";
 import { makeOpen } from "./script.ts";
-import {
-  currentVu,
-  newGroup,
-  sampleTags,
-  setEngineState,
-  type VuContext,
-  vuStorage,
-} from "./state.ts";
+import { currentVu, newGroup, setEngineState } from "./state.ts";
 import { setSyncBridge } from "./sync-bridge.ts";
+import { executeIteration, initVu, iterationContext } from "./vu.ts";
 
 /** One sync-mode VU: its own thread, its own init context, blocking k6 APIs. */
 interface WorkerInput {
@@ -49,19 +41,7 @@ Object.defineProperty(globalThis, "__ITER", {
 });
 g.open = makeOpen(input.scriptDir);
 
-const initContext: VuContext = {
-  vu: input.vuId,
-  iter: 0,
-  scenario: "",
-  iterationInScenario: 0,
-  groupPath: "",
-  tags: {},
-  pendingSleepMs: 0,
-};
-const exports = (await vuStorage.run(
-  initContext,
-  () => import(`${pathToFileURL(input.compiled).href}?vu=${input.vuId}`),
-)) as Record<string, unknown>;
+const { exports } = await initVu(input.compiled, input.vuId);
 let iter = 0;
 
 parentPort?.on(
@@ -74,30 +54,18 @@ parentPort?.on(
     iterationInScenario: number;
     tags: Tags;
   }) => {
-    const fn = exports[message.exec];
-    const context: VuContext = {
-      vu: input.vuId,
-      iter: iter++,
-      scenario: message.scenario,
-      iterationInScenario: message.iterationInScenario,
-      groupPath: "",
-      tags: message.tags,
-      pendingSleepMs: 0,
-    };
-    let error: string | undefined;
-    const started = performance.now();
-    await vuStorage.run(context, async () => {
-      try {
-        if (typeof fn !== "function")
-          throw new Error(`function "${message.exec}" is not exported by the script`);
-        await fn(message.data);
-      } catch (cause) {
-        error = (cause as Error)?.message ?? String(cause);
-      }
-      if (context.pendingSleepMs > 0) await delay(context.pendingSleepMs);
-      registry.add("iteration_duration", performance.now() - started, sampleTags());
-      registry.add("iterations", 1, sampleTags());
-    });
+    const context = iterationContext(
+      input.vuId,
+      iter++,
+      { name: message.scenario, tags: message.tags },
+      message.iterationInScenario,
+    );
+    const error = await executeIteration(
+      exports[message.exec],
+      message.exec,
+      context,
+      message.data,
+    );
     parentPort?.postMessage({ type: "done", samples: samples.splice(0), error });
   },
 );

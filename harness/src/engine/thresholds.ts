@@ -1,5 +1,6 @@
 import { parseDuration } from "./duration.ts";
 import { type MetricType, parseMetricKey, type Registry, type Sink } from "./metrics.ts";
+import { show } from "./options.ts";
 
 export interface Threshold {
   /** Metric or sub-metric key, e.g. `http_req_duration{scenario:browse}`. */
@@ -99,7 +100,7 @@ export function parseThresholds(
       }
       const delay = spec.delayAbortEval === undefined ? 0 : parseDuration(spec.delayAbortEval);
       if (delay === undefined) {
-        errors.push(`${where}.delayAbortEval: "${String(spec.delayAbortEval)}" is not a duration`);
+        errors.push(`${where}.delayAbortEval: ${show(spec.delayAbortEval)} is not a duration`);
         return;
       }
       thresholds.push({

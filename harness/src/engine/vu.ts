@@ -50,9 +50,53 @@ export async function initVu(compiled: string, id: number): Promise<Vu> {
 export type IterationLog = (message: string) => void;
 
 /**
- * One iteration of `exec` on `vu`. Exceptions inside iterations are logged and the test goes on
- * (k6 semantics); a sleep requested without `await` is served before the iteration ends.
+ * Runs one iteration of `fn` as `context` (async and sync mode share it). Exceptions inside
+ * iterations are returned, not thrown: k6 logs them and the test goes on. A sleep requested
+ * without `await` is served before the iteration ends, inside iteration_duration.
  */
+export async function executeIteration(
+  fn: unknown,
+  exec: string,
+  context: VuContext,
+  data: unknown,
+): Promise<string | undefined> {
+  let error: string | undefined;
+  const started = performance.now();
+  await vuStorage.run(context, async () => {
+    try {
+      if (typeof fn !== "function")
+        throw new Error(`function "${exec}" is not exported by the script`);
+      await fn(data);
+    } catch (cause) {
+      error = (cause as Error)?.message ?? String(cause);
+    }
+    if (context.pendingSleepMs > 0) await delay(context.pendingSleepMs);
+    const registry = engineState().registry;
+    registry.add("iteration_duration", performance.now() - started, sampleTags());
+    registry.add("iterations", 1, sampleTags());
+  });
+  return error;
+}
+
+/** The per-iteration context of a VU in a scenario. */
+export function iterationContext(
+  vu: number,
+  iter: number,
+  plan: { name: string; tags: Record<string, string> },
+  iterationInScenario: number,
+): VuContext {
+  return {
+    vu,
+    iter,
+    scenario: plan.name,
+    iterationInScenario,
+    groupPath: "",
+    tags: plan.tags,
+    pendingSleepMs: 0,
+  };
+}
+
+/** One iteration of an async-mode VU. */
 export async function runIteration(
   vu: Vu,
   plan: ScenarioPlan,
@@ -60,31 +104,13 @@ export async function runIteration(
   data: unknown,
   log: IterationLog,
 ): Promise<void> {
-  const fn = vu.exports[plan.exec === "default" ? "default" : plan.exec];
-  if (typeof fn !== "function")
-    throw new Error(`function "${plan.exec}" is not exported by the script`);
-  const context: VuContext = {
-    vu: vu.id,
-    iter: vu.iter,
-    scenario: plan.name,
-    iterationInScenario,
-    groupPath: "",
-    tags: plan.tags,
-    pendingSleepMs: 0,
-  };
+  const context = iterationContext(vu.id, vu.iter, plan, iterationInScenario);
   vu.iter += 1;
-  const started = performance.now();
-  await vuStorage.run(context, async () => {
-    try {
-      await fn(structuredClone(data));
-    } catch (error) {
-      log(
-        `Uncaught error in VU ${vu.id} (scenario ${plan.name}): ${(error as Error)?.message ?? String(error)}`,
-      );
-    }
-    if (context.pendingSleepMs > 0) await delay(context.pendingSleepMs);
-    const registry = engineState().registry;
-    registry.add("iteration_duration", performance.now() - started, sampleTags());
-    registry.add("iterations", 1, sampleTags());
-  });
+  const error = await executeIteration(
+    vu.exports[plan.exec],
+    plan.exec,
+    context,
+    structuredClone(data),
+  );
+  if (error) log(`Uncaught error in VU ${vu.id} (scenario ${plan.name}): ${error}`);
 }

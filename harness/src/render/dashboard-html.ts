@@ -1,14 +1,7 @@
 import type { TrendModel } from "../report/trends.ts";
+import { escapeMarkup } from "./_escape.ts";
 import { formatValue } from "./_format.ts";
 import { renderSvgChart } from "./svg-chart.ts";
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
-}
 
 const STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}
@@ -40,15 +33,16 @@ export function renderDashboardHtml(model: TrendModel): string {
     return parts.join("\n");
   }
   parts.push(
-    `<p>${model.runs.length} runs. head: <a href="runs/${escapeHtml(head.runId)}/report.md">${escapeHtml(head.runId)}</a> (<code>${escapeHtml(head.shortSha)}</code>)${base ? `, base: <a href="runs/${escapeHtml(base.runId)}/report.md">${escapeHtml(base.runId)}</a> (<code>${escapeHtml(base.shortSha)}</code>)` : ""}. The last point of every chart is head.</p>`,
+    `<p>${model.runs.length} runs. head: <a href="runs/${escapeMarkup(head.runId)}/report.md">${escapeMarkup(head.runId)}</a> (<code>${escapeMarkup(head.shortSha)}</code>)${base ? `, base: <a href="runs/${escapeMarkup(base.runId)}/report.md">${escapeMarkup(base.runId)}</a> (<code>${escapeMarkup(base.shortSha)}</code>)` : ""}. The last point of every chart is head.</p>`,
   );
-  for (const warning of model.warnings) parts.push(`<p class="fail">⚠ ${escapeHtml(warning)}</p>`);
+  for (const warning of model.warnings)
+    parts.push(`<p class="fail">⚠ ${escapeMarkup(warning)}</p>`);
   const shifts = model.series.flatMap((s) => s.changePoints.map((cp) => ({ s, cp })));
   if (shifts.length > 0) {
     parts.push("<h2>Level shifts on main</h2><ul>");
     for (const { s, cp } of shifts) {
       parts.push(
-        `<li class="shift">${escapeHtml(`${s.suite} · ${s.metric}: ${(cp.relativeShift * 100).toFixed(1)}% at ${cp.shortSha} (${cp.runId})`)}</li>`,
+        `<li class="shift">${escapeMarkup(`${s.suite} · ${s.metric}: ${(cp.relativeShift * 100).toFixed(1)}% at ${cp.shortSha} (${cp.runId})`)}</li>`,
       );
     }
     parts.push("</ul>");
@@ -59,16 +53,18 @@ export function renderDashboardHtml(model: TrendModel): string {
     if (heading !== section) {
       if (section) parts.push("</div>");
       section = heading;
-      parts.push(`<h2>${escapeHtml(heading)}</h2><div class="grid">`);
+      parts.push(`<h2>${escapeMarkup(heading)}</h2><div class="grid">`);
     }
     const last = series.points.at(-1)?.value;
     const verdicts = series.latestVerdicts
-      .map((v) => `<span class="${v.startsWith("FAIL") ? "fail" : "pass"}">${escapeHtml(v)}</span>`)
+      .map(
+        (v) => `<span class="${v.startsWith("FAIL") ? "fail" : "pass"}">${escapeMarkup(v)}</span>`,
+      )
       .join(" ");
-    parts.push(`<figure class="chart" data-series="${escapeHtml(series.key)}">`);
+    parts.push(`<figure class="chart" data-series="${escapeMarkup(series.key)}">`);
     parts.push(renderSvgChart(series));
     parts.push(
-      `<figcaption>head ${escapeHtml(formatValue(last, series.unit))} ${verdicts}</figcaption></figure>`,
+      `<figcaption>head ${escapeMarkup(formatValue(last, series.unit))} ${verdicts}</figcaption></figure>`,
     );
   }
   if (section) parts.push("</div>");
@@ -77,7 +73,7 @@ export function renderDashboardHtml(model: TrendModel): string {
   );
   for (const run of [...model.runs].reverse()) {
     parts.push(
-      `<tr><td><a href="runs/${escapeHtml(run.runId)}/report.md">${escapeHtml(run.runId)}</a></td><td><code>${escapeHtml(run.shortSha)}</code></td><td>${escapeHtml(run.ref)}</td><td>${escapeHtml(run.profile)}</td></tr>`,
+      `<tr><td><a href="runs/${escapeMarkup(run.runId)}/report.md">${escapeMarkup(run.runId)}</a></td><td><code>${escapeMarkup(run.shortSha)}</code></td><td>${escapeMarkup(run.ref)}</td><td>${escapeMarkup(run.profile)}</td></tr>`,
     );
   }
   parts.push("</table></body></html>", "");

@@ -8,6 +8,7 @@ import {
   type ResponseCallback,
   type TaggedUrl,
   url,
+  verbs,
 } from "./http.ts";
 
 /**
@@ -74,18 +75,7 @@ export function batch(
   return Object.fromEntries(Object.entries(items).map(([key, item]) => [key, one(item)]));
 }
 
-export const get = (u: string | TaggedUrl, params?: Params) => request("GET", u, null, params);
-export const head = (u: string | TaggedUrl, params?: Params) => request("HEAD", u, null, params);
-export const post = (u: string | TaggedUrl, body?: unknown, params?: Params) =>
-  request("POST", u, body, params);
-export const put = (u: string | TaggedUrl, body?: unknown, params?: Params) =>
-  request("PUT", u, body, params);
-export const patch = (u: string | TaggedUrl, body?: unknown, params?: Params) =>
-  request("PATCH", u, body, params);
-export const del = (u: string | TaggedUrl, body?: unknown, params?: Params) =>
-  request("DELETE", u, body, params);
-export const options = (u: string | TaggedUrl, body?: unknown, params?: Params) =>
-  request("OPTIONS", u, body, params);
+export const { get, head, post, put, patch, del, options } = verbs(request);
 /** In sync mode an async request still resolves to the same Response. */
 export const asyncRequest = async (
   method: string,

@@ -275,18 +275,31 @@ export async function batch(
 }
 
 export const asyncRequest = request;
-export const get = (u: string | TaggedUrl, params?: Params) => request("GET", u, null, params);
-export const head = (u: string | TaggedUrl, params?: Params) => request("HEAD", u, null, params);
-export const post = (u: string | TaggedUrl, body?: unknown, params?: Params) =>
-  request("POST", u, body, params);
-export const put = (u: string | TaggedUrl, body?: unknown, params?: Params) =>
-  request("PUT", u, body, params);
-export const patch = (u: string | TaggedUrl, body?: unknown, params?: Params) =>
-  request("PATCH", u, body, params);
-export const del = (u: string | TaggedUrl, body?: unknown, params?: Params) =>
-  request("DELETE", u, body, params);
-export const options = (u: string | TaggedUrl, body?: unknown, params?: Params) =>
-  request("OPTIONS", u, body, params);
+
+type RequestFn<R> = (
+  method: string,
+  target: string | TaggedUrl,
+  body?: unknown,
+  params?: Params,
+) => R;
+
+/** k6's verb shortcuts over a request function (async here, blocking in http-sync.ts). */
+export function verbs<R>(send: RequestFn<R>) {
+  return {
+    get: (u: string | TaggedUrl, params?: Params) => send("GET", u, null, params),
+    head: (u: string | TaggedUrl, params?: Params) => send("HEAD", u, null, params),
+    post: (u: string | TaggedUrl, body?: unknown, params?: Params) => send("POST", u, body, params),
+    put: (u: string | TaggedUrl, body?: unknown, params?: Params) => send("PUT", u, body, params),
+    patch: (u: string | TaggedUrl, body?: unknown, params?: Params) =>
+      send("PATCH", u, body, params),
+    del: (u: string | TaggedUrl, body?: unknown, params?: Params) =>
+      send("DELETE", u, body, params),
+    options: (u: string | TaggedUrl, body?: unknown, params?: Params) =>
+      send("OPTIONS", u, body, params),
+  };
+}
+
+export const { get, head, post, put, patch, del, options } = verbs(request);
 
 export default {
   request,
