@@ -25,6 +25,7 @@ import {
   type Verdict,
 } from "../schema/index.ts";
 import { judgeK6Thresholds } from "../verdicts/thresholds.ts";
+import { runBundleStage } from "./bundle-stage.ts";
 import type { LoadProfile } from "./profiles.ts";
 
 export interface LoadPipelineOptions {
@@ -98,6 +99,18 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
   const warnings: QualityWarning[] = [];
   let interrupted = false;
   let app: AppProcess | undefined;
+  const bundleStarted = Date.now();
+  const bundle = await runUnit("web", "bundle", "vite", "", async () => {
+    const result = await runBundleStage(root, rawDir, signal);
+    if (!result)
+      throw new HarnessError("E_NO_WEB", "app/web is missing", { exitCode: EXIT.toolFailed });
+    verdicts.push(...result.verdicts);
+    return result.suite;
+  });
+  suites.push(bundle);
+  log(
+    `bundle web: ${bundle.status}${bundle.error ? ` — ${bundle.error}` : ""} (${((Date.now() - bundleStarted) / 1000).toFixed(1)} s)`,
+  );
   try {
     let baseUrl = options.baseUrl;
     if (!baseUrl) {

@@ -1,0 +1,17 @@
+import { wrap } from "comlink";
+import type { RowsApi } from "../workers/rows.worker.ts";
+
+/** Search crunches 100k rows in a Comlink worker so the main thread stays responsive. */
+export async function render(root: HTMLElement): Promise<void> {
+  const worker = new Worker(new URL("../workers/rows.worker.ts", import.meta.url), {
+    type: "module",
+  });
+  const api = wrap<RowsApi>(worker);
+  const result = await api.analyse(100_000, 5_000);
+  worker.terminate();
+  const summary = document.createElement("p");
+  summary.id = "search-result";
+  summary.dataset.result = JSON.stringify(result);
+  summary.textContent = `${result.count} rows at or above $50.00; cheapest ids ${result.top.join(", ")}`;
+  root.replaceChildren(summary);
+}

@@ -1,0 +1,117 @@
+import { spawn } from "node:child_process";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { EXIT, HarnessError } from "../schema/index.ts";
+
+/** One manifest entry of a Vite build, as Vite writes `.vite/manifest.json`. */
+interface ManifestChunk {
+  file: string;
+  name?: string;
+  src?: string;
+  isEntry?: boolean;
+  isDynamicEntry?: boolean;
+  imports?: string[];
+  dynamicImports?: string[];
+}
+
+/** What the bundle runner saves: every emitted JS file with its sizes and how it is loaded. */
+export interface BundleRaw {
+  viteVersion: string;
+  chunks: {
+    key: string;
+    file: string;
+    name: string;
+    isEntry: boolean;
+    isDynamicEntry: boolean;
+    imports: string[];
+    dynamicImports: string[];
+    raw: number;
+    gzip: number;
+    brotli: number;
+  }[];
+  /** JS files in the output that the manifest does not list (workers). */
+  unlisted: { file: string; raw: number; gzip: number; brotli: number }[];
+}
+
+function sizes(content: Buffer) {
+  return {
+    raw: content.byteLength,
+    gzip: gzipSync(content, { level: 9 }).byteLength,
+    brotli: brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } })
+      .byteLength,
+  };
+}
+
+/** Production build of app/web into `outDir`, then per-chunk raw/gzip/brotli sizes. */
+export async function runBundleBuild(
+  root: string,
+  outDir: string,
+  signal?: AbortSignal,
+): Promise<BundleRaw> {
+  const vite = path.join(root, "node_modules/vite/bin/vite.js");
+  const child = spawn(
+    process.execPath,
+    [vite, "build", "--config", "app/web/vite.config.ts", "--logLevel", "warn"],
+    {
+      cwd: root,
+      env: { ...process.env, PERFGATE_WEB_OUT_DIR: outDir },
+      stdio: ["ignore", "pipe", "pipe"],
+      signal,
+    },
+  );
+  let output = "";
+  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+  const code = await new Promise<number>((resolve) => child.once("close", (c) => resolve(c ?? 1)));
+  if (code !== 0) {
+    throw new HarnessError(
+      "E_WEB_BUILD",
+      `vite build of app/web failed (exit ${code})\n  ${output.trim().split("\n").slice(-8).join("\n  ")}`,
+      {
+        hint: "run `npx vite build --config app/web/vite.config.ts` to see the full error",
+        exitCode: EXIT.toolFailed,
+      },
+    );
+  }
+  const manifest = JSON.parse(
+    await readFile(path.join(outDir, ".vite/manifest.json"), "utf8"),
+  ) as Record<string, ManifestChunk>;
+  const chunks: BundleRaw["chunks"] = [];
+  const listed = new Set<string>();
+  for (const [key, chunk] of Object.entries(manifest)) {
+    if (!chunk.file.endsWith(".js")) continue;
+    listed.add(chunk.file);
+    chunks.push({
+      key,
+      file: chunk.file,
+      name: chunk.name ?? path.basename(chunk.file, ".js"),
+      isEntry: chunk.isEntry === true,
+      isDynamicEntry: chunk.isDynamicEntry === true,
+      imports: chunk.imports ?? [],
+      dynamicImports: chunk.dynamicImports ?? [],
+      ...sizes(await readFile(path.join(outDir, chunk.file))),
+    });
+  }
+  const unlisted: BundleRaw["unlisted"] = [];
+  for (const name of await readdir(path.join(outDir, "assets"))) {
+    const file = `assets/${name}`;
+    if (name.endsWith(".js") && !listed.has(file))
+      unlisted.push({ file, ...sizes(await readFile(path.join(outDir, file))) });
+  }
+  const viteVersion = (
+    JSON.parse(await readFile(path.join(root, "node_modules/vite/package.json"), "utf8")) as {
+      version: string;
+    }
+  ).version;
+  const raw: BundleRaw = {
+    viteVersion,
+    chunks: chunks.sort((a, b) => a.key.localeCompare(b.key)),
+    unlisted,
+  };
+  await writeFile(
+    path.join(outDir, "..", "bundle-stats.json"),
+    `${JSON.stringify(raw, null, 2)}\n`,
+  );
+  return raw;
+}
