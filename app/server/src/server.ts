@@ -4,6 +4,8 @@ import type { AppConfig } from "./config.ts";
 import { type Routes, sendError } from "./http.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { productRoutes } from "./routes/products.ts";
+import { createStaticHandler } from "./routes/static.ts";
+import { createVitalsRoutes } from "./routes/vitals.ts";
 
 export interface RunningApp {
   url: string;
@@ -12,14 +14,16 @@ export interface RunningApp {
 }
 
 export function buildRoutes(): Routes {
-  return { ...healthRoutes, ...productRoutes };
+  return { ...healthRoutes, ...productRoutes, ...createVitalsRoutes() };
 }
 
 export async function startApp(config: AppConfig): Promise<RunningApp> {
   const routes = buildRoutes();
+  const serveStatic = createStaticHandler(config.webDist, config.crossOriginIsolation);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://app.invalid");
     const handler = routes[`${req.method} ${url.pathname}`];
+    if (!handler && (await serveStatic(req, res, url))) return;
     if (!handler) {
       sendError(res, 404, `no route for ${req.method} ${url.pathname}`);
       return;
