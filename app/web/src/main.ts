@@ -33,6 +33,24 @@ document.addEventListener("click", (event) => {
 window.addEventListener("popstate", () => void navigate(location.pathname));
 void navigate(location.pathname);
 
+// Offline support: Workbox precaches the shell; a new version waits until the user accepts it.
+if ("serviceWorker" in navigator) {
+  void import("workbox-window").then(({ Workbox }) => {
+    const wb = new Workbox("/sw.js");
+    wb.addEventListener("waiting", () => {
+      const button = document.createElement("button");
+      button.id = "update-available";
+      button.textContent = "A new version is ready: reload";
+      button.addEventListener("click", () => {
+        wb.addEventListener("controlling", () => location.reload());
+        wb.messageSkipWaiting();
+      });
+      document.body.append(button);
+    });
+    void wb.register();
+  });
+}
+
 // Field data: Web Vitals go to the app's beacon intake, loaded after the page is interactive.
 void import("web-vitals").then(({ onCLS, onINP, onLCP, onFCP, onTTFB }) => {
   const send = (metric: { name: string; value: number; id: string }) =>

@@ -67,6 +67,25 @@ describe.skipIf(!chromePath)("the web app in real headless Chromium", () => {
     await page.close();
   }, 60_000);
 
+  it("registers the service worker, and a second load works offline", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${app.url}/`);
+    await page.waitForSelector("li.card");
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    // Once the worker controls the page, the API response is cached too (stale-while-revalidate).
+    await page.reload();
+    await page.waitForSelector("li.card");
+    expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await context.setOffline(true);
+    await page.reload();
+    await page.waitForSelector("li.card", { timeout: 15_000 });
+    expect(await page.$$eval("li.card", (cards) => cards.length)).toBe(20);
+    await context.close();
+  }, 60_000);
+
   it("sends Web Vitals beacons that arrive at the server", async () => {
     const page = await browser.newPage();
     await page.goto(`${app.url}/`);

@@ -1,3 +1,5 @@
+import { fetchJsonOffline } from "./offline-store.ts";
+
 export interface Product {
   id: number;
   name: string;
@@ -5,7 +7,7 @@ export interface Product {
 }
 
 export async function fetchProducts(limit: number, offset = 0): Promise<Product[]> {
-  const response = await fetch(`/api/products?limit=${limit}&offset=${offset}`);
-  if (!response.ok) throw new Error(`GET /api/products: ${response.status}`);
-  return ((await response.json()) as { items: Product[] }).items;
+  return (
+    await fetchJsonOffline<{ items: Product[] }>(`/api/products?limit=${limit}&offset=${offset}`)
+  ).items;
 }
