@@ -41,7 +41,8 @@ describe.skipIf(!chromePath)("the web app in real headless Chromium", () => {
   });
 
   it("fetches a route's chunk only when navigating to it", async () => {
-    const page = await browser.newPage();
+    // A phone-sized viewport, so the dashboard's chart starts below the fold.
+    const page = await browser.newPage({ viewport: { width: 400, height: 700 } });
     const scripts: string[] = [];
     page.on("request", (request) => {
       if (request.resourceType() === "script") scripts.push(new URL(request.url()).pathname);
@@ -52,8 +53,13 @@ describe.skipIf(!chromePath)("the web app in real headless Chromium", () => {
     expect(scripts.some((s) => /\/catalogue-/.test(s))).toBe(true);
     expect(scripts.some((s) => /\/dashboard-|vendor-chart/.test(s))).toBe(false);
     await page.click("a[href='/dashboard']");
-    await page.waitForSelector("canvas");
+    await page.waitForSelector("#chart");
     expect(scripts.some((s) => /\/dashboard-/.test(s))).toBe(true);
+    // The chart is below the fold: its library loads only when it scrolls into view.
+    await page.waitForTimeout(300);
+    expect(scripts.some((s) => /vendor-chart/.test(s))).toBe(false);
+    await page.locator("#chart").scrollIntoViewIfNeeded();
+    await page.waitForSelector("#chart canvas");
     expect(scripts.some((s) => /vendor-chart/.test(s))).toBe(true);
     await page.close();
   }, 60_000);

@@ -6,6 +6,7 @@ import { diffCommand } from "./diff.ts";
 import { doctorCommand } from "./doctor.ts";
 import { githubCommand } from "./github.ts";
 import { k6Command } from "./k6.ts";
+import { lhciCommand } from "./lhci.ts";
 import { loadCommand } from "./load.ts";
 import { reportCommand } from "./report.ts";
 import { schemaCommand } from "./schema.ts";
@@ -19,6 +20,7 @@ export const commands = {
   doctor: doctorCommand,
   github: githubCommand,
   k6: k6Command,
+  lhci: lhciCommand,
   load: loadCommand,
   report: reportCommand,
   schema: schemaCommand,

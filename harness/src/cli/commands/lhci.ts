@@ -1,0 +1,119 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { normalizeLighthouse } from "../../adapters/lighthouse.ts";
+import { writeScratchRun } from "../../history/run-store.ts";
+import { renderTerminal } from "../../render/terminal.ts";
+import { buildRunReport } from "../../report/index.ts";
+import { startAppProcess } from "../../runners/app.ts";
+import { runBundleBuild } from "../../runners/bundle.ts";
+import {
+  makeRunId,
+  readEnvironment,
+  readGitInfo,
+  readLoadAverage,
+} from "../../runners/environment.ts";
+import { runLighthouse } from "../../runners/lighthouse.ts";
+import { detectChromium } from "../../runners/tools.ts";
+import { EXIT, HarnessError, parseRunResult } from "../../schema/index.ts";
+import { hasFailingVerdict } from "../../verdicts/thresholds.ts";
+import { parseCommandArgs } from "../args.ts";
+import type { Command } from "../command.ts";
+import { useColor } from "../tty.ts";
+
+/**
+ * `perfgate lhci`: build the web app, serve it from the real app on loopback, run Lighthouse CI
+ * (system Chromium, budgets from lighthouserc.json) on the pages of lhci/pages.json.
+ */
+export const lhciCommand: Command = {
+  summary:
+    "lhci [--runs 3] [--page /path] [--dist <built web dir>]: Lighthouse CI budgets, system Chromium",
+  async run(argv, io) {
+    const { values } = parseCommandArgs("lhci", argv, {
+      runs: { type: "string", default: "3" },
+      dist: { type: "string" },
+      page: { type: "string", multiple: true },
+    });
+    const runs = Number(values.runs);
+    if (!Number.isInteger(runs) || runs < 1)
+      throw new HarnessError("E_USAGE", `lhci: --runs "${values.runs}" is not a positive integer`, {
+        exitCode: EXIT.usage,
+      });
+    const chromium = await detectChromium(io.env);
+    if (!chromium.path) {
+      throw new HarnessError("E_NO_CHROMIUM", "lhci: no Chromium found", {
+        hint: "apt-get install chromium, or set CHROME_PATH",
+        exitCode: EXIT.toolFailed,
+      });
+    }
+    const listed = (
+      JSON.parse(await readFile(path.join(io.cwd, "lhci/pages.json"), "utf8")) as {
+        pages: { id: string; path: string }[];
+      }
+    ).pages;
+    const pages = values.page ? listed.filter((p) => values.page?.includes(p.path)) : listed;
+    if (pages.length === 0) {
+      throw new HarnessError(
+        "E_USAGE",
+        `lhci: --page ${values.page?.join(", ")} is not in lhci/pages.json`,
+        {
+          hint: `pages: ${listed.map((p) => p.path).join(", ")}`,
+          exitCode: EXIT.usage,
+        },
+      );
+    }
+    const startedAt = new Date();
+    const git = await readGitInfo(io.cwd);
+    const runId = makeRunId(startedAt, git.shortSha);
+    const rawDir = path.join(io.cwd, ".perf", runId, "raw");
+    const log = (line: string) => io.err(`[perfgate lhci] ${line}\n`);
+    const dist = values.dist
+      ? path.resolve(io.cwd, values.dist)
+      : path.join(rawDir, "bundle", "dist");
+    if (!values.dist) await runBundleBuild(io.cwd, dist, io.signal);
+    const app = await startAppProcess({
+      root: io.cwd,
+      env: { PERFGATE_APP_WEB_DIST: dist },
+      signal: io.signal,
+    });
+    let raw: Awaited<ReturnType<typeof runLighthouse>>;
+    try {
+      raw = await runLighthouse({
+        root: io.cwd,
+        baseUrl: app.url,
+        paths: pages.map((p) => p.path),
+        runs,
+        chromePath: chromium.path,
+        outDir: path.join(rawDir, "lighthouse"),
+        signal: io.signal,
+        log,
+      });
+    } finally {
+      await app.stop();
+    }
+    const { suites, verdicts } = normalizeLighthouse(raw, pages);
+    const run = parseRunResult(
+      {
+        schemaVersion: 1,
+        runId,
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        status: "complete",
+        profile: `lhci-${runs}-runs`,
+        git,
+        env: {
+          ...readEnvironment({ chromium: chromium.version ?? "unknown" }, io.env),
+          loadAvgAfter: readLoadAverage(),
+        },
+        suites,
+        verdicts,
+        warnings: [],
+      },
+      "lhci",
+    );
+    await writeScratchRun(path.join(io.cwd, ".perf"), run);
+    io.out(renderTerminal(buildRunReport(run), { color: useColor(io.env, process.stdout.isTTY) }));
+    for (const verdict of verdicts.filter((v) => v.status === "fail"))
+      io.err(`budget failed: ${verdict.message}\n`);
+    return hasFailingVerdict(verdicts) ? EXIT.verdictFailed : EXIT.ok;
+  },
+};

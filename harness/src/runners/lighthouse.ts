@@ -1,0 +1,80 @@
+import { spawn } from "node:child_process";
+import { mkdir, readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { EXIT, HarnessError } from "../schema/index.ts";
+
+export interface LighthouseRunOptions {
+  root: string;
+  baseUrl: string;
+  paths: string[];
+  runs: number;
+  chromePath: string;
+  /** LHCI's working folder: `.lighthouseci/` is written under it. */
+  outDir: string;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+}
+
+/** What the runner hands to the adapter: every LHR, and LHCI's own assertion results. */
+export interface LighthouseRaw {
+  lhrs: unknown[];
+  assertions: unknown[];
+}
+
+function lhci(
+  options: LighthouseRunOptions,
+  args: string[],
+): Promise<{ code: number; output: string }> {
+  const bin = path.join(options.root, "node_modules/@lhci/cli/src/cli.js");
+  const child = spawn(
+    process.execPath,
+    [bin, ...args, `--config=${path.join(options.root, "lighthouserc.json")}`],
+    {
+      cwd: options.outDir,
+      stdio: ["ignore", "pipe", "pipe"],
+      signal: options.signal,
+    },
+  );
+  let output = "";
+  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+  return new Promise((resolve) =>
+    child.once("close", (code) => resolve({ code: code ?? 1, output })),
+  );
+}
+
+/**
+ * LHCI `collect` (system Chromium, the configured number of runs per page) then `assert`
+ * against `lighthouserc.json`. Failing assertions are results, not errors.
+ */
+export async function runLighthouse(options: LighthouseRunOptions): Promise<LighthouseRaw> {
+  await mkdir(options.outDir, { recursive: true });
+  const urls = options.paths.map((p) => `--url=${new URL(p, options.baseUrl).href}`);
+  options.log?.(`lighthouse: ${options.paths.length} pages × ${options.runs} runs`);
+  const collect = await lhci(options, [
+    "collect",
+    ...urls,
+    `--numberOfRuns=${options.runs}`,
+    `--chromePath=${options.chromePath}`,
+  ]);
+  if (collect.code !== 0) {
+    throw new HarnessError(
+      "E_LHCI_COLLECT",
+      `lhci collect failed (exit ${collect.code})\n  ${collect.output.trim().split("\n").slice(-6).join("\n  ")}`,
+      {
+        hint: "check CHROME_PATH and that the app answers; run `npm run doctor`",
+        exitCode: EXIT.toolFailed,
+      },
+    );
+  }
+  await lhci(options, ["assert"]);
+  const dir = path.join(options.outDir, ".lighthouseci");
+  const files = (await readdir(dir)).filter((f) => /^lhr-\d+\.json$/.test(f)).sort();
+  const lhrs = await Promise.all(
+    files.map(async (f) => JSON.parse(await readFile(path.join(dir, f), "utf8")) as unknown),
+  );
+  const assertions = JSON.parse(
+    await readFile(path.join(dir, "assertion-results.json"), "utf8").catch(() => "[]"),
+  ) as unknown[];
+  return { lhrs, assertions };
+}

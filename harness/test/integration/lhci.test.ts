@@ -1,0 +1,51 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { CliIo } from "../../src/cli/command.ts";
+import { runCli } from "../../src/cli/main.ts";
+import { runBundleBuild } from "../../src/runners/bundle.ts";
+
+const root = path.resolve(import.meta.dirname, "../../..");
+const chromePath =
+  process.env.CHROME_PATH ||
+  ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!chromePath)("npm run lhci in real Chromium", () => {
+  it("fails a deliberately bloated build with a message naming the budget and the page", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "perfgate-lhci-"));
+    dirs.push(dir);
+    const dist = path.join(dir, "dist");
+    await runBundleBuild(root, dist);
+    // 600 KB of incompressible script the page must load before it renders (budgets count
+    // transferred bytes, so repetitive filler would compress away).
+    await writeFile(
+      path.join(dist, "assets", "bloat.js"),
+      `window.__bloat = "${randomBytes(450 * 1024).toString("base64")}";\n`,
+    );
+    const html = await readFile(path.join(dist, "index.html"), "utf8");
+    await writeFile(
+      path.join(dist, "index.html"),
+      html.replace("</head>", '<script src="/assets/bloat.js"></script></head>'),
+    );
+    let stderr = "";
+    const io: CliIo = {
+      out: () => {},
+      err: (t) => (stderr += t),
+      cwd: root,
+      env: process.env,
+      signal: new AbortController().signal,
+    };
+    const code = await runCli(["lhci", "--runs", "1", "--page", "/", "--dist", dist], io);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /budget failed: \/: resource-summary:script.size over budget \(maxNumericValue <= 204800/,
+    );
+  }, 120_000);
+});
