@@ -14,6 +14,7 @@ import {
 import { runK6Scenario, scenarioId, selectK6Engine } from "../runners/k6.ts";
 import { bundleK6Script } from "../runners/k6-bundle.ts";
 import { assertLoadTarget } from "../runners/target.ts";
+import { detectChromium } from "../runners/tools.ts";
 import {
   EXIT,
   HarnessError,
@@ -26,6 +27,7 @@ import {
 } from "../schema/index.ts";
 import { judgeK6Thresholds } from "../verdicts/thresholds.ts";
 import { runBundleStage } from "./bundle-stage.ts";
+import { runLighthouseStage } from "./lighthouse-stage.ts";
 import type { LoadProfile } from "./profiles.ts";
 
 export interface LoadPipelineOptions {
@@ -115,7 +117,17 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
     let baseUrl = options.baseUrl;
     if (!baseUrl) {
       const started = Date.now();
-      app = await startAppProcess({ root, port: options.port ?? 0, signal });
+      // The app serves the web build this run just measured, for the Lighthouse stage.
+      const webDist =
+        bundle.status === "ok"
+          ? { PERFGATE_APP_WEB_DIST: path.join(rawDir, "bundle", "dist") }
+          : undefined;
+      app = await startAppProcess({
+        root,
+        port: options.port ?? 0,
+        signal,
+        ...(webDist ? { env: webDist } : {}),
+      });
       baseUrl = app.url;
       log(`app up at ${baseUrl} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
@@ -193,6 +205,39 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
       );
       suites.push(unit);
       log(`autocannon ${endpoint.id}: ${unit.status}${unit.error ? ` — ${unit.error}` : ""}`);
+    }
+    if (profile.lighthouse && !signal.aborted) {
+      const chromium = await detectChromium(env);
+      if (!chromium.path) {
+        warnings.push({
+          code: "stage-skipped",
+          message:
+            "lighthouse stage skipped: no Chromium found (apt-get install chromium, or set CHROME_PATH)",
+        });
+        log("lighthouse: skipped, no Chromium found");
+      } else {
+        const { paths, runs } = profile.lighthouse;
+        const target = baseUrl;
+        let stage: Awaited<ReturnType<typeof runLighthouseStage>> | undefined;
+        const lab = await runUnit("lighthouse", "lighthouse", "lighthouse", "", async () => {
+          stage = await runLighthouseStage({
+            root,
+            baseUrl: target,
+            rawDir,
+            chromePath: chromium.path as string,
+            paths,
+            runs,
+            signal,
+            log,
+          });
+          return stage.suites[0] as Suite;
+        });
+        if (stage) {
+          suites.push(...stage.suites);
+          verdicts.push(...stage.verdicts);
+        } else suites.push(lab);
+        log(`lighthouse: ${lab.status}${lab.error ? ` — ${lab.error}` : ""}`);
+      }
     }
   } finally {
     await app?.stop();

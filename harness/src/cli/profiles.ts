@@ -9,12 +9,15 @@ export interface LoadProfile {
   vars: Record<string, string>;
   /** Closed-loop endpoint passes with autocannon. */
   endpoints: { id: string; path: string; connections: number; durationSeconds: number }[];
+  /** Lighthouse pages and runs per page; runs when Chromium is found, skipped (and said) otherwise. */
+  lighthouse?: { paths: string[]; runs: number };
 }
 
 export const PROFILES = {
   quick: {
     scenarios: ["scenarios/smoke.ts"],
     vars: { SMOKE_DURATION: "10s" },
+    lighthouse: { paths: ["/"], runs: 1 },
     endpoints: [
       { id: "products-list", path: "/api/products?limit=20", connections: 10, durationSeconds: 5 },
     ],
@@ -22,6 +25,7 @@ export const PROFILES = {
   full: {
     scenarios: ["scenarios/smoke.ts"],
     vars: { SMOKE_DURATION: "60s" },
+    lighthouse: { paths: ["/", "/search", "/dashboard"], runs: 3 },
     endpoints: [
       { id: "products-list", path: "/api/products?limit=20", connections: 50, durationSeconds: 30 },
     ],

@@ -1,0 +1,66 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { normalizeLighthouse } from "../adapters/lighthouse.ts";
+import { runLighthouse } from "../runners/lighthouse.ts";
+import type { Metric, Suite, Verdict } from "../schema/index.ts";
+
+export interface LighthouseStageOptions {
+  root: string;
+  baseUrl: string;
+  rawDir: string;
+  chromePath: string;
+  paths: string[];
+  runs: number;
+  signal?: AbortSignal;
+  log: (line: string) => void;
+}
+
+type VitalsSummary = Record<string, { count: number; p50: number; p75: number; p95: number }>;
+
+/**
+ * Lab data (Lighthouse on the given pages) and, beside it, field data: the Web Vitals beacons the
+ * app received while those pages loaded, as their p75 (the threshold Google reports).
+ */
+export async function runLighthouseStage(
+  options: LighthouseStageOptions,
+): Promise<{ suites: Suite[]; verdicts: Verdict[] }> {
+  const pages = (
+    JSON.parse(await readFile(path.join(options.root, "lhci/pages.json"), "utf8")) as {
+      pages: { id: string; path: string }[];
+    }
+  ).pages;
+  const raw = await runLighthouse({
+    root: options.root,
+    baseUrl: options.baseUrl,
+    paths: options.paths,
+    runs: options.runs,
+    chromePath: options.chromePath,
+    outDir: path.join(options.rawDir, "lighthouse"),
+    ...(options.signal ? { signal: options.signal } : {}),
+    log: options.log,
+  });
+  const { suites, verdicts } = normalizeLighthouse(raw, pages);
+  const summary = (await (
+    await fetch(new URL("/api/vitals/summary", options.baseUrl))
+  ).json()) as VitalsSummary;
+  const field: Metric[] = Object.entries(summary)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, s]) => ({
+      id: `${name.toLowerCase()}_p75`,
+      unit: name === "CLS" ? "score" : "ms",
+      direction: "lower",
+      value: s.p75,
+      tags: { beacons: String(s.count) },
+    }));
+  if (field.length > 0) {
+    suites.push({
+      kind: "lighthouse",
+      id: "field-vitals",
+      tool: { name: "web-vitals", version: "5.2.0" },
+      status: "ok",
+      metrics: field,
+      meta: { source: "beacons during the lab runs" },
+    });
+  }
+  return { suites, verdicts };
+}
