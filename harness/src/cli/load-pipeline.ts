@@ -233,8 +233,11 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
           return stage.suites[0] as Suite;
         });
         if (stage) {
+          const gate = profile.lighthouse.gate;
           suites.push(...stage.suites);
-          verdicts.push(...stage.verdicts);
+          verdicts.push(
+            ...stage.verdicts.map((v) => (gate ? v : { ...v, level: "warn" as const })),
+          );
         } else suites.push(lab);
         log(`lighthouse: ${lab.status}${lab.error ? ` — ${lab.error}` : ""}`);
       }
