@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -7,11 +6,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { CliIo } from "../../src/cli/command.ts";
 import { runCli } from "../../src/cli/main.ts";
 import { runBundleBuild } from "../../src/runners/bundle.ts";
+import { chromePath } from "../chromium.ts";
 
 const root = path.resolve(import.meta.dirname, "../../..");
-const chromePath =
-  process.env.CHROME_PATH ||
-  ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 const dirs: string[] = [];
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });

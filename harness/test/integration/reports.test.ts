@@ -2,10 +2,10 @@ import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeRun } from "../../src/history/run-store.ts";
 import { writeTrendPages } from "../../src/history/trend-pages.ts";
+import { chromePath, launchChromium } from "../chromium.ts";
 import { makeRuns } from "../fixtures/trends/make-runs.ts";
 
 const root = path.resolve(import.meta.dirname, "../../..");
@@ -58,10 +58,6 @@ describe("committed reports/", () => {
   });
 });
 
-const chromePath =
-  process.env.CHROME_PATH ||
-  ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
-
 describe("dashboard in real headless Chromium", () => {
   it.skipIf(!chromePath)(
     "renders every chart with data points and no console errors",
@@ -69,18 +65,7 @@ describe("dashboard in real headless Chromium", () => {
       const reports = path.join(temp, "dash");
       for (const run of makeRuns(24, 12)) await writeRun(reports, run, `# ${run.runId}\n`);
       await writeTrendPages(reports);
-      const browser = await chromium.launch({
-        executablePath: chromePath,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
         const errors: string[] = [];

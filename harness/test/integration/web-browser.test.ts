@@ -1,17 +1,14 @@
-import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyse, makeRows } from "../../../app/web/src/workers/rows.ts";
 import { type AppProcess, startAppProcess } from "../../src/runners/app.ts";
 import { runBundleBuild } from "../../src/runners/bundle.ts";
+import { chromePath, launchChromium } from "../chromium.ts";
 
 const root = path.resolve(import.meta.dirname, "../../..");
-const chromePath =
-  process.env.CHROME_PATH ||
-  ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
 let dir: string;
 let app: AppProcess;
 let browser: Browser;
@@ -21,18 +18,7 @@ describe.skipIf(!chromePath)("the web app in real headless Chromium", () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "perfgate-web-browser-"));
     await runBundleBuild(root, path.join(dir, "dist"));
     app = await startAppProcess({ root, env: { PERFGATE_APP_WEB_DIST: path.join(dir, "dist") } });
-    browser = await chromium.launch({
-      executablePath: chromePath,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

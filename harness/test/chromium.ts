@@ -1,0 +1,23 @@
+import { existsSync } from "node:fs";
+import { type Browser, chromium } from "playwright-core";
+
+/** The system Chromium (never a downloaded one): CHROME_PATH, else Debian's package. */
+export const chromePath: string | undefined =
+  process.env.CHROME_PATH ||
+  ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+
+/** Headless Chromium as root on a machine with no network beyond loopback. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromePath,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
