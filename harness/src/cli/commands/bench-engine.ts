@@ -2,15 +2,10 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { writeScratchRun } from "../../history/run-store.ts";
 import { runEngineBench } from "../../runners/engine-bench/run.ts";
-import {
-  makeRunId,
-  readEnvironment,
-  readGitInfo,
-  readLoadAverage,
-} from "../../runners/environment.ts";
-import { EXIT, parseRunResult } from "../../schema/index.ts";
+import { EXIT } from "../../schema/index.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
+import { beginRunRecord } from "../run-record.ts";
 
 /** `perfgate bench-engine [--long]`: engine vs autocannon, arrival-rate accuracy, soak memory. */
 export const benchEngineCommand: Command = {
@@ -21,12 +16,14 @@ export const benchEngineCommand: Command = {
       long: { type: "boolean", default: false },
     });
     const long = values.long ?? false;
-    const startedAt = new Date();
-    const git = await readGitInfo(io.cwd);
-    const runId = makeRunId(startedAt, git.shortSha);
-    const workDir = path.join(io.cwd, ".perf", runId, "raw", "bench-engine");
+    const record = await beginRunRecord(
+      io.cwd,
+      long ? "bench-engine-long" : "bench-engine-quick",
+      {},
+      io.env,
+    );
+    const workDir = path.join(io.cwd, ".perf", record.runId, "raw", "bench-engine");
     await mkdir(workDir, { recursive: true });
-    const env = readEnvironment({}, io.env);
     const suites = await runEngineBench({
       root: io.cwd,
       workDir,
@@ -38,22 +35,7 @@ export const benchEngineCommand: Command = {
       log: (line) => io.err(`[bench-engine] ${line}\n`),
       signal: io.signal,
     });
-    const run = parseRunResult(
-      {
-        schemaVersion: 1,
-        runId,
-        startedAt: startedAt.toISOString(),
-        finishedAt: new Date().toISOString(),
-        status: "complete",
-        profile: long ? "bench-engine-long" : "bench-engine-quick",
-        git,
-        env: { ...env, loadAvgAfter: readLoadAverage() },
-        suites,
-        verdicts: [],
-        warnings: [],
-      },
-      "bench-engine",
-    );
+    const run = record.finish(suites);
     const file = await writeScratchRun(path.join(io.cwd, ".perf"), run);
     for (const suite of suites) {
       io.out(`${suite.id}\n`);

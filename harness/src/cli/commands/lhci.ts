@@ -6,18 +6,13 @@ import { renderTerminal } from "../../render/terminal.ts";
 import { buildRunReport } from "../../report/index.ts";
 import { startAppProcess } from "../../runners/app.ts";
 import { runBundleBuild } from "../../runners/bundle.ts";
-import {
-  makeRunId,
-  readEnvironment,
-  readGitInfo,
-  readLoadAverage,
-} from "../../runners/environment.ts";
 import { runLighthouse } from "../../runners/lighthouse.ts";
 import { detectChromium } from "../../runners/tools.ts";
-import { EXIT, HarnessError, parseRunResult } from "../../schema/index.ts";
+import { EXIT, HarnessError } from "../../schema/index.ts";
 import { hasFailingVerdict } from "../../verdicts/thresholds.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
+import { beginRunRecord } from "../run-record.ts";
 import { useColor } from "../tty.ts";
 
 /**
@@ -61,10 +56,13 @@ export const lhciCommand: Command = {
         },
       );
     }
-    const startedAt = new Date();
-    const git = await readGitInfo(io.cwd);
-    const runId = makeRunId(startedAt, git.shortSha);
-    const rawDir = path.join(io.cwd, ".perf", runId, "raw");
+    const record = await beginRunRecord(
+      io.cwd,
+      `lhci-${runs}-runs`,
+      { chromium: chromium.version ?? "unknown" },
+      io.env,
+    );
+    const rawDir = path.join(io.cwd, ".perf", record.runId, "raw");
     const log = (line: string) => io.err(`[perfgate lhci] ${line}\n`);
     const dist = values.dist
       ? path.resolve(io.cwd, values.dist)
@@ -91,25 +89,7 @@ export const lhciCommand: Command = {
       await app.stop();
     }
     const { suites, verdicts } = normalizeLighthouse(raw, pages);
-    const run = parseRunResult(
-      {
-        schemaVersion: 1,
-        runId,
-        startedAt: startedAt.toISOString(),
-        finishedAt: new Date().toISOString(),
-        status: "complete",
-        profile: `lhci-${runs}-runs`,
-        git,
-        env: {
-          ...readEnvironment({ chromium: chromium.version ?? "unknown" }, io.env),
-          loadAvgAfter: readLoadAverage(),
-        },
-        suites,
-        verdicts,
-        warnings: [],
-      },
-      "lhci",
-    );
+    const run = record.finish(suites, verdicts);
     await writeScratchRun(path.join(io.cwd, ".perf"), run);
     io.out(renderTerminal(buildRunReport(run), { color: useColor(io.env, process.stdout.isTTY) }));
     for (const verdict of verdicts.filter((v) => v.status === "fail"))
