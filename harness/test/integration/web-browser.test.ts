@@ -56,6 +56,8 @@ describe.skipIf(!chromePath)("the web app in real headless Chromium", () => {
     expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
     const text = await page.getAttribute("#search-result", "data-result", { timeout: 30_000 });
     expect(JSON.parse(text ?? "null")).toEqual(analyse(makeRows(100_000), 5_000));
+    // Isolated, so the totals came back through a SharedArrayBuffer, not a message copy.
+    expect(await page.getAttribute("#search-result", "data-path")).toBe("shared-memory");
     await page.close();
   }, 60_000);
 
