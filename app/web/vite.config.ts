@@ -1,4 +1,5 @@
 import path from "node:path";
+import { visualizer } from "rollup-plugin-visualizer";
 import { defineConfig } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 
@@ -11,6 +12,17 @@ function vendorChunk(id: string): string | undefined {
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [
+    // The harness asks for a treemap of the build as a run artifact.
+    ...(process.env.PERFGATE_WEB_TREEMAP
+      ? [
+          visualizer({
+            filename: process.env.PERFGATE_WEB_TREEMAP,
+            template: "treemap",
+            gzipSize: true,
+            brotliSize: true,
+          }),
+        ]
+      : []),
     VitePWA({
       // main.ts registers the worker with workbox-window so it can offer the update.
       injectRegister: false,

@@ -43,7 +43,10 @@ function sizes(content: Buffer) {
   };
 }
 
-/** Production build of app/web into `outDir`, then per-chunk raw/gzip/brotli sizes. */
+/**
+ * Production build of app/web into `outDir`, then per-chunk raw/gzip/brotli sizes. A treemap of
+ * the build (rollup-plugin-visualizer) is kept beside it as `treemap.html`, a run artifact.
+ */
 export async function runBundleBuild(
   root: string,
   outDir: string,
@@ -55,7 +58,11 @@ export async function runBundleBuild(
     [vite, "build", "--config", "app/web/vite.config.ts", "--logLevel", "warn"],
     {
       cwd: root,
-      env: { ...process.env, PERFGATE_WEB_OUT_DIR: outDir },
+      env: {
+        ...process.env,
+        PERFGATE_WEB_OUT_DIR: outDir,
+        PERFGATE_WEB_TREEMAP: path.join(outDir, "..", "treemap.html"),
+      },
       stdio: ["ignore", "pipe", "pipe"],
       signal,
     },

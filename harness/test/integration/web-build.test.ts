@@ -34,6 +34,9 @@ describe("production build of app/web", () => {
       // `unusedHelper` in app/web/src/lib/format.ts is exported but never imported.
       expect(text, file).not.toContain("PERFGATE_UNUSED_EXPORT_MARKER");
     }
+    // The treemap artifact shows the chunks.
+    const treemap = await readFile(path.join(dir, "treemap.html"), "utf8");
+    expect(treemap).toContain("vendor-chart.js");
     // The used export of the same module is in the output.
     const all = await Promise.all(
       (await readdir(assets)).map((f) => readFile(path.join(assets, f), "utf8")),
