@@ -33,8 +33,15 @@ document.addEventListener("click", (event) => {
 window.addEventListener("popstate", () => void navigate(location.pathname));
 void navigate(location.pathname);
 
+/** Non-critical start-up work waits until the main thread is idle, so it never adds blocking time. */
+function whenIdle(task: () => void): void {
+  if ("requestIdleCallback" in window) requestIdleCallback(task, { timeout: 3000 });
+  else setTimeout(task, 1000);
+}
+
 // Offline support: Workbox precaches the shell; a new version waits until the user accepts it.
-if ("serviceWorker" in navigator) {
+whenIdle(() => {
+  if (!("serviceWorker" in navigator)) return;
   void import("workbox-window").then(({ Workbox }) => {
     const wb = new Workbox("/sw.js");
     wb.addEventListener("waiting", () => {
@@ -49,19 +56,33 @@ if ("serviceWorker" in navigator) {
     });
     void wb.register();
   });
-}
-
-// Field data: Web Vitals go to the app's beacon intake, loaded after the page is interactive.
-void import("web-vitals").then(({ onCLS, onINP, onLCP, onFCP, onTTFB }) => {
-  const send = (metric: { name: string; value: number; id: string }) =>
-    navigator.sendBeacon(
-      "/api/vitals",
-      JSON.stringify({
-        name: metric.name,
-        value: metric.value,
-        id: metric.id,
-        page: location.pathname,
-      }),
-    );
-  for (const on of [onCLS, onINP, onLCP, onFCP, onTTFB]) on(send);
 });
+
+const beacon = (name: string, value: number) =>
+  navigator.sendBeacon("/api/vitals", JSON.stringify({ name, value, page: location.pathname }));
+
+// Field data: Web Vitals, plus long tasks and resource timing from PerformanceObserver.
+whenIdle(() => {
+  void import("web-vitals").then(({ onCLS, onINP, onLCP, onFCP, onTTFB }) => {
+    for (const on of [onCLS, onINP, onLCP, onFCP, onTTFB])
+      on((metric) => beacon(metric.name, metric.value));
+  });
+});
+for (const [type, name] of [
+  ["longtask", "LONGTASK"],
+  ["resource", "RESOURCE"],
+] as const) {
+  if (!PerformanceObserver.supportedEntryTypes.includes(type)) continue;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      // A beacon is itself a resource: reporting it would feed back forever.
+      const resource = entry as PerformanceResourceTiming;
+      if (
+        type === "resource" &&
+        (resource.initiatorType === "beacon" || entry.name.includes("/api/vitals"))
+      )
+        continue;
+      beacon(name, entry.duration);
+    }
+  }).observe({ type, buffered: true });
+}

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { type Routes, sendError, sendJson } from "../http.ts";
 
-const NAMES = new Set(["CLS", "FCP", "INP", "LCP", "TTFB"]);
+const NAMES = new Set(["CLS", "FCP", "INP", "LCP", "TTFB", "LONGTASK", "RESOURCE"]);
 const MAX_BODY = 4096;
 /** Per metric, the most recent beacons: field data stays bounded however long the app runs. */
 const MAX_PER_METRIC = 5000;
