@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     maxWorkers: 2,
+    // Tests assert behaviour, not scale: a 5k-product catalogue seeds in a few seconds where
+    // the 100k default takes ~15 s on first start.
+    env: { PERFGATE_APP_SEED_PRODUCTS: "5000" },
   },
 });

@@ -39,7 +39,13 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     process.stdout.write(`${JSON.stringify({ event: "closing", signal })}\n`);
+    const force = setTimeout(() => {
+      process.stderr.write("perfgate-app: shutdown took longer than 15 s, exiting\n");
+      process.exit(1);
+    }, 15_000);
+    force.unref();
     await app.close();
+    process.stdout.write(`${JSON.stringify({ event: "closed" })}\n`);
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));

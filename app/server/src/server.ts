@@ -1,59 +1,130 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AppConfig } from "./config.ts";
-import { type Routes, sendError } from "./http.ts";
+import { HttpError, type Routes, sendError } from "./http.ts";
+import { leakOnRequest } from "./memory/leak.ts";
+import { createRouter } from "./router.ts";
+import { createDashboardRoutes } from "./routes/dashboard.ts";
+import { createDebugRoutes } from "./routes/debug.ts";
 import { healthRoutes } from "./routes/health.ts";
-import { productRoutes } from "./routes/products.ts";
+import { createJobRoutes } from "./routes/jobs.ts";
+import { createProductRoutes } from "./routes/products.ts";
+import { createPurgeRoutes } from "./routes/purge.ts";
 import { createStaticHandler } from "./routes/static.ts";
+import { createThumbnailRoutes } from "./routes/thumbnails.ts";
 import { createVitalsRoutes } from "./routes/vitals.ts";
+import { type AppServices, createServices } from "./services.ts";
 
 export interface RunningApp {
   url: string;
   server: Server;
+  services: AppServices;
+  /** Drain in-flight requests, then close the pool, Redis and the database. */
   close(): Promise<void>;
 }
 
-export function buildRoutes(): Routes {
-  return { ...healthRoutes, ...productRoutes, ...createVitalsRoutes() };
+export function buildRoutes(services: AppServices): Routes {
+  return {
+    ...healthRoutes,
+    ...createProductRoutes(services),
+    ...createThumbnailRoutes(services),
+    ...createDashboardRoutes(services),
+    ...createJobRoutes(services),
+    ...createPurgeRoutes(services),
+    ...createVitalsRoutes(),
+    ...(services.config.debug ? createDebugRoutes(services) : {}),
+  };
 }
 
-export async function startApp(config: AppConfig): Promise<RunningApp> {
-  const routes = buildRoutes();
+/**
+ * The injected regression for the detector's self-test (PERFGATE_APP_SLOWDOWN_PCT): before a
+ * response goes out, burn CPU for that percentage of the time the request took so far. Done
+ * here, once, so every route slows by the same proportion without knowing about it.
+ */
+function slowDown(res: ServerResponse, pct: number, startedAt: number): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    const until = performance.now() + ((performance.now() - startedAt) * pct) / 100;
+    while (performance.now() < until) {
+      // Busy on purpose: a slower code path, not a sleep.
+    }
+    return end(...args);
+  }) as ServerResponse["end"];
+}
+
+export async function startApp(
+  config: AppConfig,
+  log: (message: string) => void = (message) => process.stderr.write(`perfgate-app: ${message}\n`),
+): Promise<RunningApp> {
+  const services = await createServices(config, log);
+  const route = createRouter(buildRoutes(services));
   const serveStatic = createStaticHandler(config.webDist, config.crossOriginIsolation);
-  const server = createServer(async (req, res) => {
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const startedAt = performance.now();
     const url = new URL(req.url ?? "/", "http://app.invalid");
-    const handler = routes[`${req.method} ${url.pathname}`];
-    if (!handler && (await serveStatic(req, res, url))) return;
-    if (!handler) {
-      sendError(res, 404, `no route for ${req.method} ${url.pathname}`);
-      return;
+    const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
+    const match = route(method, url.pathname);
+    if (match.kind === "none") {
+      if (method === "GET" && (await serveStatic(req, res, url))) return;
+      return sendError(res, 404, `no route for ${req.method} ${url.pathname}`);
     }
-    try {
-      await handler(req, res, url);
-    } catch (error) {
-      console.error(error);
-      if (!res.headersSent) sendError(res, 500, "internal error");
-      else res.destroy();
+    if (match.kind === "method-not-allowed") {
+      return sendError(res, 405, `${req.method} not allowed on ${url.pathname}`, {
+        allow: match.allow.join(", "),
+      });
     }
-  });
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, () => {
-      server.off("error", reject);
-      resolve();
+    if (url.pathname.startsWith("/api/")) {
+      leakOnRequest(config.leakBytes);
+      if (config.slowdownPct > 0) slowDown(res, config.slowdownPct, startedAt);
+    }
+    await match.handler(req, res, { url, params: match.params });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (error instanceof HttpError)
+        return sendError(res, error.status, error.message, error.headers);
+      log(`${req.method} ${req.url}: ${(error as Error).stack ?? error}`);
+      sendError(res, 500, "internal error");
     });
   });
+  server.keepAliveTimeout = 65_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await services.close();
+    throw error;
+  }
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(":") ? `[${address}]` : address;
+  let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
     server,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    services,
+    close: () => {
+      closing ??= (async () => {
         // Drain: stop accepting, let in-flight requests finish, drop idle keep-alive sockets.
-        server.close((error) => (error ? reject(error) : resolve()));
+        const drained = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-      }),
+        // Long-lived streams (SSE) would hold the drain open forever.
+        const force = setTimeout(() => server.closeAllConnections(), 5000);
+        await drained;
+        clearTimeout(force);
+        await services.close();
+      })();
+      return closing;
+    },
   };
 }

@@ -3,7 +3,11 @@ import { sendJson } from "../http.ts";
 
 export const healthRoutes: Routes = {
   "GET /healthz": (_req, res) => {
-    res.setHeader("cache-control", "no-store");
-    sendJson(res, 200, { status: "ok", uptimeSeconds: Math.round(process.uptime()) });
+    sendJson(
+      res,
+      200,
+      { status: "ok", uptimeSeconds: Math.round(process.uptime()) },
+      { "cache-control": "no-store" },
+    );
   },
 };

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { sendError } from "../http.ts";
+import { type Representation, serveRepresentation } from "../representation.ts";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -15,30 +16,23 @@ const TYPES: Record<string, string> = {
   ".webmanifest": "application/manifest+json",
 };
 
-interface Encoded {
-  body: Buffer;
-  br: Buffer;
-  gzip: Buffer;
-  etag: string;
-  type: string;
-}
-
 /**
  * The built web app (app/web/dist): hashed assets are immutable, the HTML shell is revalidated
  * by ETag, text is served brotli or gzip by Accept-Encoding, and responses carry COOP/COEP so
  * the page is cross-origin isolated (SharedArrayBuffer for the Comlink worker).
  */
 export function createStaticHandler(distDir: string, crossOriginIsolated: boolean) {
-  const cache = new Map<string, Encoded>();
-  async function load(relative: string): Promise<Encoded | undefined> {
+  const cache = new Map<string, Representation>();
+  async function load(relative: string): Promise<Representation | undefined> {
     const cached = cache.get(relative);
     if (cached) return cached;
     const file = path.join(distDir, relative);
     if (!file.startsWith(distDir + path.sep)) return undefined;
     const body = await readFile(file).catch(() => undefined);
     if (!body) return undefined;
-    const entry: Encoded = {
+    const entry: Representation = {
       body,
+      // Built once per file, so the slowest, smallest brotli is worth it here.
       br: brotliCompressSync(body),
       gzip: gzipSync(body),
       etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`,
@@ -60,12 +54,7 @@ export function createStaticHandler(distDir: string, crossOriginIsolated: boolea
       else sendError(res, 404, `no file ${url.pathname}`);
       return true;
     }
-    const headers: Record<string, string> = {
-      "content-type": entry.type,
-      etag: entry.etag,
-      vary: "Accept-Encoding",
-      "cache-control": isAsset ? "public, max-age=31536000, immutable" : "no-cache",
-    };
+    const headers: Record<string, string> = {};
     if (crossOriginIsolated) {
       // On the HTML for the page, and on scripts too: a worker of an isolated page must be served
       // with a compatible embedder policy, or it does not start.
@@ -73,21 +62,11 @@ export function createStaticHandler(distDir: string, crossOriginIsolated: boolea
       headers["cross-origin-embedder-policy"] = "require-corp";
       headers["cross-origin-resource-policy"] = "same-origin";
     }
-    if (req.headers["if-none-match"] === entry.etag) {
-      res.writeHead(304, headers);
-      res.end();
-      return true;
-    }
-    const accept = String(req.headers["accept-encoding"] ?? "");
-    const [encoding, body] = /\bbr\b/.test(accept)
-      ? ["br", entry.br]
-      : /\bgzip\b/.test(accept)
-        ? ["gzip", entry.gzip]
-        : [undefined, entry.body];
-    if (encoding) headers["content-encoding"] = encoding;
-    headers["content-length"] = String(body.byteLength);
-    res.writeHead(200, headers);
-    res.end(req.method === "HEAD" ? undefined : body);
+    serveRepresentation(req, res, entry, {
+      cacheControl: isAsset ? "public, max-age=31536000, immutable" : "no-cache",
+      compression: true,
+      headers,
+    });
     return true;
   };
 }

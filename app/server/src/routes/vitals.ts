@@ -64,8 +64,7 @@ export function createVitalsRoutes(): Routes {
           ];
         }),
       );
-      res.setHeader("cache-control", "no-store");
-      sendJson(res, 200, summary);
+      sendJson(res, 200, summary, { "cache-control": "no-store" });
     },
   };
 }

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../config.ts";
 import { type RunningApp, startApp } from "../server.ts";
 
 let dist: string;
@@ -14,7 +15,15 @@ beforeAll(async () => {
     path.join(dist, "assets", "index-abcdef12.js"),
     "console.log('hello');".repeat(50),
   );
-  app = await startApp({ host: "127.0.0.1", port: 0, webDist: dist, crossOriginIsolation: true });
+  app = await startApp(
+    loadConfig({
+      PERFGATE_APP_WEB_DIST: dist,
+      PERFGATE_APP_SEED_PRODUCTS: "2000",
+      PERFGATE_APP_WORKERS: "1",
+      REDIS_URL: "off",
+    }),
+    () => {},
+  );
 });
 afterAll(async () => {
   await app.close();

@@ -1,0 +1,70 @@
+import { createHash } from "node:crypto";
+import { cp, mkdir, mkdtemp, readFile, rename, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import type { AppConfig } from "../config.ts";
+
+/**
+ * The embedded database. Creating a PGlite cluster and seeding 100k products takes ~10 s here,
+ * reopening a data directory ~1 s, copying one ~50 ms: so the seeded cluster is built once per
+ * (schema, seed size, PGlite version) into a template under the cache directory, and every app
+ * instance opens its own copy (instances never share a cluster; PGlite is single-process).
+ */
+export async function openEmbedded(
+  config: AppConfig,
+  buildSql: (products: number) => string,
+): Promise<{
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  exec(sql: string): Promise<unknown>;
+  close(): Promise<void>;
+}> {
+  const sql = buildSql(config.seedProducts);
+  const version = await pgliteVersion();
+  const key = createHash("sha256").update(version).update(sql).digest("hex").slice(0, 16);
+  const template = path.join(config.dbCacheDir, `catalogue-${key}`);
+  if (!(await exists(template))) await buildTemplate(template, sql);
+  const copy = await mkdtemp(path.join(tmpdir(), "perfgate-app-db-"));
+  await cp(template, copy, { recursive: true });
+  const db = await PGlite.create({ dataDir: copy });
+  return {
+    query: (text, params) => db.query(text, params),
+    exec: (text) => db.exec(text),
+    close: async () => {
+      await db.close();
+      await rm(copy, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The template depends on the PGlite build (its on-disk format); the package does not export its package.json. */
+async function pgliteVersion(): Promise<string> {
+  let dir = path.dirname(fileURLToPath(import.meta.resolve("@electric-sql/pglite")));
+  while (path.basename(dir) !== "pglite" && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return JSON.parse(await readFile(path.join(dir, "package.json"), "utf8")).version;
+}
+
+async function exists(dir: string): Promise<boolean> {
+  return stat(dir).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Build into a scratch directory, then rename: a crash or a second builder never leaves a half-built template. */
+async function buildTemplate(template: string, sql: string): Promise<void> {
+  await mkdir(path.dirname(template), { recursive: true });
+  const scratch = await mkdtemp(`${template}.building-`);
+  try {
+    const db = await PGlite.create({ dataDir: scratch });
+    await db.exec(sql);
+    await db.close();
+    await rename(scratch, template).catch(async (error: NodeJS.ErrnoException) => {
+      // Another instance finished first: its template is as good as ours.
+      if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
+    });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

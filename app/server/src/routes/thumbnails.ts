@@ -1,0 +1,32 @@
+import type { Routes } from "../http.ts";
+import { intParam } from "../lib/body.ts";
+import {
+  bytesRepresentation,
+  type Representation,
+  serveRepresentation,
+} from "../representation.ts";
+import type { AppServices } from "../services.ts";
+
+/** The image is a pure function of (id, size): cache it anywhere, forever. */
+const IMMUTABLE = "public, max-age=31536000, immutable";
+
+export function createThumbnailRoutes(app: AppServices): Routes {
+  return {
+    "GET /api/products/:id/thumbnail": async (req, res, { params, url }) => {
+      const id = intParam("id", params.id, undefined, 1, 2_147_483_647);
+      const size = intParam("size", url.searchParams.get("size"), 128, 16, 512);
+      const key = `${id}:${size}`;
+      let rep: Representation | undefined = app.config.cache ? app.thumbnails.get(key) : undefined;
+      if (!rep) {
+        const image = await app.pool.run({ kind: "thumbnail", id, size });
+        const body = Buffer.from(image.buffer, image.byteOffset, image.byteLength);
+        rep = bytesRepresentation(body, "image/bmp");
+        if (app.config.cache) app.thumbnails.set(key, rep);
+      }
+      serveRepresentation(req, res, rep, {
+        cacheControl: IMMUTABLE,
+        compression: app.config.compression,
+      });
+    },
+  };
+}
