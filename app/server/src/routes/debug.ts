@@ -43,7 +43,6 @@ export function createDebugRoutes(app: AppServices): Routes {
             collected: app.thumbnails.collected,
           },
           pool: app.pool.stats(),
-          workerBuffers: await app.pool.run({ kind: "stats" }),
           jobs: app.jobs.stats(),
           queries: Object.fromEntries(app.db.counts),
           leak: leakStats(),

@@ -4,19 +4,20 @@ import { parseWith, readJson } from "../lib/body.ts";
 import type { AppServices } from "../services.ts";
 
 const MAX_ITEMS = 10_000;
-const jobInput = z.union([
-  z.strictObject({
+const jobInput = z
+  .strictObject({
     kind: z.literal("thumbnails"),
-    ids: z.array(z.number().int().min(1).max(2_147_483_647)).min(1).max(MAX_ITEMS),
+    ids: z.array(z.number().int().min(1).max(2_147_483_647)).min(1).max(MAX_ITEMS).optional(),
+    from: z.number().int().min(1).max(2_147_483_647).optional(),
+    count: z.number().int().min(1).max(MAX_ITEMS).optional(),
     size: z.number().int().min(16).max(512).default(64),
-  }),
-  z.strictObject({
-    kind: z.literal("thumbnails"),
-    from: z.number().int().min(1).max(2_147_483_647),
-    count: z.number().int().min(1).max(MAX_ITEMS),
-    size: z.number().int().min(16).max(512).default(64),
-  }),
-]);
+  })
+  .refine(
+    (job) => (job.ids === undefined) !== (job.from === undefined || job.count === undefined),
+    {
+      message: "expected either ids, or from and count",
+    },
+  );
 
 const NO_STORE = { "cache-control": "no-store" };
 
@@ -42,9 +43,9 @@ export function createJobRoutes(app: AppServices): Routes {
   return {
     "POST /api/jobs": async (req, res) => {
       const input = parseWith(jobInput, await readJson(req, 256 * 1024));
-      const ids =
-        "ids" in input ? input.ids : Array.from({ length: input.count }, (_, i) => input.from + i);
-      const view = jobs.submit(ids, input.size);
+      const { ids, from = 1, count = 0 } = input;
+      const items = ids ?? Array.from({ length: count }, (_, i) => from + i);
+      const view = jobs.submit(items, input.size);
       sendJson(res, 202, view, { location: `/api/jobs/${view.id}`, ...NO_STORE });
     },
     "GET /api/jobs/:id": (_req, res, { params }) => {

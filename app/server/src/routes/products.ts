@@ -28,11 +28,15 @@ const productInput = z.strictObject({
   stock: z.number().int().min(0).max(1_000_000),
   description: z.string().max(2000).default(""),
 });
-const productPatch = productInput
-  .pick({ name: true, priceCents: true, stock: true, description: true })
-  .partial()
+const productPatch = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    priceCents: z.number().int().min(0).max(100_000_000).optional(),
+    stock: z.number().int().min(0).max(1_000_000).optional(),
+    description: z.string().max(2000).optional(),
+  })
   .refine(
-    (patch) => Object.keys(patch).length > 0,
+    (patch) => Object.values(patch).some((value) => value !== undefined),
     "expected at least one of name, priceCents, stock, description",
   );
 

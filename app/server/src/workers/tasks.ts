@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
-import { planePoolStats, renderThumbnail } from "./thumbnail.ts";
+import { renderThumbnail } from "./thumbnail.ts";
 
 /** Work the pool runs; plain data in and out (structured clone, or a transferred buffer). */
 export type Task =
   | { kind: "thumbnail"; id: number; size: number }
   | { kind: "thumbnails"; ids: number[]; size: number }
-  | { kind: "crash" }
-  | { kind: "stats" };
+  | { kind: "crash" };
 
 export interface BatchDigest {
   count: number;
@@ -16,9 +15,7 @@ export interface BatchDigest {
 }
 
 /** Worker entry (loaded by piscina through boot.mjs). */
-export default function run(
-  task: Task,
-): Uint8Array | BatchDigest | ReturnType<typeof planePoolStats> {
+export default function run(task: Task): Uint8Array | BatchDigest {
   switch (task.kind) {
     case "thumbnail":
       return renderThumbnail(task.id, task.size);
@@ -36,8 +33,6 @@ export default function run(
       // Fault injection (debug only): the thread dies mid-task, as a native crash would.
       process.exit(70);
       break;
-    case "stats":
-      return planePoolStats();
   }
   throw new Error(`unknown task ${JSON.stringify(task)}`);
 }

@@ -9,10 +9,6 @@ const PLANE = SOURCE_SIDE * SOURCE_SIDE * CHANNELS;
 // exactly the hot-path buffers the object pool exists for.
 const planes = new ObjectPool<Float32Array>({ create: () => new Float32Array(PLANE), max: 4 });
 
-export function planePoolStats() {
-  return planes.stats();
-}
-
 /** A deterministic 32-bit hash of integers (splitmix-style finaliser). */
 function hash(a: number, b: number, c: number): number {
   let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(c, 0xc2b2ae3d)) >>> 0;
