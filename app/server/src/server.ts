@@ -13,7 +13,7 @@ import { createPurgeRoutes } from "./routes/purge.ts";
 import { createStaticHandler } from "./routes/static.ts";
 import { createThumbnailRoutes } from "./routes/thumbnails.ts";
 import { createVitalsRoutes } from "./routes/vitals.ts";
-import { type AppServices, createServices } from "./services.ts";
+import { type AppServices, createServices, type SharedParts } from "./services.ts";
 
 export interface RunningApp {
   url: string;
@@ -55,8 +55,9 @@ function slowDown(res: ServerResponse, pct: number, startedAt: number): void {
 export async function startApp(
   config: AppConfig,
   log: (message: string) => void = (message) => process.stderr.write(`perfgate-app: ${message}\n`),
+  shared: SharedParts = {},
 ): Promise<RunningApp> {
-  const services = await createServices(config, log);
+  const services = await createServices(config, log, shared);
   const route = createRouter(buildRoutes(services));
   const serveStatic = createStaticHandler(config.webDist, config.crossOriginIsolation);
 

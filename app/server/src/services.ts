@@ -52,17 +52,24 @@ async function connectRedis(config: AppConfig, log: (m: string) => void) {
   return { url: local.url, local };
 }
 
+/** Parts an embedder provides instead of the app opening its own. */
+export interface SharedParts {
+  /** A database owned by the caller (not closed with the app): two instances on one database. */
+  db?: Database;
+}
+
 export async function createServices(
   config: AppConfig,
   log: (message: string) => void,
+  shared: SharedParts = {},
 ): Promise<AppServices> {
   const [dbResult, redisResult] = await Promise.allSettled([
-    openDatabase(config),
+    shared.db ?? openDatabase(config),
     connectRedis(config, log),
   ]);
   if (dbResult.status === "rejected" || redisResult.status === "rejected") {
     // Never leave half a start behind: a started redis-server or open database is closed.
-    if (dbResult.status === "fulfilled") await dbResult.value.close();
+    if (dbResult.status === "fulfilled" && !shared.db) await dbResult.value.close();
     if (redisResult.status === "fulfilled") await redisResult.value.local?.stop();
     throw dbResult.status === "rejected"
       ? dbResult.reason
@@ -116,7 +123,7 @@ export async function createServices(
       await pool.close();
       await redis?.close();
       await redisTarget.local?.stop();
-      await db.close();
+      if (!shared.db) await db.close();
     },
   };
 }

@@ -1,8 +1,12 @@
 import { loadConfig } from "../src/config.ts";
 import { type RunningApp, startApp } from "../src/server.ts";
+import type { SharedParts } from "../src/services.ts";
 
 /** An app instance on a free loopback port with test-sized data and the given flags. */
-export function startTestApp(env: Record<string, string> = {}): Promise<RunningApp> {
+export function startTestApp(
+  env: Record<string, string> = {},
+  shared: SharedParts = {},
+): Promise<RunningApp> {
   return startApp(
     loadConfig({
       PERFGATE_APP_SEED_PRODUCTS: "5000",
@@ -12,5 +16,6 @@ export function startTestApp(env: Record<string, string> = {}): Promise<RunningA
       ...env,
     }),
     () => {},
+    shared,
   );
 }
