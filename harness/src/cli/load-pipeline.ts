@@ -1,10 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { normalizeAutocannon } from "../adapters/autocannon.ts";
 import { normalizeK6Summary } from "../adapters/k6.ts";
 import { type AppProcess, startAppProcess } from "../runners/app.ts";
-import { runAutocannon } from "../runners/autocannon.ts";
 import {
   makeRunId,
   readEnvironment,
@@ -27,6 +25,7 @@ import {
 } from "../schema/index.ts";
 import { judgeK6Thresholds } from "../verdicts/thresholds.ts";
 import { runBundleStage } from "./bundle-stage.ts";
+import { runEndpointStage } from "./endpoint-stage.ts";
 import { runLighthouseStage } from "./lighthouse-stage.ts";
 import type { LoadProfile } from "./profiles.ts";
 
@@ -115,13 +114,13 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
   );
   try {
     let baseUrl = options.baseUrl;
+    // The app serves the web build this run just measured, for the Lighthouse stage.
+    const webDist =
+      bundle.status === "ok"
+        ? { PERFGATE_APP_WEB_DIST: path.join(rawDir, "bundle", "dist") }
+        : undefined;
     if (!baseUrl) {
       const started = Date.now();
-      // The app serves the web build this run just measured, for the Lighthouse stage.
-      const webDist =
-        bundle.status === "ok"
-          ? { PERFGATE_APP_WEB_DIST: path.join(rawDir, "bundle", "dist") }
-          : undefined;
       app = await startAppProcess({
         root,
         port: options.port ?? 0,
@@ -176,35 +175,22 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
       suites.push(unit);
       log(`k6 ${id}: ${unit.status}${unit.error ? ` — ${unit.error}` : ""}`);
     }
-    for (const endpoint of profile.endpoints) {
-      if (signal.aborted) break;
-      log(
-        `autocannon ${endpoint.id}: ${endpoint.connections} connections × ${endpoint.durationSeconds} s…`,
-      );
-      const unit = await runUnit(
-        endpoint.id,
-        "endpoint",
-        "autocannon",
+    if (!signal.aborted && profile.endpoints.length > 0) {
+      const endpoints = await runEndpointStage({
+        passes: profile.endpoints,
+        baseUrl,
+        startVariant: options.baseUrl
+          ? undefined
+          : (flags) => startAppProcess({ root, signal, env: { ...(webDist ?? {}), ...flags } }),
+        seedProducts: Number(env.PERFGATE_APP_SEED_PRODUCTS || 100_000),
+        rawDir,
         autocannonVersion,
-        async () => {
-          const raw = await runAutocannon(
-            {
-              id: endpoint.id,
-              url: new URL(endpoint.path, baseUrl).href,
-              connections: endpoint.connections,
-              durationSeconds: endpoint.durationSeconds,
-              outFile: path.join(rawDir, "autocannon", `${endpoint.id}.json`),
-              signal,
-            },
-            autocannonVersion,
-          );
-          const normalized = normalizeAutocannon(raw);
-          warnings.push(...normalized.warnings);
-          return normalized.suite;
-        },
-      );
-      suites.push(unit);
-      log(`autocannon ${endpoint.id}: ${unit.status}${unit.error ? ` — ${unit.error}` : ""}`);
+        signal,
+        log,
+        unit: (id, work) => runUnit(id, "endpoint", "autocannon", autocannonVersion, work),
+      });
+      suites.push(...endpoints.suites);
+      warnings.push(...endpoints.warnings);
     }
     if (profile.lighthouse && !signal.aborted) {
       const chromium = await detectChromium(env);

@@ -8,7 +8,7 @@ export interface LoadProfile {
   /** `-e` variables passed to every scenario (durations, rates). */
   vars: Record<string, string>;
   /** Closed-loop endpoint passes with autocannon. */
-  endpoints: { id: string; path: string; connections: number; durationSeconds: number }[];
+  endpoints: EndpointPass[];
   /**
    * Lighthouse pages and runs per page; runs when Chromium is found, skipped (and said)
    * otherwise. `gate: false` reports budget failures as warnings: one run is too noisy to fail on.
@@ -16,22 +16,72 @@ export interface LoadProfile {
   lighthouse?: { paths: string[]; runs: number; gate: boolean };
 }
 
+export interface EndpointPass {
+  id: string;
+  /** One path, or `read-mix`: the seeded browsing mix of scenarios/_lib/read-mix.ts. */
+  path: string;
+  connections: number;
+  durationSeconds: number;
+  /**
+   * App flags for this pass: it gets its own app instance started with them (e.g. caching off),
+   * so one run measures a technique on vs off on the same machine minutes apart.
+   */
+  appEnv?: Record<string, string>;
+  /** Report this pass's throughput as a ratio to another pass of the same run (id). */
+  ratioTo?: string;
+}
+
+/**
+ * Caching on vs off, each side on its own app instance: one hot list page (the cached path
+ * alone) and the seeded read-heavy mix (cold long tail included). The cached side of each pair
+ * is reported as a ratio to the uncached one.
+ */
+function cachePasses(connections: number, durationSeconds: number): EndpointPass[] {
+  const hot = "/api/products?limit=20";
+  return [
+    {
+      id: "products-list-nocache",
+      path: hot,
+      connections,
+      durationSeconds,
+      appEnv: { PERFGATE_APP_CACHE: "off" },
+    },
+    {
+      id: "products-list",
+      path: hot,
+      connections,
+      durationSeconds,
+      ratioTo: "products-list-nocache",
+    },
+    {
+      id: "catalogue-read-nocache",
+      path: "read-mix",
+      connections,
+      durationSeconds,
+      appEnv: { PERFGATE_APP_CACHE: "off" },
+    },
+    {
+      id: "catalogue-read",
+      path: "read-mix",
+      connections,
+      durationSeconds,
+      ratioTo: "catalogue-read-nocache",
+    },
+  ];
+}
+
 export const PROFILES = {
   quick: {
     scenarios: ["scenarios/smoke.ts"],
     vars: { SMOKE_DURATION: "10s" },
     lighthouse: { paths: ["/"], runs: 1, gate: false },
-    endpoints: [
-      { id: "products-list", path: "/api/products?limit=20", connections: 10, durationSeconds: 5 },
-    ],
+    endpoints: [...cachePasses(10, 5)],
   },
   full: {
     scenarios: ["scenarios/smoke.ts"],
     vars: { SMOKE_DURATION: "60s" },
     lighthouse: { paths: ["/", "/search", "/dashboard"], runs: 3, gate: true },
-    endpoints: [
-      { id: "products-list", path: "/api/products?limit=20", connections: 50, durationSeconds: 30 },
-    ],
+    endpoints: [...cachePasses(50, 30)],
   },
   soak: {
     scenarios: ["scenarios/smoke.ts"],

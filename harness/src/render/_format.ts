@@ -24,6 +24,8 @@ export function formatValue(value: number | undefined, unit: Unit): string {
           : `${(value / 1024 ** 2).toFixed(2)} MiB`;
     case "ratio":
       return `${(value * 100).toFixed(2)}%`;
+    case "times":
+      return `${value.toFixed(2)}×`;
     case "percent":
       return `${value.toFixed(2)}%`;
     case "count":

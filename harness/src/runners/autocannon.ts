@@ -10,6 +10,8 @@ export interface AutocannonRunOptions {
   url: string;
   connections: number;
   durationSeconds: number;
+  /** Request paths replayed in order (cycling), each connection taking the next one; else `url` only. */
+  paths?: readonly string[];
   outFile: string;
   signal?: AbortSignal;
 }
@@ -33,7 +35,12 @@ export async function runAutocannon(
   options: AutocannonRunOptions,
   version: string,
 ): Promise<AutocannonRaw> {
-  const { id, url, connections, durationSeconds, outFile, signal } = options;
+  const { id, url, connections, durationSeconds, outFile, signal, paths } = options;
+  let next = 0;
+  // One shared cursor over the sequence: together the connections replay it in order.
+  const requests = paths?.length
+    ? [{ setupRequest: (request: object) => ({ ...request, path: paths[next++ % paths.length] }) }]
+    : undefined;
   const histogram = hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 60_000_000,
@@ -44,7 +51,13 @@ export async function runAutocannon(
     result = await new Promise<autocannon.Result>((resolve, reject) => {
       // The callback form returns the instance, which carries the `response` events and stop().
       const instance = autocannon(
-        { url, connections, duration: durationSeconds, pipelining: 1 },
+        {
+          url,
+          connections,
+          duration: durationSeconds,
+          pipelining: 1,
+          ...(requests ? { requests } : {}),
+        },
         (error, done) => (error ? reject(error) : resolve(done)),
       );
       instance.on("response", (_client, _status, _bytes, responseTimeMs) => {

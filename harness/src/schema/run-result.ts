@@ -15,6 +15,8 @@ export const Unit = z.enum([
   "bytes",
   "count",
   "ratio",
+  /** A speedup or slowdown factor (head / base), rendered as 3.98×; "ratio" is a fraction. */
+  "times",
   "percent",
   "score",
   "req/s",

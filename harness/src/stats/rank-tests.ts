@@ -76,18 +76,18 @@ export function mannWhitney(base: readonly number[], head: readonly number[]): M
   const u = headRankSum - (n * (n + 1)) / 2;
   const total = m + n;
   const centered = u - (m * n) / 2;
-  const variance = ((m * n) / 12) * (total + 1 - tieTerm / (total * (total - 1) || 1));
+  const variance = ((m * n) / 12) * (total + 1 - tieTerm / (total * (total - 1)));
   const z = variance > 0 ? (centered - Math.sign(centered) * 0.5) / Math.sqrt(variance) : 0;
   if (m <= EXACT_MANN_WHITNEY && n <= EXACT_MANN_WHITNEY && tieTerm === 0) {
     const counts = exactUCounts(m, n);
-    const all = counts.reduce((sum, c) => sum + c, 0);
+    const arrangements = counts.reduce((sum, c) => sum + c, 0);
     let below = 0;
     let above = 0;
     counts.forEach((count, value) => {
       if (value <= u) below += count;
       if (value >= u) above += count;
     });
-    return { u, z, pValue: Math.min(1, (2 * Math.min(below, above)) / all), exact: true };
+    return { u, z, pValue: Math.min(1, (2 * Math.min(below, above)) / arrangements), exact: true };
   }
   const pValue = variance > 0 ? Math.min(1, 2 * normalCdf(-Math.abs(z))) : 1;
   return { u, z, pValue, exact: false };

@@ -1,0 +1,48 @@
+import { createRandom, zipfRanks } from "../../microbench/_lib/random.ts";
+
+/** The seed catalogue's nouns (app/server/src/db/seed.ts): every search term finds products. */
+const SEARCH_TERMS = [
+  "lamp",
+  "chair",
+  "kettle",
+  "drone",
+  "desk",
+  "clock",
+  "phone",
+  "bottle",
+  "jacket",
+  "speaker",
+  "camera",
+  "router",
+  "backpack",
+  "blender",
+  "monitor",
+];
+
+export interface ReadMixOptions {
+  seed: number;
+  count: number;
+  /** Product ids 1..products exist in the app's seed. */
+  products: number;
+}
+
+/**
+ * A read-heavy browsing mix as request paths, in a fixed order for a seed: 70% product detail
+ * with Zipf(1.1) popularity (a few items get most views, the long tail still shows up), 20%
+ * list pages (early pages far more often), 10% searches. Both sides of a comparison, and
+ * caching on vs off, replay the same sequence.
+ */
+export function readMixPaths({ seed, count, products }: ReadMixOptions): string[] {
+  const random = createRandom(seed);
+  const items = zipfRanks(products, 1.1, count, random);
+  const pages = zipfRanks(50, 1.1, count, random);
+  const terms = zipfRanks(SEARCH_TERMS.length, 1.1, count, random);
+  const paths: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const kind = random();
+    if (kind < 0.7) paths.push(`/api/products/${(items[i] as number) + 1}`);
+    else if (kind < 0.9) paths.push(`/api/products?limit=20&offset=${(pages[i] as number) * 20}`);
+    else paths.push(`/api/search?q=${SEARCH_TERMS[terms[i] as number]}&limit=20`);
+  }
+  return paths;
+}
