@@ -28,6 +28,24 @@ export interface WorkerJob {
   warmupMs: number;
   versions: { mitata: string; tinybench: string };
   outFile: string;
+  /**
+   * Injected regression for the detector's self-evaluation (`npm run evaluate`): each call
+   * also burns this percentage of its own duration in CPU. 0 or absent in every normal run.
+   */
+  slowdownPct?: number;
+}
+
+/** A call that takes `pct`% longer than `run`, by busy CPU work proportional to its own time. */
+function slowedDown<T>(run: () => T, pct: number): () => T {
+  return () => {
+    const start = performance.now();
+    const result = run();
+    const until = performance.now() + ((performance.now() - start) * pct) / 100;
+    while (performance.now() < until) {
+      // Busy on purpose: slower code, not a sleep.
+    }
+    return result;
+  };
 }
 
 /** Busy CPU time of the whole machine in ms, summed over cores (os.cpus works off Linux too). */
@@ -96,7 +114,7 @@ async function runJob(job: WorkerJob): Promise<void> {
   const handle = await benchCase.setup({ seed: job.inputSeed });
   phases.setUp = performance.now();
   let calls = 0;
-  const run = handle.run;
+  const run = job.slowdownPct ? slowedDown(handle.run, job.slowdownPct) : handle.run;
   const timed = () => {
     calls++;
     return run();

@@ -38,6 +38,8 @@ export interface MicrobenchRunOptions {
   foreignLoadRetries?: number;
   /** Kill a worker that runs longer than this. */
   timeoutMs?: number;
+  /** Injected slowdown in percent (detector self-evaluation only); see WorkerJob.slowdownPct. */
+  slowdownPct?: number;
   signal: AbortSignal;
   log: (line: string) => void;
 }
@@ -151,6 +153,7 @@ export async function runMicrobench(options: MicrobenchRunOptions): Promise<Micr
       warmupMs: options.warmupMs,
       versions,
       outFile: path.join(dir, `${item.case}.r${round}.json`),
+      ...(options.slowdownPct ? { slowdownPct: options.slowdownPct } : {}),
     };
     const label = `${item.suite}/${item.group}/${item.case} r${round}`;
     const run = (outFile: string) =>

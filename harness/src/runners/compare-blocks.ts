@@ -1,0 +1,180 @@
+import path from "node:path";
+import { hdrQuantiles } from "../stats/index.ts";
+import { startAppProcess } from "./app.ts";
+import { runAutocannon } from "./autocannon.ts";
+import { DEFAULT_HASH_SEEDS, runMicrobench } from "./microbench.ts";
+
+/** One side of a comparison: a source tree and the flags it runs with. */
+export interface Side {
+  label: "base" | "head";
+  /** Repository root of this side (a git worktree for the base). */
+  root: string;
+  /** Extra app flags (the evaluation injects PERFGATE_APP_SLOWDOWN_PCT here). */
+  appEnv?: Record<string, string>;
+  /** Injected microbench slowdown in percent (evaluation only). */
+  benchSlowdownPct?: number;
+}
+
+/** Values one side produced for one metric in one block. */
+export interface BlockSample {
+  suiteId: string;
+  metricId: string;
+  unit: string;
+  direction: "lower" | "higher";
+  side: Side["label"];
+  block: number;
+  values: number[];
+}
+
+export interface MicrobenchBlockOptions {
+  side: Side;
+  block: number;
+  /** Suite ids under microbench/ (empty = all). */
+  suites: readonly string[];
+  /** `suite/group/case` ids to keep (the confirmation round re-measures only suspects). */
+  only?: ReadonlySet<string>;
+  workDir: string;
+  budgetMs: number;
+  signal: AbortSignal;
+  log: (line: string) => void;
+}
+
+/** V8 hash seed of block b: the same on both sides, so block b pairs like with like. */
+export function hashSeedsFor(blocks: number): number[] {
+  const seeds: number[] = [...DEFAULT_HASH_SEEDS];
+  for (let i = seeds.length; i < blocks; i++) seeds.push(101 + 6 * (i - 9));
+  return seeds;
+}
+
+/**
+ * One microbench block of one side: every selected case once, in a fresh process, with block
+ * b's hash seed. Metric: the mitata median time per operation (ns/op, lower is better).
+ */
+export async function measureMicrobenchBlock(
+  options: MicrobenchBlockOptions,
+): Promise<BlockSample[]> {
+  const { side, block } = options;
+  const dir = path.join(options.workDir, side.label, `block-${block}`);
+  const output = await runMicrobench({
+    root: side.root,
+    rawDir: path.join(dir, "raw"),
+    buildDir: path.join(options.workDir, side.label, "build"),
+    suites: options.suites,
+    includeSlow: false,
+    processes: 1,
+    rounds: [block],
+    hashSeeds: hashSeedsFor(block + 1),
+    inputSeed: 1,
+    budgetMs: options.budgetMs,
+    warmupMs: Math.min(200, options.budgetMs / 2),
+    signal: options.signal,
+    log: () => {},
+    ...(side.benchSlowdownPct ? { slowdownPct: side.benchSlowdownPct } : {}),
+  });
+  if (output.failures.length > 0) {
+    const first = output.failures[0];
+    throw new Error(
+      `${side.label}: microbench ${first?.suite}/${first?.group}/${first?.case} failed: ${first?.message.split("\n")[0]}`,
+    );
+  }
+  const samples: BlockSample[] = [];
+  for (const raw of output.raws) {
+    const id = `${raw.suite.id}/${raw.group.id}/${raw.case.id}`;
+    if (options.only && !options.only.has(id)) continue;
+    const p50 = raw.mitata?.stats.p50;
+    if (p50 === undefined) continue;
+    samples.push({
+      suiteId: `microbench/${raw.suite.id}`,
+      metricId: `${raw.group.id}/${raw.case.id}`,
+      unit: "ns",
+      direction: "lower",
+      side: side.label,
+      block,
+      values: [p50 / raw.case.ops],
+    });
+  }
+  return samples;
+}
+
+export interface LoadEndpoint {
+  id: string;
+  /** One path, or a sequence replayed in order (the seeded read mix). */
+  path: string;
+  paths?: readonly string[];
+}
+
+export interface LoadBlockOptions {
+  side: Side;
+  block: number;
+  endpoints: readonly LoadEndpoint[];
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  workDir: string;
+  signal: AbortSignal;
+}
+
+/**
+ * One load block of one side: a fresh app instance from the side's tree, a warm-up pass, then
+ * each endpoint closed-loop with autocannon; the app is stopped before the other side starts,
+ * so the two sides never overlap. Metrics: throughput and HDR latency quantiles.
+ */
+export async function measureLoadBlock(options: LoadBlockOptions): Promise<BlockSample[]> {
+  const { side, block, signal } = options;
+  const app = await startAppProcess({
+    root: side.root,
+    signal,
+    ...(side.appEnv ? { env: side.appEnv } : {}),
+  });
+  const samples: BlockSample[] = [];
+  try {
+    const dir = path.join(options.workDir, side.label, `block-${block}`, "autocannon");
+    for (const endpoint of options.endpoints) {
+      const pass = (seconds: number, name: string) =>
+        runAutocannon(
+          {
+            id: endpoint.id,
+            url: new URL(endpoint.path, app.url).href,
+            ...(endpoint.paths ? { paths: endpoint.paths } : {}),
+            connections: options.connections,
+            durationSeconds: seconds,
+            outFile: path.join(dir, `${endpoint.id}.${name}.json`),
+            signal,
+          },
+          "compare",
+        );
+      if (options.warmupSeconds > 0) await pass(options.warmupSeconds, "warmup");
+      const raw = await pass(options.durationSeconds, "measured");
+      const metric = (
+        metricId: string,
+        unit: string,
+        direction: "lower" | "higher",
+        value: number,
+      ): BlockSample => ({
+        suiteId: `load/${endpoint.id}`,
+        metricId,
+        unit,
+        direction,
+        side: side.label,
+        block,
+        values: [value],
+      });
+      const [p50, p95, p99] = hdrQuantiles(raw.latencyUsHdr, [0.5, 0.95, 0.99]) as [
+        number,
+        number,
+        number,
+      ];
+      const seconds = raw.result.duration > 0 ? raw.result.duration : options.durationSeconds;
+      samples.push(
+        metric("requests_rate", "req/s", "higher", raw.result.requests.total / seconds),
+        // The HDR is in µs; hdrQuantiles returns thousandths of that: ms.
+        metric("latency_p50", "ms", "lower", p50),
+        metric("latency_p95", "ms", "lower", p95),
+        metric("latency_p99", "ms", "lower", p99),
+      );
+    }
+  } finally {
+    await app.stop();
+  }
+  return samples;
+}
