@@ -1,10 +1,13 @@
 import path from "node:path";
+import type { BlockSample } from "../schema/index.ts";
 import { hdrQuantiles } from "../stats/index.ts";
 import { startAppProcess } from "./app.ts";
 import { runAutocannon } from "./autocannon.ts";
 import { DEFAULT_HASH_SEEDS, runMicrobench } from "./microbench.ts";
 
 /** One side of a comparison: a source tree and the flags it runs with. */
+export type { BlockSample };
+
 export interface Side {
   label: "base" | "head";
   /** Repository root of this side (a git worktree for the base). */
@@ -13,17 +16,6 @@ export interface Side {
   appEnv?: Record<string, string>;
   /** Injected microbench slowdown in percent (evaluation only). */
   benchSlowdownPct?: number;
-}
-
-/** Values one side produced for one metric in one block. */
-export interface BlockSample {
-  suiteId: string;
-  metricId: string;
-  unit: string;
-  direction: "lower" | "higher";
-  side: Side["label"];
-  block: number;
-  values: number[];
 }
 
 export interface MicrobenchBlockOptions {

@@ -1,4 +1,5 @@
 export * from "./archive.ts";
+export * from "./comparison.ts";
 export * from "./errors.ts";
 export * from "./json-schema.ts";
 export * from "./redact.ts";

@@ -2,6 +2,7 @@ import type { Command } from "../command.ts";
 import { benchCommand } from "./bench.ts";
 import { benchEngineCommand } from "./bench-engine.ts";
 import { compactCommand } from "./compact.ts";
+import { compareCommand } from "./compare.ts";
 import { diffCommand } from "./diff.ts";
 import { doctorCommand } from "./doctor.ts";
 import { githubCommand } from "./github.ts";
@@ -16,6 +17,7 @@ export const commands = {
   bench: benchCommand,
   "bench-engine": benchEngineCommand,
   compact: compactCommand,
+  compare: compareCommand,
   diff: diffCommand,
   doctor: doctorCommand,
   github: githubCommand,

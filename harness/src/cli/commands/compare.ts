@@ -1,0 +1,87 @@
+import { writeFileAtomic } from "../../history/atomic-write.ts";
+import { EXIT, HarnessError } from "../../schema/index.ts";
+import { parseCommandArgs } from "../args.ts";
+import type { Command } from "../command.ts";
+import { type CompareSelection, runComparePipeline } from "../compare-pipeline.ts";
+
+const OPTIONS = {
+  base: { type: "string" },
+  suites: { type: "string", default: "microbench,load" },
+  blocks: { type: "string", default: "6" },
+  "confirm-blocks": { type: "string", default: "6" },
+  seed: { type: "string", default: "1" },
+  "load-seconds": { type: "string", default: "3" },
+  "bench-budget-ms": { type: "string", default: "50" },
+  out: { type: "string" },
+} as const;
+
+function integer(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new HarnessError(
+      "E_USAGE",
+      `compare: --${flag} "${value}" is not an integer ${min}-${max}`,
+      { exitCode: EXIT.usage },
+    );
+  }
+  return n;
+}
+
+/** `microbench,load`, `microbench:lru+pool`, `load`: what to compare. */
+export function parseSelection(text: string): CompareSelection {
+  const selection: CompareSelection = { microbench: undefined, load: false };
+  for (const part of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [kind, only] = part.split(":");
+    if (kind === "microbench") selection.microbench = only ? only.split("+").filter(Boolean) : [];
+    else if (kind === "load" && only === undefined) selection.load = true;
+    else {
+      throw new HarnessError("E_USAGE", `compare: --suites has "${part}"`, {
+        hint: "use microbench, microbench:<suite>+<suite>, load, or a comma list of them (lighthouse and bundle are compared by npm run load's budgets)",
+        exitCode: EXIT.usage,
+      });
+    }
+  }
+  if (!selection.microbench && !selection.load) {
+    throw new HarnessError("E_USAGE", "compare: --suites selects nothing", {
+      hint: "e.g. --suites microbench,load",
+      exitCode: EXIT.usage,
+    });
+  }
+  return selection;
+}
+
+/** `perfgate compare --base <ref>`: interleaved A/B of the base against the working tree. */
+export const compareCommand: Command = {
+  summary:
+    "compare --base <ref> [--suites microbench,load] [--blocks n] [--confirm-blocks n] [--out file.md]: base vs working tree, confirmed regressions fail",
+  async run(argv, io) {
+    const { values } = parseCommandArgs("compare", argv, OPTIONS);
+    if (!values.base) {
+      throw new HarnessError("E_USAGE", "compare: --base <git ref> is required", {
+        hint: "e.g. npm run compare -- --base main (or --base HEAD for an A/A calibration)",
+        exitCode: EXIT.usage,
+      });
+    }
+    const { record, dir, markdown } = await runComparePipeline({
+      root: io.cwd,
+      base: values.base,
+      selection: parseSelection(values.suites),
+      blocks: integer("blocks", values.blocks, 2, 100),
+      confirmBlocks: integer("confirm-blocks", values["confirm-blocks"], 0, 100),
+      seed: integer("seed", values.seed, 0, 2 ** 31 - 1),
+      loadSeconds: integer("load-seconds", values["load-seconds"], 1, 600),
+      benchBudgetMs: integer("bench-budget-ms", values["bench-budget-ms"], 10, 60_000),
+      seedProducts: Number(io.env.PERFGATE_APP_SEED_PRODUCTS || 100_000),
+      signal: io.signal,
+      log: (line) => io.err(`[compare] ${line}\n`),
+    });
+    if (values.out) await writeFileAtomic(values.out, markdown);
+    io.out(markdown);
+    io.err(`[compare] wrote ${dir}/comparison.{json,md}\n`);
+    if (record.status === "interrupted") return EXIT.interrupted;
+    return record.failing.length > 0 ? EXIT.verdictFailed : EXIT.ok;
+  },
+};

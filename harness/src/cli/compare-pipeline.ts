@@ -1,0 +1,328 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { readMixPaths } from "../../../scenarios/_lib/read-mix.ts";
+import { writeFileAtomic } from "../history/atomic-write.ts";
+import { renderComparisonMarkdown } from "../render/comparison-markdown.ts";
+import {
+  comparisonVerdicts,
+  decideComparison,
+  failingMetrics,
+  toComparisonInputs,
+} from "../report/comparison.ts";
+import { measureLoadBlock, measureMicrobenchBlock, type Side } from "../runners/compare-blocks.ts";
+import { makeRunId, readGitInfo } from "../runners/environment.ts";
+import { type BaseTree, prepareBaseTree } from "../runners/worktree.ts";
+import {
+  type BlockSample,
+  ComparisonRecord,
+  EXIT,
+  formatIssues,
+  HarnessError,
+  isHarnessError,
+  type MetricDecision,
+} from "../schema/index.ts";
+import { seededRandom } from "../stats/index.ts";
+import {
+  type Calibration,
+  type GatesConfig,
+  parseGates,
+  updateCalibration,
+} from "../verdicts/gates.ts";
+
+/** What a comparison measures: microbench suites (empty = all) and/or the load endpoints. */
+export interface CompareSelection {
+  microbench: string[] | undefined;
+  load: boolean;
+}
+
+export interface ComparePipelineOptions {
+  root: string;
+  /** Base git ref; the head is the working tree. */
+  base: string;
+  selection: CompareSelection;
+  blocks: number;
+  confirmBlocks: number;
+  seed: number;
+  loadSeconds: number;
+  benchBudgetMs: number;
+  /** Products in the app's seed for the read mix. */
+  seedProducts: number;
+  signal: AbortSignal;
+  log: (line: string) => void;
+  now?: () => Date;
+}
+
+export interface ComparePipelineResult {
+  record: ComparisonRecord;
+  dir: string;
+  markdown: string;
+}
+
+const GATES_FILE = "harness/config/gates.json";
+const CALIBRATION_FILE = "reports/calibration.json";
+
+async function readCalibration(root: string): Promise<Calibration> {
+  const text = await readFile(path.join(root, CALIBRATION_FILE), "utf8").catch(() => undefined);
+  if (text === undefined) return {};
+  try {
+    return (JSON.parse(text) as { metrics: Calibration }).metrics ?? {};
+  } catch {
+    return {};
+  }
+}
+
+/** One round: `blocks` blocks, each running base and head back to back in a seeded random order. */
+async function measureRound(
+  options: ComparePipelineOptions,
+  sides: { base: Side; head: Side },
+  round: {
+    name: string;
+    firstBlock: number;
+    blocks: number;
+    selection: CompareSelection;
+    onlyBench?: ReadonlySet<string>;
+  },
+  workDir: string,
+  readMix: readonly string[],
+): Promise<BlockSample[]> {
+  const samples: BlockSample[] = [];
+  const random = seededRandom(options.seed * 1000 + round.firstBlock);
+  for (let i = 0; i < round.blocks; i++) {
+    if (options.signal.aborted) break;
+    const block = round.firstBlock + i;
+    const order = random() < 0.5 ? [sides.base, sides.head] : [sides.head, sides.base];
+    options.log(
+      `${round.name} block ${i + 1}/${round.blocks}: ${order.map((s) => s.label).join(" then ")}`,
+    );
+    if (round.selection.microbench) {
+      for (const side of order) {
+        if (options.signal.aborted) break;
+        samples.push(
+          ...(await measureMicrobenchBlock({
+            side,
+            block,
+            suites: round.selection.microbench,
+            ...(round.onlyBench ? { only: round.onlyBench } : {}),
+            workDir: path.join(workDir, "microbench"),
+            budgetMs: options.benchBudgetMs,
+            signal: options.signal,
+            log: options.log,
+          })),
+        );
+      }
+    }
+    if (round.selection.load) {
+      for (const side of order) {
+        if (options.signal.aborted) break;
+        samples.push(
+          ...(await measureLoadBlock({
+            side,
+            block,
+            endpoints: [
+              { id: "products-list", path: "/api/products?limit=20" },
+              { id: "catalogue-read", path: "/", paths: readMix },
+            ],
+            connections: 10,
+            durationSeconds: options.loadSeconds,
+            warmupSeconds: 1,
+            workDir: path.join(workDir, "load"),
+            signal: options.signal,
+          })),
+        );
+      }
+    }
+  }
+  return samples;
+}
+
+/**
+ * `perfgate compare`: base (a git worktree) vs the working tree, measured in interleaved blocks,
+ * decided per metric with paired statistics, and confirmed: a suspected regression is
+ * re-measured with more blocks before it can fail the check. Writes
+ * `.perf/compare/<id>/comparison.{json,md}`; an interrupted or failed comparison is written
+ * with that status and never gates.
+ */
+export async function runComparePipeline(
+  options: ComparePipelineOptions,
+): Promise<ComparePipelineResult> {
+  const { root, signal, log } = options;
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const git = await readGitInfo(root);
+  const id = `compare-${makeRunId(startedAt, git.shortSha)}`;
+  const dir = path.join(root, ".perf", "compare", id);
+  const gates: GatesConfig = parseGates(
+    await readFile(path.join(root, GATES_FILE), "utf8"),
+    GATES_FILE,
+  );
+  const calibration = await readCalibration(root);
+  const today = startedAt.toISOString().slice(0, 10);
+  const suites = [
+    ...(options.selection.microbench
+      ? [
+          `microbench${options.selection.microbench.length ? `:${options.selection.microbench.join("+")}` : ""}`,
+        ]
+      : []),
+    ...(options.selection.load ? ["load"] : []),
+  ];
+  const record: ComparisonRecord = {
+    schemaVersion: 1,
+    id,
+    status: "failed",
+    mode: "compare",
+    startedAt: startedAt.toISOString(),
+    finishedAt: startedAt.toISOString(),
+    base: { ref: options.base, sha: "", install: "" },
+    head: { sha: git.sha, dirty: git.dirty },
+    settings: {
+      suites,
+      blocks: options.blocks,
+      confirmBlocks: options.confirmBlocks,
+      seed: options.seed,
+    },
+    rounds: [],
+    final: [],
+    verdicts: [],
+    failing: [],
+  };
+  let baseTree: BaseTree | undefined;
+  try {
+    log(
+      `compare ${id}: base ${options.base} vs the working tree (${git.shortSha}${git.dirty ? " + changes" : ""})`,
+    );
+    baseTree = await prepareBaseTree(root, options.base, path.join(dir, "base-tree"), signal, log);
+    record.base = { ref: options.base, sha: baseTree.sha, install: baseTree.install };
+    record.mode = baseTree.sha === git.sha && !git.dirty ? "calibration" : "compare";
+    log(
+      `base ${baseTree.sha.slice(0, 7)} checked out (${baseTree.install})${record.mode === "calibration" ? "; same code on both sides: A/A calibration" : ""}`,
+    );
+    // Both sides share one seeded catalogue template, so the base does not seed its own.
+    const appEnv = { PERFGATE_APP_DB_CACHE: path.join(root, ".perf", "app-db") };
+    const sides = {
+      base: { label: "base", root: baseTree.root, appEnv } as Side,
+      head: { label: "head", root, appEnv } as Side,
+    };
+    const readMix = readMixPaths({ seed: 20261125, count: 50_000, products: options.seedProducts });
+
+    const initial = await measureRound(
+      options,
+      sides,
+      { name: "initial", firstBlock: 0, blocks: options.blocks, selection: options.selection },
+      dir,
+      readMix,
+    );
+    const decide = (samples: BlockSample[]) =>
+      decideComparison(toComparisonInputs(samples), gates, calibration, {
+        seed: options.seed,
+        today,
+      });
+    const first = decide(initial);
+    record.rounds.push({ name: "initial", blocks: options.blocks, suites, decisions: first });
+    let final: MetricDecision[] = first;
+    const suspects = first.filter((d) => d.status === "regressed" && d.gated);
+    if (suspects.length > 0 && options.confirmBlocks > 0 && !signal.aborted) {
+      const keys = new Set(suspects.map((d) => `${d.suiteId}/${d.metricId}`));
+      const benchCases = new Set(
+        suspects
+          .filter((d) => d.suiteId.startsWith("microbench/"))
+          .map((d) => `${d.suiteId.slice("microbench/".length)}/${d.metricId}`),
+      );
+      const selection: CompareSelection = {
+        microbench:
+          benchCases.size > 0
+            ? [...new Set([...benchCases].map((k) => k.split("/")[0] as string))]
+            : undefined,
+        load: suspects.some((d) => d.suiteId.startsWith("load/")),
+      };
+      log(
+        `confirming ${suspects.length} suspected regression(s) with ${options.confirmBlocks} more blocks: ${[...keys].join(", ")}`,
+      );
+      const more = await measureRound(
+        options,
+        sides,
+        {
+          name: "confirmation",
+          firstBlock: options.blocks,
+          blocks: options.confirmBlocks,
+          selection,
+          onlyBench: benchCases,
+        },
+        dir,
+        readMix,
+      );
+      const confirmed = decide([
+        ...initial,
+        ...more.filter((s) => keys.has(`${s.suiteId}/${s.metricId}`)),
+      ]);
+      record.rounds.push({
+        name: "confirmation",
+        blocks: options.confirmBlocks,
+        suites: [
+          ...(selection.microbench ? ["microbench"] : []),
+          ...(selection.load ? ["load"] : []),
+        ],
+        decisions: confirmed.filter((d) => keys.has(`${d.suiteId}/${d.metricId}`)),
+      });
+      final = confirmed;
+    }
+    record.final = final;
+    record.verdicts = comparisonVerdicts(final);
+    record.failing = failingMetrics(final);
+    record.status = signal.aborted ? "interrupted" : "complete";
+    if (signal.aborted) {
+      record.error = "interrupted (Ctrl+C or SIGTERM) before every block ran";
+      record.failing = [];
+    }
+    if (record.mode === "calibration" && record.status === "complete") {
+      const next = updateCalibration(
+        calibration,
+        final.map((d) => ({
+          key: `${d.suiteId}/${d.metricId}`,
+          mdePct: d.mdePct ?? Number.POSITIVE_INFINITY,
+          falseAlarm: d.status === "regressed" || d.status === "improved",
+        })),
+      );
+      await writeFileAtomic(
+        path.join(root, CALIBRATION_FILE),
+        `${JSON.stringify({ updatedAt: now().toISOString(), metrics: next }, null, 2)}\n`,
+      );
+      log(`calibration: ${CALIBRATION_FILE} updated (${final.length} metrics)`);
+    }
+  } catch (error) {
+    record.status = signal.aborted ? "interrupted" : "failed";
+    record.error = isHarnessError(error) ? error.message : (error as Error).message;
+    record.failing = [];
+    if (isHarnessError(error) && error.exitCode === EXIT.usage) throw error;
+    if (!signal.aborted) {
+      await write(record, dir);
+      throw isHarnessError(error)
+        ? error
+        : new HarnessError("E_COMPARE", `compare failed: ${record.error}`, {
+            exitCode: EXIT.toolFailed,
+            cause: error,
+          });
+    }
+  } finally {
+    await baseTree?.remove();
+  }
+  record.finishedAt = now().toISOString();
+  const markdown = await write(record, dir);
+  return { record, dir, markdown };
+}
+
+async function write(candidate: ComparisonRecord, dir: string): Promise<string> {
+  const parsed = ComparisonRecord.safeParse(candidate);
+  if (!parsed.success) {
+    throw new HarnessError(
+      "E_SCHEMA",
+      `comparison record: ${formatIssues(parsed.error.issues).join("; ")}`,
+      { exitCode: EXIT.schema },
+    );
+  }
+  const record = parsed.data;
+  const markdown = renderComparisonMarkdown(record);
+  await writeFileAtomic(path.join(dir, "comparison.md"), markdown);
+  // The JSON last: a comparison.json on disk always has its markdown beside it.
+  await writeFileAtomic(path.join(dir, "comparison.json"), `${JSON.stringify(record, null, 2)}\n`);
+  return markdown;
+}
