@@ -27,3 +27,4 @@ export {
   signFlipTest,
 } from "./rank-tests.ts";
 export { hodgesLehmannShift, ratioOfMedians } from "./shift.ts";
+export { incompleteBeta, oneSampleTTest, studentTwoSidedP } from "./t-test.ts";

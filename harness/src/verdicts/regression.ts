@@ -5,7 +5,7 @@
  *
  * Decision rule, per metric (r_i = log(median(head_i) / median(base_i)) for block i):
  * - estimate Δ = exp(median r) − 1; 95% CI = exp(percentile paired-block bootstrap of median r) − 1.
- * - p = two-sided sign-flip permutation test on the r_i (exact up to 16 blocks), Holm-adjusted
+ * - p = two-sided one-sample t-test on the r_i (paired by construction), Holm-adjusted
  *   over every metric of the call, so the chance of any false alarm in the report stays ≤ α.
  * - noise = robust sd of the r_i (1.4826 · MAD; the plain sd when the MAD is 0); the MDE is the
  *   change a two-sided test at α/m (Holm's first step over m metrics) finds with 80% power from
@@ -26,9 +26,9 @@ import {
   holm,
   median,
   minimalDetectableChange,
+  oneSampleTTest,
   pairedBlockBootstrap,
   robustSd,
-  signFlipTest,
   standardDeviation,
 } from "../stats/index.ts";
 
@@ -167,7 +167,7 @@ function analyse(input: MetricComparisonInput, policy: GatePolicy, seed: number)
   const ratios = usable
     ? base.map((v, i) => (v === head[i] ? 0 : Math.log((head[i] as number) / v)))
     : undefined;
-  const pValue = ratios ? signFlipTest(ratios, { seed: metricSeed(seed, input) }).pValue : 1;
+  const pValue = ratios ? oneSampleTTest(ratios).pValue : 1;
   return { input, policy, baseMedian: median(base), headMedian: median(head), ratios, pValue };
 }
 
@@ -201,8 +201,8 @@ function decide(
       number,
     ];
     const alphaEach = policy.alpha / family;
-    // Exact sign-flip p-values cannot go below 2/2^n, whatever the effect.
-    const minBlocksForP = Math.max(1, Math.ceil(Math.log2(2 / alphaEach)));
+    // Two blocks give a t-test one degree of freedom: it cannot reach a Holm-adjusted α.
+    const minBlocksForP = 3;
     if (ratios.length >= 2) {
       const spread = robustSd(ratios) || standardDeviation(ratios);
       const perSide = spread / Math.SQRT2;
@@ -214,7 +214,7 @@ function decide(
       );
     }
     const worse = input.direction === "lower" ? 1 : -1;
-    const significant = adjustedPValue <= policy.alpha;
+    const significant = adjustedPValue <= policy.alpha && ratios.length >= minBlocksForP;
     if (significant && worse * low > 0 && worse * high > 0 && worse * estimate > t)
       status = "regressed";
     else if (significant && worse * low < 0 && worse * high < 0 && -worse * estimate > t)
