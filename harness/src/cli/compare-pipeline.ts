@@ -47,6 +47,8 @@ export interface ComparePipelineOptions {
   benchBudgetMs: number;
   /** Products in the app's seed for the read mix. */
   seedProducts: number;
+  /** Where A/A calibration is read and stored (default reports/calibration.json). */
+  calibrationFile?: string;
   signal: AbortSignal;
   log: (line: string) => void;
   now?: () => Date;
@@ -61,8 +63,8 @@ export interface ComparePipelineResult {
 const GATES_FILE = "harness/config/gates.json";
 const CALIBRATION_FILE = "reports/calibration.json";
 
-async function readCalibration(root: string): Promise<Calibration> {
-  const text = await readFile(path.join(root, CALIBRATION_FILE), "utf8").catch(() => undefined);
+async function readCalibration(file: string): Promise<Calibration> {
+  const text = await readFile(file, "utf8").catch(() => undefined);
   if (text === undefined) return {};
   try {
     return (JSON.parse(text) as { metrics: Calibration }).metrics ?? {};
@@ -86,11 +88,13 @@ async function measureRound(
   readMix: readonly string[],
 ): Promise<BlockSample[]> {
   const samples: BlockSample[] = [];
-  const random = seededRandom(options.seed * 1000 + round.firstBlock);
+  // Balanced order (ABBA…) from a seeded start: each side goes first in half the blocks, so a
+  // machine that warms up or slows down during the round favours neither.
+  const start = seededRandom(options.seed * 1000 + round.firstBlock)() < 0.5 ? 0 : 1;
   for (let i = 0; i < round.blocks; i++) {
     if (options.signal.aborted) break;
     const block = round.firstBlock + i;
-    const order = random() < 0.5 ? [sides.base, sides.head] : [sides.head, sides.base];
+    const order = (i + start) % 2 === 0 ? [sides.base, sides.head] : [sides.head, sides.base];
     options.log(
       `${round.name} block ${i + 1}/${round.blocks}: ${order.map((s) => s.label).join(" then ")}`,
     );
@@ -155,7 +159,8 @@ export async function runComparePipeline(
     await readFile(path.join(root, GATES_FILE), "utf8"),
     GATES_FILE,
   );
-  const calibration = await readCalibration(root);
+  const calibrationFile = options.calibrationFile ?? path.join(root, CALIBRATION_FILE);
+  const calibration = await readCalibration(calibrationFile);
   const today = startedAt.toISOString().slice(0, 10);
   const suites = [
     ...(options.selection.microbench
@@ -216,6 +221,7 @@ export async function runComparePipeline(
         seed: options.seed,
         today,
       });
+    await writeFileAtomic(path.join(dir, "samples.json"), `${JSON.stringify(initial)}\n`);
     const first = decide(initial);
     record.rounds.push({ name: "initial", blocks: options.blocks, suites, decisions: first });
     let final: MetricDecision[] = first;
@@ -249,6 +255,10 @@ export async function runComparePipeline(
         },
         dir,
         readMix,
+      );
+      await writeFileAtomic(
+        path.join(dir, "samples-confirmation.json"),
+        `${JSON.stringify(more)}\n`,
       );
       const confirmed = decide([
         ...initial,
@@ -286,7 +296,7 @@ export async function runComparePipeline(
         path.join(root, CALIBRATION_FILE),
         `${JSON.stringify({ updatedAt: now().toISOString(), metrics: next }, null, 2)}\n`,
       );
-      log(`calibration: ${CALIBRATION_FILE} updated (${final.length} metrics)`);
+      log(`calibration: ${path.relative(root, calibrationFile)} updated (${final.length} metrics)`);
     }
   } catch (error) {
     record.status = signal.aborted ? "interrupted" : "failed";

@@ -69,7 +69,7 @@ export function renderComparisonMarkdown(record: ComparisonRecord): string {
   out.push(
     `${headline} · ${count("improved")} improved · ${count("unchanged")} unchanged · ${count("inconclusive")} inconclusive · ${count("regressed") - record.failing.length} regressed but not gated`,
     "",
-    `${settings.blocks} interleaved blocks per suite (${settings.suites.join(", ")})${confirmation ? `, then ${confirmation.blocks} confirmation blocks for ${confirmation.suites.join(", ")}` : ""}; each block runs base and head back to back in fresh processes, in random order.`,
+    `${settings.blocks} interleaved blocks per suite (${settings.suites.join(", ")})${confirmation ? `, then ${confirmation.blocks} confirmation blocks for ${confirmation.suites.join(", ")}` : ""}; each block runs base and head back to back in fresh processes, each side first in half of the blocks.`,
     "",
   );
   out.push(...table([...final].sort((a, b) => rank(a) - rank(b))), "");
@@ -89,7 +89,7 @@ export function renderComparisonMarkdown(record: ComparisonRecord): string {
     out.push("", "</details>", "");
   }
   out.push(
-    "<sub>Δ is the paired estimate (median over blocks of head/base); the interval is a bootstrap over whole blocks; p is a sign-flip permutation test, Holm-adjusted over every metric; MDE is the smallest change this many blocks can detect at the measured noise. A regression fails the check only when gated and confirmed by the second round.</sub>",
+    "<sub>Δ is the paired estimate (median over blocks of head/base); the interval is a bootstrap over whole blocks; p is a paired t-test on the per-block log ratios, Holm-adjusted over every metric; MDE is the smallest change this many blocks can detect at the measured noise. A regression fails the check only when gated and confirmed by the second round.</sub>",
     "",
   );
   return out.join("\n");

@@ -63,7 +63,10 @@ export async function runAutocannon(
       instance.on("response", (_client, _status, _bytes, responseTimeMs) => {
         histogram.recordValue(Math.max(1, Math.round(responseTimeMs * 1000)));
       });
-      signal?.addEventListener("abort", () => instance.stop(), { once: true });
+      const stop = () => instance.stop();
+      signal?.addEventListener("abort", stop, { once: true });
+      // Many passes share one run's signal: each removes its listener when it is done.
+      instance.on("done", () => signal?.removeEventListener("abort", stop));
     });
   } catch (cause) {
     throw new HarnessError(

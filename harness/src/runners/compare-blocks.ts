@@ -52,6 +52,7 @@ export async function measureMicrobenchBlock(
     rawDir: path.join(dir, "raw"),
     buildDir: path.join(options.workDir, side.label, "build"),
     suites: options.suites,
+    ...(options.only ? { cases: options.only } : {}),
     includeSlow: false,
     processes: 1,
     rounds: [block],
@@ -112,61 +113,69 @@ export interface LoadBlockOptions {
  * so the two sides never overlap. Metrics: throughput and HDR latency quantiles.
  */
 export async function measureLoadBlock(options: LoadBlockOptions): Promise<BlockSample[]> {
-  const { side, block, signal } = options;
+  const { side, signal } = options;
   const app = await startAppProcess({
     root: side.root,
     signal,
     ...(side.appEnv ? { env: side.appEnv } : {}),
   });
-  const samples: BlockSample[] = [];
   try {
-    const dir = path.join(options.workDir, side.label, `block-${block}`, "autocannon");
-    for (const endpoint of options.endpoints) {
-      const pass = (seconds: number, name: string) =>
-        runAutocannon(
-          {
-            id: endpoint.id,
-            url: new URL(endpoint.path, app.url).href,
-            ...(endpoint.paths ? { paths: endpoint.paths } : {}),
-            connections: options.connections,
-            durationSeconds: seconds,
-            outFile: path.join(dir, `${endpoint.id}.${name}.json`),
-            signal,
-          },
-          "compare",
-        );
-      if (options.warmupSeconds > 0) await pass(options.warmupSeconds, "warmup");
-      const raw = await pass(options.durationSeconds, "measured");
-      const metric = (
-        metricId: string,
-        unit: string,
-        direction: "lower" | "higher",
-        value: number,
-      ): BlockSample => ({
-        suiteId: `load/${endpoint.id}`,
-        metricId,
-        unit,
-        direction,
-        side: side.label,
-        block,
-        values: [value],
-      });
-      const [p50, p95, p99] = hdrQuantiles(raw.latencyUsHdr, [0.5, 0.95, 0.99]) as [
-        number,
-        number,
-        number,
-      ];
-      const seconds = raw.result.duration > 0 ? raw.result.duration : options.durationSeconds;
-      samples.push(
-        metric("requests_rate", "req/s", "higher", raw.result.requests.total / seconds),
-        // The HDR is in µs; hdrQuantiles returns thousandths of that: ms.
-        metric("latency_p50", "ms", "lower", p50),
-        metric("latency_p95", "ms", "lower", p95),
-        metric("latency_p99", "ms", "lower", p99),
-      );
-    }
+    return await measureLoadPasses({ ...options, url: app.url });
   } finally {
     await app.stop();
+  }
+}
+
+/** The passes of one load block against an app that is already up at `url`. */
+export async function measureLoadPasses(
+  options: LoadBlockOptions & { url: string },
+): Promise<BlockSample[]> {
+  const { side, block, signal } = options;
+  const samples: BlockSample[] = [];
+  const dir = path.join(options.workDir, side.label, `block-${block}`, "autocannon");
+  for (const endpoint of options.endpoints) {
+    const pass = (seconds: number, name: string) =>
+      runAutocannon(
+        {
+          id: endpoint.id,
+          url: new URL(endpoint.path, options.url).href,
+          ...(endpoint.paths ? { paths: endpoint.paths } : {}),
+          connections: options.connections,
+          durationSeconds: seconds,
+          outFile: path.join(dir, `${endpoint.id}.${name}.json`),
+          signal,
+        },
+        "compare",
+      );
+    if (options.warmupSeconds > 0) await pass(options.warmupSeconds, "warmup");
+    const raw = await pass(options.durationSeconds, "measured");
+    const metric = (
+      metricId: string,
+      unit: string,
+      direction: "lower" | "higher",
+      value: number,
+    ): BlockSample => ({
+      suiteId: `load/${endpoint.id}`,
+      metricId,
+      unit,
+      direction,
+      side: side.label,
+      block,
+      values: [value],
+    });
+    const [p50, p95, p99] = hdrQuantiles(raw.latencyUsHdr, [0.5, 0.95, 0.99]) as [
+      number,
+      number,
+      number,
+    ];
+    const seconds = raw.result.duration > 0 ? raw.result.duration : options.durationSeconds;
+    samples.push(
+      metric("requests_rate", "req/s", "higher", raw.result.requests.total / seconds),
+      // The HDR is in µs; hdrQuantiles returns thousandths of that: ms.
+      metric("latency_p50", "ms", "lower", p50),
+      metric("latency_p95", "ms", "lower", p95),
+      metric("latency_p99", "ms", "lower", p99),
+    );
   }
   return samples;
 }

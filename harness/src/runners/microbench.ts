@@ -20,6 +20,8 @@ export interface MicrobenchRunOptions {
   buildDir: string;
   /** Suite ids to run; empty = all `microbench/*.bench.ts`. */
   suites?: readonly string[];
+  /** Only these cases, as `suite/group/case` (compare's confirmation round, the evaluation). */
+  cases?: ReadonlySet<string>;
   /** Include groups marked `slow` (the full profile, or a suite picked by name). */
   includeSlow: boolean;
   /** Processes per case (>= 5 for a usable spread). */
@@ -124,8 +126,10 @@ export async function runMicrobench(options: MicrobenchRunOptions): Promise<Micr
     const suite = await loadSuite(file);
     for (const group of suite.groups) {
       if (group.slow && !options.includeSlow) continue;
-      for (const c of group.cases)
+      for (const c of group.cases) {
+        if (options.cases && !options.cases.has(`${suite.id}/${group.id}/${c.id}`)) continue;
         planned.push({ file, suite: suite.id, group: group.id, case: c.id });
+      }
     }
   }
   const built = await buildMicrobench(files, options.buildDir);

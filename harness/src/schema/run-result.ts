@@ -38,6 +38,8 @@ export const SuiteKind = z.enum([
   "lighthouse",
   "bundle",
   "memory",
+  /** The regression detector measuring itself (`npm run evaluate`): false-alarm rate and power. */
+  "evaluation",
 ]);
 export type SuiteKind = z.infer<typeof SuiteKind>;
 

@@ -113,9 +113,7 @@ export function decideRegressions(
 ): MetricVerdict[] {
   const policies = inputs.map(policyFor);
   validate(inputs, policies, options.today);
-  const analyses = inputs.map((input, i) =>
-    analyse(input, policies[i] as GatePolicy, options.seed),
-  );
+  const analyses = inputs.map((input, i) => analyse(input, policies[i] as GatePolicy));
   const adjusted = holm(analyses.map((a) => a.pValue));
   return analyses.map((a, i) => decide(a, adjusted[i] as number, inputs.length, options));
 }
@@ -160,7 +158,7 @@ function metricSeed(seed: number, input: MetricComparisonInput): number {
   return (hash ^ seed) >>> 0;
 }
 
-function analyse(input: MetricComparisonInput, policy: GatePolicy, seed: number): Analysis {
+function analyse(input: MetricComparisonInput, policy: GatePolicy): Analysis {
   const base = input.blocks.map((b) => median(b.base));
   const head = input.blocks.map((b) => median(b.head));
   const usable = base.every((v, i) => v === head[i] || (v > 0 && (head[i] as number) > 0));

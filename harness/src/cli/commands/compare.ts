@@ -1,3 +1,4 @@
+import path from "node:path";
 import { writeFileAtomic } from "../../history/atomic-write.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { parseCommandArgs } from "../args.ts";
@@ -13,6 +14,7 @@ const OPTIONS = {
   "load-seconds": { type: "string", default: "3" },
   "bench-budget-ms": { type: "string", default: "50" },
   out: { type: "string" },
+  calibration: { type: "string" },
 } as const;
 
 function integer(flag: string, value: string, min: number, max: number): number {
@@ -75,6 +77,7 @@ export const compareCommand: Command = {
       loadSeconds: integer("load-seconds", values["load-seconds"], 1, 600),
       benchBudgetMs: integer("bench-budget-ms", values["bench-budget-ms"], 10, 60_000),
       seedProducts: Number(io.env.PERFGATE_APP_SEED_PRODUCTS || 100_000),
+      ...(values.calibration ? { calibrationFile: path.resolve(io.cwd, values.calibration) } : {}),
       signal: io.signal,
       log: (line) => io.err(`[compare] ${line}\n`),
     });

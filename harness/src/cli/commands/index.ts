@@ -5,6 +5,7 @@ import { compactCommand } from "./compact.ts";
 import { compareCommand } from "./compare.ts";
 import { diffCommand } from "./diff.ts";
 import { doctorCommand } from "./doctor.ts";
+import { evaluateCommand } from "./evaluate.ts";
 import { githubCommand } from "./github.ts";
 import { k6Command } from "./k6.ts";
 import { lhciCommand } from "./lhci.ts";
@@ -20,6 +21,7 @@ export const commands = {
   compare: compareCommand,
   diff: diffCommand,
   doctor: doctorCommand,
+  evaluate: evaluateCommand,
   github: githubCommand,
   k6: k6Command,
   lhci: lhciCommand,

@@ -1,0 +1,139 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { type EvaluationPool, type EvaluationRow, simulateDetector } from "../report/evaluation.ts";
+import { startAppProcess } from "../runners/app.ts";
+import { measureLoadPasses, measureMicrobenchBlock, type Side } from "../runners/compare-blocks.ts";
+import type { BlockSample, Metric, Suite } from "../schema/index.ts";
+import { seededRandom } from "../stats/index.ts";
+import { parseGates } from "../verdicts/gates.ts";
+
+export interface EvaluateOptions {
+  root: string;
+  /** Blocks measured per condition; every simulated compare draws from these. */
+  poolBlocks: number;
+  blocks: number;
+  confirmBlocks: number;
+  draws: number;
+  sizes: readonly number[];
+  seed: number;
+  signal: AbortSignal;
+  log: (line: string) => void;
+  today: string;
+}
+
+/** The microbench case and load endpoint the evaluation injects slowdowns into. */
+export const EVALUATION_CASE = "lru/get-90-10/app";
+export const EVALUATION_TARGETS = [
+  "microbench/lru/get-90-10/app",
+  "load/products-list/latency_p95",
+  "load/products-list/requests_rate",
+];
+
+/**
+ * Measure one pool of blocks: the same tree on both sides, the head with `slowdownPct` injected
+ * (the app's PERFGATE_APP_SLOWDOWN_PCT and the microbench worker's proportional busy work).
+ * Both apps stay up for the pool and are measured alternately, never at once.
+ */
+async function measurePool(options: EvaluateOptions, slowdownPct: number): Promise<EvaluationPool> {
+  const { root, signal } = options;
+  const workDir = path.join(root, ".perf", "evaluate", `slowdown-${slowdownPct}`);
+  const base: Side = { label: "base", root, appEnv: {} };
+  const head: Side = {
+    label: "head",
+    root,
+    appEnv: slowdownPct > 0 ? { PERFGATE_APP_SLOWDOWN_PCT: String(slowdownPct) } : {},
+    ...(slowdownPct > 0 ? { benchSlowdownPct: slowdownPct } : {}),
+  };
+  const apps = {
+    base: await startAppProcess({ root, signal, env: base.appEnv ?? {} }),
+    head: await startAppProcess({ root, signal, env: head.appEnv ?? {} }),
+  };
+  const samples: BlockSample[] = [];
+  const start = seededRandom(options.seed + slowdownPct)() < 0.5 ? 0 : 1;
+  try {
+    for (let block = 0; block < options.poolBlocks && !signal.aborted; block++) {
+      // Balanced ABBA order, as in compare.
+      const order = (block + start) % 2 === 0 ? [base, head] : [head, base];
+      for (const side of order) {
+        samples.push(
+          ...(await measureMicrobenchBlock({
+            side,
+            block,
+            suites: [EVALUATION_CASE.split("/")[0] as string],
+            only: new Set([EVALUATION_CASE]),
+            workDir: path.join(workDir, "microbench"),
+            budgetMs: 50,
+            signal,
+            log: options.log,
+          })),
+        );
+      }
+      for (const side of order) {
+        samples.push(
+          ...(await measureLoadPasses({
+            side,
+            block,
+            url: apps[side.label].url,
+            endpoints: [{ id: "products-list", path: "/api/products?limit=20" }],
+            connections: 10,
+            durationSeconds: 2,
+            warmupSeconds: 1,
+            workDir: path.join(workDir, "load"),
+            signal,
+          })),
+        );
+      }
+      options.log(`slowdown ${slowdownPct}%: block ${block + 1}/${options.poolBlocks}`);
+    }
+  } finally {
+    await Promise.all([apps.base.stop(), apps.head.stop()]);
+  }
+  return { slowdownPct, samples };
+}
+
+/** `npm run evaluate`: A/A and injected slowdowns, measured, then the detector replayed on them. */
+export async function runEvaluation(
+  options: EvaluateOptions,
+): Promise<{ rows: EvaluationRow[]; suite: Suite }> {
+  const gatesFile = "harness/config/gates.json";
+  const gates = parseGates(await readFile(path.join(options.root, gatesFile), "utf8"), gatesFile);
+  const rows: EvaluationRow[] = [];
+  for (const size of [0, ...options.sizes]) {
+    if (options.signal.aborted) break;
+    const pool = await measurePool(options, size);
+    rows.push(
+      ...simulateDetector(pool, gates, {
+        blocks: options.blocks,
+        confirmBlocks: options.confirmBlocks,
+        draws: options.draws,
+        seed: options.seed,
+        today: options.today,
+        targets: EVALUATION_TARGETS,
+      }),
+    );
+  }
+  const metrics: Metric[] = rows.map((row) => ({
+    id:
+      row.slowdownPct === 0
+        ? `false_alarms/${row.metric}`
+        : `power@${row.slowdownPct}%/${row.metric}`,
+    unit: "ratio",
+    direction: row.slowdownPct === 0 ? "lower" : "higher",
+    value: row.rate,
+    tags: {
+      draws: String(row.draws),
+      mde: row.mdePct === null ? "n/a" : `${row.mdePct.toFixed(2)}%`,
+    },
+  }));
+  return {
+    rows,
+    suite: {
+      kind: "evaluation",
+      id: "detector",
+      tool: { name: "perfgate-compare", version: "1" },
+      status: options.signal.aborted ? "errored" : "ok",
+      ...(options.signal.aborted ? { error: "interrupted" } : {}),
+      metrics,
+    },
+  };
+}
