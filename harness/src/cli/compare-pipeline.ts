@@ -49,6 +49,12 @@ export interface ComparePipelineOptions {
   seedProducts: number;
   /** Where A/A calibration is read and stored (default reports/calibration.json). */
   calibrationFile?: string;
+  /**
+   * Record an A/A calibration even though the tree has uncommitted changes (the nightly job's
+   * fresh run record and trend pages are such changes). Without it, a base equal to HEAD
+   * calibrates only on a clean tree.
+   */
+  calibrate?: boolean;
   signal: AbortSignal;
   log: (line: string) => void;
   now?: () => Date;
@@ -197,7 +203,18 @@ export async function runComparePipeline(
     );
     baseTree = await prepareBaseTree(root, options.base, path.join(dir, "base-tree"), signal, log);
     record.base = { ref: options.base, sha: baseTree.sha, install: baseTree.install };
-    record.mode = baseTree.sha === git.sha && !git.dirty ? "calibration" : "compare";
+    if (options.calibrate && baseTree.sha !== git.sha) {
+      throw new HarnessError(
+        "E_USAGE",
+        `compare: --calibrate needs --base HEAD (the same commit on both sides), got ${options.base}`,
+        {
+          hint: "npm run compare -- --base HEAD --calibrate",
+          exitCode: EXIT.usage,
+        },
+      );
+    }
+    record.mode =
+      baseTree.sha === git.sha && (!git.dirty || options.calibrate) ? "calibration" : "compare";
     log(
       `base ${baseTree.sha.slice(0, 7)} checked out (${baseTree.install})${record.mode === "calibration" ? "; same code on both sides: A/A calibration" : ""}`,
     );

@@ -82,7 +82,7 @@ export async function locateComparison(dir: string): Promise<ComparisonFiles> {
   const newest = candidates.filter((c) => c !== undefined).sort((a, b) => b.mtime - a.mtime)[0];
   if (!newest) {
     throw new HarnessError("E_USAGE", `no comparison.json in ${dir} or its subfolders`, {
-      hint: "run `npm run compare -- --base <ref>` first (it writes .perf/<id>/comparison.json and comparison.md)",
+      hint: "run `npm run compare -- --base <ref>` first (it writes .perf/compare/<id>/comparison.json and comparison.md)",
       exitCode: EXIT.usage,
     });
   }

@@ -15,6 +15,7 @@ const OPTIONS = {
   "bench-budget-ms": { type: "string", default: "50" },
   out: { type: "string" },
   calibration: { type: "string" },
+  calibrate: { type: "boolean", default: false },
 } as const;
 
 function integer(flag: string, value: string, min: number, max: number): number {
@@ -77,6 +78,7 @@ export const compareCommand: Command = {
       loadSeconds: integer("load-seconds", values["load-seconds"], 1, 600),
       benchBudgetMs: integer("bench-budget-ms", values["bench-budget-ms"], 10, 60_000),
       seedProducts: Number(io.env.PERFGATE_APP_SEED_PRODUCTS || 100_000),
+      calibrate: values.calibrate,
       ...(values.calibration ? { calibrationFile: path.resolve(io.cwd, values.calibration) } : {}),
       signal: io.signal,
       log: (line) => io.err(`[compare] ${line}\n`),
