@@ -85,7 +85,7 @@ export async function getProduct(db: Database, id: number): Promise<Product | un
   return rows[0];
 }
 
-/** Create a product; `undefined` when the SKU is taken or the category does not exist. */
+/** Create a product, or say which field conflicts (SKU taken, no such category). */
 export async function createProduct(
   db: Database,
   input: ProductInput,

@@ -1,5 +1,15 @@
 import { createHash } from "node:crypto";
-import { cp, mkdir, mkdtemp, readFile, rename, rm, stat } from "node:fs/promises";
+import {
+  cp,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,8 +35,10 @@ export async function openEmbedded(
   const key = createHash("sha256").update(version).update(sql).digest("hex").slice(0, 16);
   const template = path.join(config.dbCacheDir, `catalogue-${key}`);
   if (!(await exists(template))) await buildTemplate(template, sql);
-  const copy = await mkdtemp(path.join(tmpdir(), "perfgate-app-db-"));
+  await sweepOrphans();
+  const copy = await mkdtemp(path.join(tmpdir(), COPY_PREFIX));
   await cp(template, copy, { recursive: true });
+  await writeFile(path.join(copy, OWNER_FILE), String(process.pid));
   const db = await PGlite.create({ dataDir: copy });
   return {
     query: (text, params) => db.query(text, params),
@@ -36,6 +48,33 @@ export async function openEmbedded(
       await rm(copy, { recursive: true, force: true });
     },
   };
+}
+
+const COPY_PREFIX = "perfgate-app-db-";
+const OWNER_FILE = "perfgate-owner.pid";
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * An app killed with SIGKILL never removes its copy (~40 MB each): remove copies whose owning
+ * process is gone. Copies without an owner file yet may be mid-creation and are left alone.
+ */
+async function sweepOrphans(): Promise<void> {
+  const names = await readdir(tmpdir()).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(COPY_PREFIX)) continue;
+    const dir = path.join(tmpdir(), name);
+    const owner = Number(await readFile(path.join(dir, OWNER_FILE), "utf8").catch(() => ""));
+    if (Number.isInteger(owner) && owner > 0 && !alive(owner))
+      await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** The template depends on the PGlite build (its on-disk format); the package does not export its package.json. */
