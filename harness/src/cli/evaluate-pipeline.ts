@@ -1,14 +1,17 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { writeFileAtomic } from "../history/atomic-write.ts";
 import { type EvaluationPool, type EvaluationRow, simulateDetector } from "../report/evaluation.ts";
 import { startAppProcess } from "../runners/app.ts";
 import { measureLoadPasses, measureMicrobenchBlock, type Side } from "../runners/compare-blocks.ts";
-import type { BlockSample, Metric, Suite } from "../schema/index.ts";
+import { type BlockSample, EXIT, HarnessError, type Metric, type Suite } from "../schema/index.ts";
 import { seededRandom } from "../stats/index.ts";
 import { parseGates } from "../verdicts/gates.ts";
 
 export interface EvaluateOptions {
   root: string;
+  /** Re-decide on the blocks an earlier evaluation kept in .perf/evaluate/ instead of measuring. */
+  replay?: boolean;
   /** Blocks measured per condition; every simulated compare draws from these. */
   poolBlocks: number;
   blocks: number;
@@ -44,10 +47,14 @@ async function measurePool(options: EvaluateOptions, slowdownPct: number): Promi
     appEnv: slowdownPct > 0 ? { PERFGATE_APP_SLOWDOWN_PCT: String(slowdownPct) } : {},
     ...(slowdownPct > 0 ? { benchSlowdownPct: slowdownPct } : {}),
   };
-  const apps = {
-    base: await startAppProcess({ root, signal, env: base.appEnv ?? {} }),
-    head: await startAppProcess({ root, signal, env: head.appEnv ?? {} }),
-  };
+  const baseApp = await startAppProcess({ root, signal, env: base.appEnv ?? {} });
+  const headApp = await startAppProcess({ root, signal, env: head.appEnv ?? {} }).catch(
+    async (error) => {
+      await baseApp.stop();
+      throw error;
+    },
+  );
+  const apps = { base: baseApp, head: headApp };
   const samples: BlockSample[] = [];
   const start = seededRandom(options.seed + slowdownPct)() < 0.5 ? 0 : 1;
   try {
@@ -88,7 +95,24 @@ async function measurePool(options: EvaluateOptions, slowdownPct: number): Promi
   } finally {
     await Promise.all([apps.base.stop(), apps.head.stop()]);
   }
+  // Kept so the detector can be replayed on the same blocks (`--replay`) without re-measuring.
+  await writeFileAtomic(path.join(workDir, "samples.json"), `${JSON.stringify(samples)}\n`);
   return { slowdownPct, samples };
+}
+
+async function readPool(root: string, slowdownPct: number): Promise<EvaluationPool> {
+  const file = path.join(root, ".perf", "evaluate", `slowdown-${slowdownPct}`, "samples.json");
+  const text = await readFile(file, "utf8").catch(() => {
+    throw new HarnessError(
+      "E_USAGE",
+      `evaluate --replay: no kept blocks in ${path.relative(root, file)}`,
+      {
+        hint: "run npm run evaluate once without --replay (with the same --sizes)",
+        exitCode: EXIT.usage,
+      },
+    );
+  });
+  return { slowdownPct, samples: JSON.parse(text) as BlockSample[] };
 }
 
 /** `npm run evaluate`: A/A and injected slowdowns, measured, then the detector replayed on them. */
@@ -100,7 +124,9 @@ export async function runEvaluation(
   const rows: EvaluationRow[] = [];
   for (const size of [0, ...options.sizes]) {
     if (options.signal.aborted) break;
-    const pool = await measurePool(options, size);
+    const pool = options.replay
+      ? await readPool(options.root, size)
+      : await measurePool(options, size);
     rows.push(
       ...simulateDetector(pool, gates, {
         blocks: options.blocks,

@@ -78,14 +78,19 @@ export const PROFILES = {
     endpoints: [...cachePasses(10, 5)],
   },
   full: {
-    scenarios: ["scenarios/smoke.ts"],
-    vars: { SMOKE_DURATION: "60s" },
+    scenarios: [
+      "scenarios/browse.ts",
+      "scenarios/write-invalidate.ts",
+      "scenarios/spike.ts",
+      "scenarios/batch-job.ts",
+    ],
+    vars: { BROWSE_HOLD: "60s", WRITE_DURATION: "30s" },
     lighthouse: { paths: ["/", "/search", "/dashboard"], runs: 3, gate: true },
     endpoints: [...cachePasses(50, 30)],
   },
   soak: {
-    scenarios: ["scenarios/smoke.ts"],
-    vars: { SMOKE_DURATION: "10m" },
+    scenarios: ["scenarios/soak.ts"],
+    vars: { SOAK_DURATION: "10m", SOAK_RATE: "200" },
     endpoints: [],
   },
 } satisfies Record<string, LoadProfile>;

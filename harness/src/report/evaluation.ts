@@ -134,8 +134,11 @@ export function renderEvaluationTable(
   for (const row of rows) {
     const what = row.slowdownPct === 0 ? "A/A (none)" : `+${row.slowdownPct}%`;
     const label = row.slowdownPct === 0 ? "false alarms" : "power";
+    const effect =
+      row.effectPct === null ? "—" : `${row.effectPct > 0 ? "+" : ""}${row.effectPct.toFixed(1)}%`;
+    const mde = row.mdePct === null ? "—" : `${row.mdePct.toFixed(1)}%`;
     out.push(
-      `| ${what} | ${row.metric} | ${(row.rate * 100).toFixed(1)}% ${label} | ${row.mdePct === null ? "—" : `${row.mdePct.toFixed(1)}%`} |`,
+      `| ${what} | ${row.metric} | ${effect} | ${(row.rate * 100).toFixed(1)}% ${label} | ${mde} |`,
     );
   }
   return `${out.join("\n")}\n`;

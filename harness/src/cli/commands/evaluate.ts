@@ -20,6 +20,7 @@ const OPTIONS = {
   sizes: { type: "string", default: "5,10,20" },
   seed: { type: "string", default: "1" },
   "no-save": { type: "boolean", default: false },
+  replay: { type: "boolean", default: false },
 } as const;
 
 const START = "<!-- perfgate:evaluation:start -->";
@@ -61,6 +62,7 @@ export const evaluateCommand: Command = {
     const record = await beginRunRecord(io.cwd, "evaluate", {}, io.env);
     const { rows, suite } = await runEvaluation({
       root: io.cwd,
+      replay: values.replay,
       poolBlocks,
       blocks,
       confirmBlocks,
