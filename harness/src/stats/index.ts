@@ -27,4 +27,5 @@ export {
   signFlipTest,
 } from "./rank-tests.ts";
 export { hodgesLehmannShift, ratioOfMedians } from "./shift.ts";
+export { type TheilSen, type TheilSenOptions, theilSen } from "./slope.ts";
 export { incompleteBeta, oneSampleTTest, studentTwoSidedP } from "./t-test.ts";
