@@ -7,6 +7,7 @@ import {
   comparisonVerdicts,
   decideComparison,
   failingMetrics,
+  isSuspect,
   toComparisonInputs,
 } from "../report/comparison.ts";
 import { measureLoadBlock, measureMicrobenchBlock, type Side } from "../runners/compare-blocks.ts";
@@ -242,7 +243,7 @@ export async function runComparePipeline(
     const first = decide(initial);
     record.rounds.push({ name: "initial", blocks: options.blocks, suites, decisions: first });
     let final: MetricDecision[] = first;
-    const suspects = first.filter((d) => d.status === "regressed" && d.gated);
+    const suspects = first.filter(isSuspect);
     if (suspects.length > 0 && options.confirmBlocks > 0 && !signal.aborted) {
       const keys = new Set(suspects.map((d) => `${d.suiteId}/${d.metricId}`));
       const benchCases = new Set(

@@ -40,12 +40,12 @@ export const EVALUATION_TARGETS = [
 async function measurePool(options: EvaluateOptions, slowdownPct: number): Promise<EvaluationPool> {
   const { root, signal } = options;
   const workDir = path.join(root, ".perf", "evaluate", `slowdown-${slowdownPct}`);
-  const base: Side = { label: "base", root, appEnv: {} };
+  const base: Side = { label: "base", root, appEnv: {}, benchSlowdownPct: 0 };
   const head: Side = {
     label: "head",
     root,
     appEnv: slowdownPct > 0 ? { PERFGATE_APP_SLOWDOWN_PCT: String(slowdownPct) } : {},
-    ...(slowdownPct > 0 ? { benchSlowdownPct: slowdownPct } : {}),
+    benchSlowdownPct: slowdownPct,
   };
   const baseApp = await startAppProcess({ root, signal, env: base.appEnv ?? {} });
   const headApp = await startAppProcess({ root, signal, env: head.appEnv ?? {} }).catch(

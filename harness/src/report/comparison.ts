@@ -79,6 +79,20 @@ export function decideComparison(
   });
 }
 
+/** Raw p that makes a first-round change worth confirming (the confirmation decides at Holm α). */
+export const SCREEN_P = 0.05;
+
+/**
+ * Worth a confirmation round: already regressed, or a gated metric that moved the worse way with
+ * raw p ≤ 0.05. The first round screens; only the decision over every block can fail the check.
+ */
+export function isSuspect(d: MetricDecision): boolean {
+  if (!d.gated) return false;
+  if (d.status === "regressed") return true;
+  const worse = d.direction === "lower" ? d.deltaPct > 0 : d.deltaPct < 0;
+  return worse && d.pValue <= SCREEN_P;
+}
+
 /** Gated regressions: the metrics that fail the check. */
 export function failingMetrics(decisions: readonly MetricDecision[]): string[] {
   return decisions

@@ -1,7 +1,7 @@
 import type { BlockSample, MetricDecision } from "../schema/index.ts";
 import { seededRandom } from "../stats/index.ts";
 import type { GatesConfig } from "../verdicts/gates.ts";
-import { decideComparison, toComparisonInputs } from "./comparison.ts";
+import { decideComparison, isSuspect, toComparisonInputs } from "./comparison.ts";
 
 /** Blocks measured under one condition: identical sides (A/A) or an injected slowdown. */
 export interface EvaluationPool {
@@ -80,7 +80,7 @@ export function simulateDetector(
       const key = `${d.suiteId}/${d.metricId}`;
       if (d.mdePct !== null) mdes.set(key, [...(mdes.get(key) ?? []), d.mdePct]);
     }
-    const suspect = first.some((d) => d.status === "regressed" && d.gated);
+    const suspect = first.some(isSuspect);
     const final = suspect && settings.confirmBlocks > 0 ? decide(order.slice(0, needed)) : first;
     if (final.some((d) => d.status === "regressed" && d.gated)) anyGated++;
     for (const d of final) {

@@ -62,7 +62,7 @@ export async function measureMicrobenchBlock(
     warmupMs: Math.min(200, options.budgetMs / 2),
     signal: options.signal,
     log: () => {},
-    ...(side.benchSlowdownPct ? { slowdownPct: side.benchSlowdownPct } : {}),
+    ...(side.benchSlowdownPct !== undefined ? { slowdownPct: side.benchSlowdownPct } : {}),
   });
   if (output.failures.length > 0) {
     const first = output.failures[0];

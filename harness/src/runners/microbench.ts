@@ -157,7 +157,7 @@ export async function runMicrobench(options: MicrobenchRunOptions): Promise<Micr
       warmupMs: options.warmupMs,
       versions,
       outFile: path.join(dir, `${item.case}.r${round}.json`),
-      ...(options.slowdownPct ? { slowdownPct: options.slowdownPct } : {}),
+      ...(options.slowdownPct !== undefined ? { slowdownPct: options.slowdownPct } : {}),
     };
     const label = `${item.suite}/${item.group}/${item.case} r${round}`;
     const run = (outFile: string) =>

@@ -28,4 +28,4 @@ export {
 } from "./rank-tests.ts";
 export { hodgesLehmannShift, ratioOfMedians } from "./shift.ts";
 export { type TheilSen, type TheilSenOptions, theilSen } from "./slope.ts";
-export { incompleteBeta, oneSampleTTest, studentTwoSidedP } from "./t-test.ts";
+export { incompleteBeta, oneSampleTTest, studentTwoSidedP, trimmedTTest } from "./t-test.ts";

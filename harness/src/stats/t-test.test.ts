@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { incompleteBeta, oneSampleTTest, studentTwoSidedP } from "./t-test.ts";
+import { incompleteBeta, oneSampleTTest, studentTwoSidedP, trimmedTTest } from "./t-test.ts";
 
 describe("Student's t", () => {
   it("matches table critical values (two-sided)", () => {
@@ -29,5 +29,30 @@ describe("Student's t", () => {
     expect(oneSampleTTest([0.1]).pValue).toBe(1);
     expect(oneSampleTTest([0, 0, 0]).pValue).toBe(1);
     expect(oneSampleTTest([0.2, 0.2, 0.2]).pValue).toBe(0);
+  });
+});
+
+describe("Yuen's trimmed t", () => {
+  it("matches a hand computation", () => {
+    // n = 10, trim 0.2 → g = 2: kept 3..8 (mean 5.5); winsorized 3,3,3,4,5,6,7,8,8,8 (mean 5.5,
+    // sum of squares 42.5, var 42.5/9 = 4.7222); se = √4.7222 / (0.6 · √10) = 1.145313;
+    // t = 4.802205; df = 5.
+    const values = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    const result = trimmedTTest(values);
+    expect(result.trimmed).toBe(4);
+    expect(result.df).toBe(5);
+    expect(result.t).toBeCloseTo(4.802205, 5);
+    expect(result.pValue).toBeCloseTo(studentTwoSidedP(result.t, 5), 12);
+  });
+
+  it("barely moves when one value goes wild, where Student's t collapses", () => {
+    const steady = [0.1, 0.11, 0.09, 0.1, 0.105, 0.095];
+    const wild = [...steady.slice(0, 5), -0.5];
+    expect(trimmedTTest(wild).pValue).toBeLessThan(0.01);
+    expect(oneSampleTTest(wild).pValue).toBeGreaterThan(0.3);
+  });
+
+  it("is Student's t when there is nothing to trim", () => {
+    expect(trimmedTTest([1, 2, 3, 4])).toEqual({ ...oneSampleTTest([1, 2, 3, 4]), trimmed: 0 });
   });
 });

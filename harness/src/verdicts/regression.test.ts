@@ -124,18 +124,19 @@ describe("decideRegressions", () => {
         `quiet${i}`,
         blocks(6, 1, 0, 10 + i).map((b) => ({ base: b.base, head: b.base })),
       );
-    // Per-block log ratios 0.10, 0.02, 0.12, 0.05, 0.11, 0.08: t = 5.094, df 5, p = 0.00379.
+    // Per-block log ratios 0.10, 0.04, 0.12, 0.06, 0.11, 0.08: Yuen's t (one trimmed each end)
+    // = 6.1113, df 3, p = 0.0088.
     const marginal = metric(
       "hit",
-      [0.1, 0.02, 0.12, 0.05, 0.11, 0.08].map((r) => ({ base: [100], head: [100 * Math.exp(r)] })),
+      [0.1, 0.04, 0.12, 0.06, 0.11, 0.08].map((r) => ({ base: [100], head: [100 * Math.exp(r)] })),
     );
     expect(decideOne(marginal)).toMatchObject({ status: "regressed" });
     const family = [marginal, ...Array.from({ length: 19 }, (_, i) => quiet(i))];
     const verdicts = decideRegressions(family, () => policy, options);
-    // Holm multiplies the smallest of 20 p-values by 20: 0.0758 > 0.01.
+    // Holm multiplies the smallest of 20 p-values by 20: 0.176 > 0.01.
     expect(verdicts[0]?.status).toBe("inconclusive");
-    expect(verdicts[0]?.pValue).toBeCloseTo(0.0037902, 6);
-    expect(verdicts[0]?.adjustedPValue).toBeCloseTo(20 * 0.0037902, 5);
+    expect(verdicts[0]?.pValue).toBeCloseTo(0.0088049, 6);
+    expect(verdicts[0]?.adjustedPValue).toBeCloseTo(20 * 0.0088049, 5);
     expect(verdicts[0]?.evidence).toContain("after Holm over 20 metrics");
     expect(verdicts.slice(1).every((v) => v.status === "unchanged" && v.adjustedPValue === 1)).toBe(
       true,

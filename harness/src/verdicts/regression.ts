@@ -5,7 +5,8 @@
  *
  * Decision rule, per metric (r_i = log(median(head_i) / median(base_i)) for block i):
  * - estimate Δ = exp(median r) − 1; 95% CI = exp(percentile paired-block bootstrap of median r) − 1.
- * - p = two-sided one-sample t-test on the r_i (paired by construction), Holm-adjusted
+ * - p = two-sided one-sample trimmed t-test (Yuen, 20%) on the r_i (paired by construction: one
+ *   wild block cannot sink a real change or fake one), Holm-adjusted
  *   over every metric of the call, so the chance of any false alarm in the report stays ≤ α.
  * - noise = robust sd of the r_i (1.4826 · MAD; the plain sd when the MAD is 0); the MDE is the
  *   change a two-sided test at α/m (Holm's first step over m metrics) finds with 80% power from
@@ -26,10 +27,10 @@ import {
   holm,
   median,
   minimalDetectableChange,
-  oneSampleTTest,
   pairedBlockBootstrap,
   robustSd,
   standardDeviation,
+  trimmedTTest,
 } from "../stats/index.ts";
 
 export type RegressionStatus = "regressed" | "improved" | "unchanged" | "inconclusive";
@@ -165,7 +166,7 @@ function analyse(input: MetricComparisonInput, policy: GatePolicy): Analysis {
   const ratios = usable
     ? base.map((v, i) => (v === head[i] ? 0 : Math.log((head[i] as number) / v)))
     : undefined;
-  const pValue = ratios ? oneSampleTTest(ratios).pValue : 1;
+  const pValue = ratios ? trimmedTTest(ratios).pValue : 1;
   return { input, policy, baseMedian: median(base), headMedian: median(head), ratios, pValue };
 }
 
