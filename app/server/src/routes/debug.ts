@@ -1,3 +1,5 @@
+import { pipeline } from "node:stream/promises";
+import { getHeapSnapshot } from "node:v8";
 import { type Routes, sendJson } from "../http.ts";
 import { collectGarbage } from "../memory/gc.ts";
 import { leakStats } from "../memory/leak.ts";
@@ -6,7 +8,7 @@ import type { AppServices } from "../services.ts";
 /**
  * Test-only endpoints (PERFGATE_APP_DEBUG=on): the heap right after a full GC — the reading a
  * leak detector can trust — with the pool, cache and job figures beside it; and a worker crash
- * on demand for fault injection.
+ * on demand for fault injection; and a heap snapshot for the snapshot diff.
  */
 export function createDebugRoutes(app: AppServices): Routes {
   return {
@@ -49,6 +51,14 @@ export function createDebugRoutes(app: AppServices): Routes {
         },
         { "cache-control": "no-store" },
       );
+    },
+    // A V8 heap snapshot for the leak detector's diff; streamed, as it can be hundreds of MB.
+    "GET /debug/heap-snapshot": async (_req, res) => {
+      res.writeHead(200, {
+        "content-type": "application/json; charset=utf-8",
+        "cache-control": "no-store",
+      });
+      await pipeline(getHeapSnapshot(), res);
     },
     "POST /debug/crash-worker": async (_req, res) => {
       await app.pool.run({ kind: "crash" });
