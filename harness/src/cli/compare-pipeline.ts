@@ -300,6 +300,8 @@ export async function runComparePipeline(
     if (signal.aborted) {
       record.error = "interrupted (Ctrl+C or SIGTERM) before every block ran";
       record.failing = [];
+      // Partial blocks decide nothing: no verdict of an unfinished comparison may fail a check.
+      record.verdicts = record.verdicts.map((v) => ({ ...v, level: "warn" as const }));
     }
     if (record.mode === "calibration" && record.status === "complete") {
       const next = updateCalibration(
@@ -311,7 +313,7 @@ export async function runComparePipeline(
         })),
       );
       await writeFileAtomic(
-        path.join(root, CALIBRATION_FILE),
+        calibrationFile,
         `${JSON.stringify({ updatedAt: now().toISOString(), metrics: next }, null, 2)}\n`,
       );
       log(`calibration: ${path.relative(root, calibrationFile)} updated (${final.length} metrics)`);

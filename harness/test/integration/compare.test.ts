@@ -81,6 +81,10 @@ describe("npm run compare (real worktree, real processes)", () => {
     // The base checkout is gone; the samples that were decided on are kept for replay.
     expect(existsSync(path.join(folder, "base-tree"))).toBe(false);
     expect(existsSync(path.join(folder, "samples.json"))).toBe(true);
+    // A clean tree compared with HEAD is a calibration; it goes where --calibration says.
+    if (record.mode === "calibration") {
+      expect(existsSync(path.join(scratch, "calibration.json"))).toBe(true);
+    }
   }, 180_000);
 
   it("rejects a base that is not a commit with a usage error", async () => {
@@ -104,6 +108,7 @@ describe("npm run compare (real worktree, real processes)", () => {
     const { record, folder } = await recordOf(stderr);
     expect(record.status).toBe("interrupted");
     expect(record.failing).toEqual([]);
+    expect(record.verdicts.every((v) => v.level === "warn")).toBe(true);
     expect(existsSync(path.join(folder, "base-tree"))).toBe(false);
   }, 180_000);
 });
