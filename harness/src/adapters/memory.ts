@@ -1,0 +1,164 @@
+import type { Metric, QualityWarning, Suite } from "../schema/index.ts";
+import { significant, summarize } from "./microbench-summary.ts";
+
+/** One reading of the app's `/debug/memory`, taken right after a full GC in the app. */
+export interface MemorySample {
+  /** Milliseconds since sampling started. */
+  tMs: number;
+  heapUsedAfterGc: number;
+  rss: number;
+  /** ArrayBuffer and Buffer backing stores: off the JS heap, so heapUsed never shows them. */
+  arrayBuffers: number;
+  external: number;
+}
+
+/** What the memory stage saves as `raw/memory/samples.json`. */
+export interface MemoryRaw {
+  intervalMs: number;
+  samples: MemorySample[];
+  failedPolls?: number;
+  truncated?: boolean;
+}
+
+/** A fitted trend with its interval, as `stats.theilSen` returns it (y units per x unit). */
+export interface SlopeFit {
+  slope: number;
+  low: number;
+  high: number;
+  n: number;
+}
+
+/** Fits a line to (minutes, MB); the caller passes `stats.theilSen` (adapters do not import stats). */
+export type SlopeFitter = (minutes: readonly number[], megabytes: readonly number[]) => SlopeFit;
+
+/** The first 20% of the samples are warm-up (caches and pools filling), not the steady phase. */
+export const WARMUP_FRACTION = 0.2;
+/** Fewer steady samples than this give an interval too wide to judge a leak by. */
+export const MIN_STEADY_SAMPLES = 8;
+
+const MB = 1024 * 1024;
+
+/** The samples after the warm-up fraction. */
+export function steadyPhase(
+  samples: readonly MemorySample[],
+  warmupFraction = WARMUP_FRACTION,
+): MemorySample[] {
+  return samples.slice(Math.floor(samples.length * warmupFraction));
+}
+
+/**
+ * What a leak grows: the JS heap after GC plus ArrayBuffer backing stores. A leak of Buffers (the
+ * classic kept-request-body leak) is invisible in heapUsed alone.
+ */
+export function retainedBytes(sample: MemorySample): number {
+  return sample.heapUsedAfterGc + sample.arrayBuffers;
+}
+
+export interface NormalizeMemoryInput {
+  /** Suite id, e.g. `memory`. */
+  id: string;
+  raw: MemoryRaw;
+  fit: SlopeFitter;
+  /** Confidence of the fitter's interval, for the tags (default 0.95). */
+  confidence?: number;
+  tool?: { name: string; version: string };
+}
+
+function slopeMetric(id: string, series: string, fit: SlopeFit, confidence: number): Metric {
+  return {
+    id,
+    unit: "MB/min",
+    direction: "lower",
+    value: significant(fit.slope, 4),
+    tags: {
+      series,
+      ci_low: String(significant(fit.low, 4)),
+      ci_high: String(significant(fit.high, 4)),
+      confidence: String(confidence),
+      n: String(fit.n),
+    },
+  };
+}
+
+function mbSummary(id: string, values: readonly number[]): Metric {
+  return { id, unit: "MB", direction: "lower", summary: summarize(values.map((v) => v / MB)) };
+}
+
+/**
+ * Memory samples -> the `memory` suite: Theil–Sen slopes (MB/min, with their interval in the
+ * tags) of retained memory and RSS over the steady phase, and MB summaries beside them. Pure.
+ */
+export function normalizeMemory(input: NormalizeMemoryInput): {
+  suite: Suite;
+  warnings: QualityWarning[];
+} {
+  const { id, raw, fit } = input;
+  const confidence = input.confidence ?? 0.95;
+  const steady = steadyPhase(raw.samples);
+  const warnings: QualityWarning[] = [];
+  const suite: Suite = {
+    kind: "memory",
+    id,
+    tool: input.tool ?? { name: "perfgate-memory", version: "1" },
+    status: "ok",
+    metrics: [],
+    meta: {
+      intervalMs: raw.intervalMs,
+      samples: raw.samples.length,
+      warmupSamples: raw.samples.length - steady.length,
+      failedPolls: raw.failedPolls ?? 0,
+      truncated: raw.truncated ?? false,
+    },
+  };
+  if (steady.length < MIN_STEADY_SAMPLES) {
+    warnings.push({
+      code: "too-few-samples",
+      suite: id,
+      metric: "heap_slope",
+      message: `${steady.length} steady-phase memory samples (need ${MIN_STEADY_SAMPLES}): no slope, no leak verdict; run longer or sample more often`,
+    });
+  }
+  if (steady.length === 0) {
+    suite.metrics.push({ id: "samples", unit: "count", direction: "higher", value: 0 });
+    return { suite, warnings };
+  }
+  const minutes = steady.map((s) => s.tMs / 60_000);
+  if (steady.length >= MIN_STEADY_SAMPLES) {
+    suite.metrics.push(
+      slopeMetric(
+        "heap_slope",
+        "heapUsedAfterGc+arrayBuffers",
+        fit(
+          minutes,
+          steady.map((s) => retainedBytes(s) / MB),
+        ),
+        confidence,
+      ),
+      slopeMetric(
+        "rss_slope",
+        "rss",
+        fit(
+          minutes,
+          steady.map((s) => s.rss / MB),
+        ),
+        confidence,
+      ),
+    );
+  }
+  suite.metrics.push(
+    mbSummary(
+      "heap_after_gc",
+      steady.map((s) => s.heapUsedAfterGc),
+    ),
+    mbSummary(
+      "array_buffers",
+      steady.map((s) => s.arrayBuffers),
+    ),
+    mbSummary(
+      "rss",
+      steady.map((s) => s.rss),
+    ),
+    { id: "samples", unit: "count", direction: "higher", value: steady.length },
+  );
+  return { suite, warnings };
+}
