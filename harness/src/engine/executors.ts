@@ -5,6 +5,7 @@ import {
   type ScenarioPlan,
   totalDurationMs,
 } from "./options.ts";
+import { type Stripes, scaleByStripes } from "./segment.ts";
 import { engineState } from "./state.ts";
 import type { EngineVu, IterationLog } from "./vu.ts";
 
@@ -20,6 +21,14 @@ export interface ExecutorContext {
 }
 
 const now = () => performance.now();
+
+/** The residues modulo the LCD that a segment's stripes own. */
+function stripeSet(stripes: Stripes): Set<number> {
+  const owned = new Set<number>();
+  for (let k = 0, i = stripes.start; i < stripes.lcd; i += stripes.offsets[k] as number, k += 1)
+    owned.add(i);
+  return owned;
+}
 
 /** Waits for `loops`, but no longer than `hardStopAt` (regular end + gracefulStop) or an abort. */
 async function settle(
@@ -110,7 +119,12 @@ async function runClosed(plan: ScenarioPlan, ctx: ExecutorContext): Promise<void
       plan,
       ctx,
       vus,
-      (i) => (i < rampingVusAt(plan.startVUs, plan.stages, now() - start) ? true : "idle"),
+      (i) => {
+        const whole = rampingVusAt(plan.startVUs, plan.stages, now() - start);
+        // A segment owns the striped share of the whole test's active VU numbers (k6's raw steps).
+        const active = plan.stripes ? scaleByStripes(plan.stripes, whole) : whole;
+        return i < active ? true : "idle";
+      },
       regularEnd,
     );
   }
@@ -129,6 +143,8 @@ async function runArrival(plan: ScenarioPlan, ctx: ExecutorContext): Promise<voi
           (_, i) => (i * plan.timeUnitMs) / plan.rate,
         )
       : rampingArrivalStarts(plan.startRate, plan.timeUnitMs, plan.stages);
+  // A segment starts only the global iteration numbers striped to it, at their global times.
+  const owned = plan.stripes ? stripeSet(plan.stripes) : undefined;
   const idle = await initVus(ctx, plan.preAllocatedVUs);
   let allocated = idle.length;
   let growing = false;
@@ -138,6 +154,7 @@ async function runArrival(plan: ScenarioPlan, ctx: ExecutorContext): Promise<voi
   let warned = false;
   for (const [n, offset] of starts.entries()) {
     if (offset >= durationMs) break;
+    if (owned && !owned.has(n % (plan.stripes?.lcd ?? 1))) continue;
     const due = start + offset;
     // Sleep while the start is far; yield (never spin) while it is near, so responses of
     // running iterations are processed and their VUs return to the idle pool in time.

@@ -1,4 +1,6 @@
 import hdr from "hdr-histogram-js";
+import type { MetricType, Registry, Sink } from "./metrics.ts";
+import { type CheckCount, type GroupNode, newGroup } from "./state.ts";
 
 /** One engine instance's outputs: the `--summary-export` object and its `--hdr-out` histograms. */
 export interface InstanceSummary {
@@ -80,4 +82,135 @@ export function mergeSummaries(instances: readonly InstanceSummary[]): InstanceS
     }
   }
   return { summary: { metrics, root_group: instances[0]?.summary.root_group }, histograms };
+}
+
+/** A sink's state, sent between threads (structured clone keeps ±Infinity). */
+export interface SinkSnapshot {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  nonZero: number;
+  last: number;
+  histogram?: string | undefined;
+}
+
+/** One metric with its sub-metrics, as a worker thread hands it to the main thread. */
+export interface MetricSnapshot {
+  name: string;
+  type: MetricType;
+  isTime: boolean;
+  touched: boolean;
+  sink: SinkSnapshot;
+  subMetrics: { key: string; sink: SinkSnapshot }[];
+}
+
+/** A worker thread's metrics and check/group tree. */
+export interface RegistrySnapshot {
+  metrics: MetricSnapshot[];
+  groups: GroupSnapshot;
+}
+
+export interface GroupSnapshot {
+  name: string;
+  path: string;
+  groups: GroupSnapshot[];
+  checks: CheckCount[];
+}
+
+function sinkSnapshot(sink: Sink): SinkSnapshot {
+  const { count, sum, min, max, nonZero, last } = sink;
+  const histogram =
+    sink.histogram && count > 0 ? hdr.encodeIntoCompressedBase64(sink.histogram) : undefined;
+  return { count, sum, min, max, nonZero, last, histogram };
+}
+
+function groupSnapshot(node: GroupNode): GroupSnapshot {
+  return {
+    name: node.name,
+    path: node.path,
+    groups: [...node.groups.values()].map(groupSnapshot),
+    checks: [...node.checks.values()].map((c) => ({ ...c })),
+  };
+}
+
+/** Everything a registry and group tree hold, in a form that crosses threads. */
+export function snapshotRegistry(registry: Registry, root: GroupNode): RegistrySnapshot {
+  return {
+    metrics: [...registry.metrics.values()].map((def) => ({
+      name: def.name,
+      type: def.type,
+      isTime: def.isTime,
+      touched: def.touched,
+      sink: sinkSnapshot(def.sink),
+      subMetrics: def.subMetrics.map((s) => ({ key: s.key, sink: sinkSnapshot(s.sink) })),
+    })),
+    groups: groupSnapshot(root),
+  };
+}
+
+/** Gauges whose parts add up across threads (each thread counts its own VUs). */
+const ADDITIVE_GAUGES = new Set(["vus", "vus_max"]);
+
+function mergeSink(target: Sink, part: SinkSnapshot, additiveGauge: boolean): void {
+  if (part.count === 0) return;
+  const empty = target.count === 0;
+  target.count += part.count;
+  target.sum += part.sum;
+  target.nonZero += part.nonZero;
+  if (additiveGauge) {
+    target.last = empty ? part.last : target.last + part.last;
+    target.min = empty ? part.min : target.min + part.min;
+    target.max = empty ? part.max : target.max + part.max;
+  } else {
+    // Without timestamps, the larger of the threads' last values stands for "the last value".
+    target.last = empty ? part.last : Math.max(target.last, part.last);
+    target.min = Math.min(target.min, part.min);
+    target.max = Math.max(target.max, part.max);
+  }
+  if (target.histogram && part.histogram) {
+    const decoded = hdr.decodeFromCompressedBase64(part.histogram);
+    target.histogram.add(decoded);
+    decoded.destroy();
+  }
+}
+
+function mergeGroup(target: GroupNode, part: GroupSnapshot): void {
+  for (const check of part.checks) {
+    const existing = target.checks.get(check.name);
+    if (existing) {
+      existing.passes += check.passes;
+      existing.fails += check.fails;
+    } else target.checks.set(check.name, { ...check });
+  }
+  for (const child of part.groups) {
+    let node = target.groups.get(child.name);
+    if (!node) {
+      node = newGroup(child.name, child.path);
+      target.groups.set(child.name, node);
+    }
+    mergeGroup(node, child);
+  }
+}
+
+/**
+ * Adds a thread's snapshot into `registry` and `root` exactly: counts and sums add, trends add
+ * their HDR histograms (percentiles are never averaged), checks add per group.
+ */
+export function mergeIntoRegistry(
+  registry: Registry,
+  root: GroupNode,
+  snapshot: RegistrySnapshot,
+): void {
+  for (const metric of snapshot.metrics) {
+    const def = registry.define(metric.name, metric.type, metric.isTime);
+    if (metric.touched) def.touched = true;
+    const additive = metric.type === "gauge" && ADDITIVE_GAUGES.has(metric.name);
+    mergeSink(def.sink, metric.sink, additive);
+    for (const sub of metric.subMetrics) {
+      const target = registry.subMetric(sub.key);
+      if (target) mergeSink(target.sink, sub.sink, additive);
+    }
+  }
+  mergeGroup(root, snapshot.groups);
 }

@@ -1,4 +1,5 @@
 import { parseDuration } from "./duration.ts";
+import type { Stripes } from "./segment.ts";
 
 export type ExecutorName =
   | "shared-iterations"
@@ -34,6 +35,11 @@ export interface ScenarioPlan {
   timeUnitMs: number;
   preAllocatedVUs: number;
   maxVUs: number;
+  /**
+   * Set when the plan is one execution segment's share (segment.ts): the global VU numbers
+   * (ramping-vus) or iteration numbers (arrival-rate) this segment owns.
+   */
+  stripes?: Stripes | undefined;
 }
 
 const EXECUTORS: readonly string[] = [

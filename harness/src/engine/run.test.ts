@@ -169,7 +169,11 @@ describe("engine runs on a loopback server", () => {
 
   it("an aborted run exits 105 and still writes its summary", async () => {
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 300);
+    // Abort once iterations are running (VU threads take a while to start), not after a fixed delay.
+    const before = hits;
+    const poll = setInterval(() => {
+      if (hits >= before + 5) controller.abort();
+    }, 10);
     const { code } = await run(
       "abort",
       `import http from "k6/http";
@@ -177,6 +181,7 @@ describe("engine runs on a loopback server", () => {
        export default async function () { await http.get(__ENV.BASE_URL + "/"); }`,
       { signal: controller.signal },
     );
+    clearInterval(poll);
     expect(code).toBe(105);
     expect(
       JSON.parse(await readFile(path.join(dir, "abort.summary.json"), "utf8")).metrics.iterations

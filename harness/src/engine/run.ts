@@ -2,12 +2,14 @@ import { readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { formatDurationMs } from "./duration.ts";
-import { type ExecutorContext, runScenarioPlan } from "./executors.ts";
+import { installGlobals } from "./globals.ts";
+import { type RunFacts, runLocally } from "./local.ts";
 import { Registry } from "./metrics.ts";
-import { planScenarios, totalDurationMs } from "./options.ts";
+import { planScenarios, type ScenarioPlan, totalDurationMs } from "./options.ts";
 import { streamJsonOutput } from "./out-json.ts";
-import { compileScript, detectMode, type EngineMode, makeOpen, ScriptError } from "./script.ts";
-import { currentVu, newGroup, setEngineState, vuStorage } from "./state.ts";
+import { compileScript, detectMode, type EngineMode, ScriptError } from "./script.ts";
+import { executionTuple, segmentPlan } from "./segment.ts";
+import { engineState, newGroup, setEngineState, vuStorage } from "./state.ts";
 import {
   buildSummaryData,
   DEFAULT_TREND_STATS,
@@ -15,9 +17,9 @@ import {
   renderTextSummary,
   toLegacyExport,
 } from "./summary.ts";
-import { SyncVu } from "./sync-vu.ts";
+import { asyncThreadCount, runOnThreads } from "./threads.ts";
 import { parseThresholds, type Threshold, thresholdPasses } from "./thresholds.ts";
-import { type EngineVu, initAsyncVu, initVu } from "./vu.ts";
+import { initVu } from "./vu.ts";
 
 /** k6's exit codes (errext/exitcodes/codes.go). */
 export const K6_EXIT = {
@@ -45,24 +47,21 @@ export interface EngineRunOptions {
   noThresholds?: boolean;
   noSummary?: boolean;
   noColor?: boolean;
+  /** k6's `--execution-segment` (e.g. `0:1/2`): run only this share of every scenario. */
+  executionSegment?: string | undefined;
+  /** k6's `--execution-segment-sequence` (e.g. `0,1/4,1/2,1`). */
+  executionSegmentSequence?: string | undefined;
+  /**
+   * Async-mode threads; default one per core (env `PERFGATE_ENGINE_THREADS`), capped by the
+   * VUs. One thread is used in sync mode, with `--out json` and with an execution segment.
+   */
+  threads?: number | undefined;
   signal: AbortSignal;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
 }
 
-function installGlobals(env: Record<string, string>, scriptDir: string): void {
-  const g = globalThis as Record<string, unknown>;
-  g.__ENV = env;
-  Object.defineProperty(globalThis, "__VU", {
-    configurable: true,
-    get: () => currentVu()?.vu ?? 0,
-  });
-  Object.defineProperty(globalThis, "__ITER", {
-    configurable: true,
-    get: () => currentVu()?.iter ?? 0,
-  });
-  g.open = makeOpen(scriptDir);
-}
+const USER_AGENT = "k6/0.48.0 (https://k6.io/) perfgate-engine";
 
 /** Runs one k6 test on the built-in engine and returns k6's exit code. */
 export async function runEngine(options: EngineRunOptions): Promise<number> {
@@ -83,7 +82,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     scriptDir,
     rootGroup,
     startedAt: Date.now(),
-    userAgent: "k6/0.48.0 (https://k6.io/) perfgate-engine",
+    userAgent: USER_AGENT,
     abort: (reason, code) => {
       stderr(`test aborted: ${reason}\n`);
       if (code === K6_EXIT.testFailed) {
@@ -121,7 +120,19 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     if (duration !== undefined) scriptOptions.duration = duration;
     if (iterations !== undefined) scriptOptions.iterations = iterations;
   }
-  const { scenarios, errors } = planScenarios(scriptOptions);
+  const planned = planScenarios(scriptOptions);
+  const errors = planned.errors;
+  let scenarios = planned.scenarios;
+  const segmented =
+    options.executionSegment !== undefined || options.executionSegmentSequence !== undefined;
+  try {
+    const tuple = executionTuple(options.executionSegment, options.executionSegmentSequence);
+    scenarios = scenarios
+      .map((plan) => segmentPlan(plan, tuple))
+      .filter((plan): plan is ScenarioPlan => plan !== undefined);
+  } catch (error) {
+    errors.push((error as Error).message);
+  }
   const parsed = options.noThresholds
     ? { thresholds: [], errors: [] }
     : parseThresholds(scriptOptions.thresholds, registry);
@@ -142,8 +153,14 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     ? streamJsonOutput(options.outJson, registry, thresholds)
     : undefined;
   const maxVus = scenarios.reduce((sum, plan) => sum + plan.vus, 0);
+  const threads =
+    mode === "async" && !options.outJson && !segmented
+      ? asyncThreadCount(scenarios, options.threads)
+      : 1;
+  const modeText =
+    mode === "async" ? `async mode, ${threads} thread${threads > 1 ? "s" : ""}` : "sync mode";
   stdout(
-    `  execution: local (perfgate built-in engine, ${mode} mode)\n     script: ${options.script}\n\n  scenarios: ${scenarios.length} scenario${scenarios.length > 1 ? "s" : ""}, ${maxVus} max VUs\n${scenarios
+    `  execution: local (perfgate built-in engine, ${modeText})\n     script: ${options.script}\n\n  scenarios: ${scenarios.length} scenario${scenarios.length > 1 ? "s" : ""}, ${maxVus} max VUs\n${scenarios
       .map(
         (p) =>
           `           * ${p.name}: ${p.executor}, ${formatDurationMs(totalDurationMs(p))} (gracefulStop: ${formatDurationMs(p.gracefulStopMs)})`,
@@ -173,41 +190,12 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     }
   }
 
-  // VU 0 (options, setup, teardown) is not a test VU; k6 does not count it either.
-  const vuCount = { active: 0, initialized: 0 };
-  const syncVus: SyncVu[] = [];
-  const memoryBefore = process.memoryUsage().rss;
-  const createVu = async (id: number): Promise<EngineVu> => {
-    if (!syncCompiled) return initAsyncVu(compiled, id);
-    const vu = new SyncVu(id, syncCompiled, options.env, scriptDir);
-    syncVus.push(vu);
-    await vu.ready;
-    return vu;
-  };
-  // Like k6, initialise the VUs a test plans for before its clock starts; threads start in parallel.
-  const planned = scenarios.reduce(
-    (sum, p) => sum + (p.executor.endsWith("arrival-rate") ? p.preAllocatedVUs : p.vus),
-    0,
-  );
-  const warm: EngineVu[] = await Promise.all(
-    Array.from({ length: planned }, (_, i) => createVu(i + 1)),
-  );
-  let nextId = planned + 1;
-  // Memory the planned VUs cost (their init contexts, and threads in sync mode).
-  const rssPerVu =
-    planned > 0 ? Math.max(0, process.memoryUsage().rss - memoryBefore) / planned : 0;
-  const startedAt = performance.now();
-  const elapsedSeconds = () => (performance.now() - startedAt) / 1000;
   const failed = new Set<Threshold>();
-  const evaluate = (final: boolean) => {
+  const evaluate = (final: boolean, elapsedMs: number) => {
     for (const threshold of thresholds) {
-      if (thresholdPasses(threshold, registry, elapsedSeconds())) continue;
+      if (thresholdPasses(threshold, registry, elapsedMs / 1000)) continue;
       failed.add(threshold);
-      if (
-        !final &&
-        threshold.abortOnFail &&
-        performance.now() - startedAt > threshold.delayAbortEvalMs
-      ) {
+      if (!final && threshold.abortOnFail && elapsedMs > threshold.delayAbortEvalMs) {
         stderr(
           `threshold ${threshold.metric}: ${threshold.source} crossed; aborting (abortOnFail)\n`,
         );
@@ -215,29 +203,50 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
       }
     }
   };
-  const context: ExecutorContext = {
-    createVu: async (id) => warm.shift() ?? createVu(id),
-    data: setupData,
-    signal: abortController.signal,
-    log: (message) => stderr(`${message}\n`),
-    nextVuId: () => (warm.length > 0 ? 0 : nextId++),
-    vuCount,
-  };
-  const ticker = setInterval(() => {
-    registry.add("vus", vuCount.active, {});
-    registry.add("vus_max", vuCount.initialized, {});
-    if (!options.noThresholds && thresholds.some((t) => t.abortOnFail)) evaluate(false);
-  }, 1000);
-  try {
-    await Promise.all(scenarios.map((plan) => runScenarioPlan(plan, context)));
-  } finally {
-    clearInterval(ticker);
-    registry.add("vus", 0, {});
-    registry.add("vus_max", vuCount.initialized, {});
+  const log = (message: string) => stderr(`${message}\n`);
+  let facts: RunFacts;
+  if (threads > 1) {
+    try {
+      facts = await runOnThreads({
+        compiled,
+        env: options.env,
+        scriptDir,
+        plans: scenarios,
+        threads,
+        thresholdsRaw: options.noThresholds ? undefined : scriptOptions.thresholds,
+        thresholds: options.noThresholds ? [] : thresholds,
+        setupData,
+        userAgent: USER_AGENT,
+        controller: abortController,
+        registry,
+        rootGroup,
+        abort: engineState().abort,
+        log,
+        failed,
+      });
+    } catch (error) {
+      stderr(`engine thread failed: ${(error as Error).message}\n`);
+      return K6_EXIT.scriptException;
+    }
+  } else {
+    facts = await runLocally({
+      scenarios,
+      compiled,
+      syncCompiled,
+      env: options.env,
+      scriptDir,
+      setupData,
+      registry,
+      signal: abortController.signal,
+      log,
+      onTick: (elapsedMs) => {
+        if (!options.noThresholds && thresholds.some((t) => t.abortOnFail))
+          evaluate(false, elapsedMs);
+      },
+    });
   }
-  const durationMs = performance.now() - startedAt;
+  const { durationMs, rssPerVu } = facts;
   registry.frozen = true;
-  await Promise.all(syncVus.map((vu) => vu.close()));
   if (typeof first.exports.teardown === "function") {
     try {
       await vuStorage.run(
@@ -257,7 +266,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
       if (exitCode === K6_EXIT.ok) exitCode = K6_EXIT.scriptException;
     }
   }
-  evaluate(true);
+  evaluate(true, durationMs);
   if (exitCode === K6_EXIT.ok && failed.size > 0) exitCode = K6_EXIT.thresholds;
   const data = buildSummaryData({
     registry,
@@ -271,9 +280,9 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   });
   const layout =
     mode === "sync"
-      ? `${vuCount.initialized} VUs on their own threads, I/O on the main thread`
-      : `${vuCount.initialized} VUs multiplexed on 1 thread`;
-  const engineLine = `engine: perfgate built-in, ${mode} mode (${layout}, ${os.availableParallelism()} cores), ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB RSS, ~${(rssPerVu / 1024 / 1024).toFixed(2)} MB per VU`;
+      ? `${facts.initialized} VUs on their own threads, I/O on the main thread`
+      : `${facts.initialized} VUs multiplexed on ${threads} thread${threads > 1 ? "s" : ""}`;
+  const engineLine = `engine: perfgate built-in, ${modeText} (${layout}, ${os.availableParallelism()} cores), ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB RSS, ~${(rssPerVu / 1024 / 1024).toFixed(2)} MB per VU`;
   if (options.summaryExport)
     await writeFile(options.summaryExport, `${JSON.stringify(toLegacyExport(data), null, 4)}\n`);
   if (options.hdrOut)

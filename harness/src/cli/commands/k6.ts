@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { type InstanceSummary, mergeSummaries } from "../../engine/merge.ts";
 import { runEngine } from "../../engine/run.ts";
+import { executionTuple } from "../../engine/segment.ts";
 import { writeFileAtomic } from "../../history/atomic-write.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { parseCommandArgs } from "../args.ts";
@@ -21,6 +22,8 @@ const RUN_OPTIONS = {
   "no-color": { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
   "include-system-env-vars": { type: "string" },
+  "execution-segment": { type: "string" },
+  "execution-segment-sequence": { type: "string" },
 } as const;
 
 async function readInstance(dir: string, cwd: string): Promise<InstanceSummary> {
@@ -73,7 +76,7 @@ async function runMerge(argv: string[], io: CliIo): Promise<number> {
 
 function usage(message: string): HarnessError {
   return new HarnessError("E_USAGE", `k6 run: ${message}`, {
-    hint: "perfgate k6 run [--vus N] [--duration 30s] [--iterations N] [-e K=V] [--summary-export f.json] [--out json=f.ndjson] <script.ts|js>",
+    hint: "perfgate k6 run [--vus N] [--duration 30s] [--iterations N] [-e K=V] [--summary-export f.json] [--out json=f.ndjson] [--execution-segment 0:1/2 --execution-segment-sequence 0,1/2,1] <script.ts|js>",
     exitCode: 104,
   });
 }
@@ -123,8 +126,17 @@ export const k6Command: Command = {
       if (eq <= 0) throw usage(`-e ${pair}: expected KEY=VALUE`);
       vars[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
+    const segment = values["execution-segment"];
+    const sequence = values["execution-segment-sequence"];
+    try {
+      executionTuple(segment, sequence);
+    } catch (error) {
+      throw usage((error as Error).message);
+    }
     const code = await runEngine({
       script: positionals[0] as string,
+      executionSegment: segment,
+      executionSegmentSequence: sequence,
       env: vars,
       overrides: {
         ...(values.vus !== undefined ? { vus: positiveInt("vus", values.vus) } : {}),

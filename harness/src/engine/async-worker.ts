@@ -1,0 +1,94 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { type ExecutorContext, runScenarioPlan } from "./executors.ts";
+import { installGlobals } from "./globals.ts";
+import { snapshotRegistry } from "./merge.ts";
+import { Registry } from "./metrics.ts";
+import type { ScenarioPlan } from "./options.ts";
+import { newGroup, setEngineState } from "./state.ts";
+import { parseThresholds } from "./thresholds.ts";
+import { type EngineVu, initAsyncVu, initVu } from "./vu.ts";
+
+/** What the main thread hands one async-mode thread (threads.ts). */
+export interface AsyncWorkerInput {
+  compiled: string;
+  env: Record<string, string>;
+  scriptDir: string;
+  /** This thread's execution segment of every scenario. */
+  plans: ScenarioPlan[];
+  /** The script's raw `thresholds`, so this registry keeps the same sub-metrics. */
+  thresholds: unknown;
+  setupData: unknown;
+  threadIndex: number;
+  threadCount: number;
+  userAgent: string;
+}
+
+const input = workerData as AsyncWorkerInput;
+const port = parentPort;
+if (!port) throw new Error("async-worker.ts must run on a worker thread");
+const registry = new Registry();
+const rootGroup = newGroup("", "");
+const abortController = new AbortController();
+setEngineState({
+  registry,
+  env: input.env,
+  scriptDir: input.scriptDir,
+  rootGroup,
+  startedAt: Date.now(),
+  userAgent: input.userAgent,
+  // The main thread decides for the whole test and tells every thread to stop.
+  abort: (reason, code) => port.postMessage({ type: "abort", reason, code }),
+});
+installGlobals(input.env, input.scriptDir);
+// Custom metrics are defined by the init context; thresholds on them need them first.
+await initVu(input.compiled, 0);
+if (input.thresholds !== undefined) parseThresholds(input.thresholds, registry);
+
+// VU ids are unique across threads: thread i owns i+1, i+1+n, i+1+2n, …
+let local = 0;
+const nextId = () => local++ * input.threadCount + input.threadIndex + 1;
+const planned = input.plans.reduce(
+  (sum, p) => sum + (p.executor.endsWith("arrival-rate") ? p.preAllocatedVUs : p.vus),
+  0,
+);
+const warm: EngineVu[] = await Promise.all(
+  Array.from({ length: planned }, () => initAsyncVu(input.compiled, nextId())),
+);
+const vuCount = { active: 0, initialized: 0 };
+const context: ExecutorContext = {
+  createVu: async (id) => warm.shift() ?? initAsyncVu(input.compiled, id),
+  data: input.setupData,
+  signal: abortController.signal,
+  log: (message) => port.postMessage({ type: "log", message }),
+  nextVuId: () => (warm.length > 0 ? 0 : nextId()),
+  vuCount,
+};
+
+const started = new Promise<void>((resolve) => {
+  port.on("message", (message: { type: string }) => {
+    if (message.type === "start") resolve();
+    else if (message.type === "abort") abortController.abort();
+    else if (message.type === "snapshot")
+      port.postMessage({ type: "snapshot", snapshot: snapshotRegistry(registry, rootGroup) });
+  });
+});
+port.postMessage({ type: "ready" });
+await started;
+const ticker = setInterval(() => {
+  registry.add("vus", vuCount.active, {});
+  registry.add("vus_max", vuCount.initialized, {});
+}, 1000);
+try {
+  await Promise.all(input.plans.map((plan) => runScenarioPlan(plan, context)));
+} finally {
+  clearInterval(ticker);
+  registry.add("vus", 0, {});
+  registry.add("vus_max", vuCount.initialized, {});
+}
+registry.frozen = true;
+port.postMessage({
+  type: "done",
+  snapshot: snapshotRegistry(registry, rootGroup),
+  initialized: vuCount.initialized,
+});
+// Iterations abandoned at a hard stop may hold sockets open; the main thread terminates us.

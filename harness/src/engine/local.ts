@@ -1,0 +1,81 @@
+import { type ExecutorContext, runScenarioPlan } from "./executors.ts";
+import type { Registry } from "./metrics.ts";
+import type { ScenarioPlan } from "./options.ts";
+import { SyncVu } from "./sync-vu.ts";
+import { type EngineVu, initAsyncVu } from "./vu.ts";
+
+export interface LocalRunInput {
+  scenarios: ScenarioPlan[];
+  compiled: string;
+  /** Set in sync mode: each VU then runs this build on its own thread. */
+  syncCompiled: string | undefined;
+  env: Record<string, string>;
+  scriptDir: string;
+  setupData: unknown;
+  registry: Registry;
+  signal: AbortSignal;
+  log: (message: string) => void;
+  /** Called every second while the test runs (abortOnFail thresholds). */
+  onTick: (elapsedMs: number) => void;
+}
+
+/** What a run reports besides its metrics. */
+export interface RunFacts {
+  durationMs: number;
+  initialized: number;
+  /** RSS the planned VUs cost (their init contexts, and threads where they have them). */
+  rssPerVu: number;
+}
+
+/** Runs every scenario on this thread (async mode) or with one thread per VU (sync mode). */
+export async function runLocally(input: LocalRunInput): Promise<RunFacts> {
+  const { registry } = input;
+  // VU 0 (options, setup, teardown) is not a test VU; k6 does not count it either.
+  const vuCount = { active: 0, initialized: 0 };
+  const syncVus: SyncVu[] = [];
+  const memoryBefore = process.memoryUsage().rss;
+  const syncCompiled = input.syncCompiled;
+  const createVu = async (id: number): Promise<EngineVu> => {
+    if (!syncCompiled) return initAsyncVu(input.compiled, id);
+    const vu = new SyncVu(id, syncCompiled, input.env, input.scriptDir);
+    syncVus.push(vu);
+    await vu.ready;
+    return vu;
+  };
+  // Like k6, initialise the VUs a test plans for before its clock starts; threads start in parallel.
+  const planned = input.scenarios.reduce(
+    (sum, p) => sum + (p.executor.endsWith("arrival-rate") ? p.preAllocatedVUs : p.vus),
+    0,
+  );
+  const warm: EngineVu[] = await Promise.all(
+    Array.from({ length: planned }, (_, i) => createVu(i + 1)),
+  );
+  let nextId = planned + 1;
+  const rssPerVu =
+    planned > 0 ? Math.max(0, process.memoryUsage().rss - memoryBefore) / planned : 0;
+  const startedAt = performance.now();
+  const context: ExecutorContext = {
+    createVu: async (id) => warm.shift() ?? createVu(id),
+    data: input.setupData,
+    signal: input.signal,
+    log: input.log,
+    nextVuId: () => (warm.length > 0 ? 0 : nextId++),
+    vuCount,
+  };
+  const ticker = setInterval(() => {
+    registry.add("vus", vuCount.active, {});
+    registry.add("vus_max", vuCount.initialized, {});
+    input.onTick(performance.now() - startedAt);
+  }, 1000);
+  try {
+    await Promise.all(input.scenarios.map((plan) => runScenarioPlan(plan, context)));
+  } finally {
+    clearInterval(ticker);
+    registry.add("vus", 0, {});
+    registry.add("vus_max", vuCount.initialized, {});
+  }
+  const durationMs = performance.now() - startedAt;
+  registry.frozen = true;
+  await Promise.all(syncVus.map((vu) => vu.close()));
+  return { durationMs, initialized: vuCount.initialized, rssPerVu };
+}

@@ -1,0 +1,189 @@
+import os from "node:os";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import type { AsyncWorkerInput } from "./async-worker.ts";
+import type { RunFacts } from "./local.ts";
+import { mergeIntoRegistry, type RegistrySnapshot } from "./merge.ts";
+import { Registry } from "./metrics.ts";
+import type { ScenarioPlan } from "./options.ts";
+import { segmentPlan, threadTuple } from "./segment.ts";
+import type { GroupNode } from "./state.ts";
+import { type Threshold, thresholdPasses } from "./thresholds.ts";
+
+/**
+ * How many threads an async-mode run uses: one per core (or `PERFGATE_ENGINE_THREADS`), never
+ * more than the VUs the scenarios can use, so every thread has work.
+ */
+export function asyncThreadCount(
+  plans: readonly ScenarioPlan[],
+  requested: number | undefined,
+): number {
+  const fromEnv = Number(process.env.PERFGATE_ENGINE_THREADS);
+  const wanted =
+    requested ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : os.availableParallelism());
+  const vus = plans.reduce((sum, p) => sum + p.vus, 0);
+  return Math.max(1, Math.min(wanted, vus));
+}
+
+export interface ThreadRunInput {
+  compiled: string;
+  env: Record<string, string>;
+  scriptDir: string;
+  plans: ScenarioPlan[];
+  threads: number;
+  thresholdsRaw: unknown;
+  thresholds: Threshold[];
+  setupData: unknown;
+  userAgent: string;
+  /** The run's controller: aborted on Ctrl+C or test.abort(); aborted here on abortOnFail. */
+  controller: AbortController;
+  registry: Registry;
+  rootGroup: GroupNode;
+  /** `exec.test.abort()` / `fail()` in a thread, or an abortOnFail threshold crossed. */
+  abort: (reason: string, code: number) => void;
+  log: (message: string) => void;
+  /** Thresholds seen failing while the test ran (abortOnFail evaluation on merged snapshots). */
+  failed: Set<Threshold>;
+}
+
+type WorkerMessage =
+  | { type: "ready" }
+  | { type: "log"; message: string }
+  | { type: "abort"; reason: string; code: number }
+  | { type: "snapshot"; snapshot: RegistrySnapshot }
+  | { type: "done"; snapshot: RegistrySnapshot; initialized: number };
+
+class Thread {
+  readonly worker: Worker;
+  readonly ready: Promise<void>;
+  readonly done: Promise<{ snapshot: RegistrySnapshot; initialized: number }>;
+  private snapshotWaiters: ((s: RegistrySnapshot) => void)[] = [];
+
+  constructor(data: AsyncWorkerInput, input: ThreadRunInput) {
+    this.worker = new Worker(path.join(import.meta.dirname, "sync-worker-boot.mjs"), {
+      workerData: { entry: path.join(import.meta.dirname, "async-worker.ts"), ...data },
+    });
+    let markReady: () => void = () => {};
+    this.ready = new Promise((resolve) => {
+      markReady = resolve;
+    });
+    this.done = new Promise((resolve, reject) => {
+      this.worker.once("error", reject);
+      this.worker.once("exit", (code) =>
+        reject(new Error(`engine thread ${data.threadIndex} exited (${code}) before finishing`)),
+      );
+      this.worker.on("message", (message: WorkerMessage) => {
+        if (message.type === "ready") markReady();
+        else if (message.type === "log") input.log(message.message);
+        else if (message.type === "abort") input.abort(message.reason, message.code);
+        else if (message.type === "snapshot") this.snapshotWaiters.shift()?.(message.snapshot);
+        else if (message.type === "done") resolve(message);
+      });
+    });
+    // A thread that dies during init must not leave `ready` pending forever.
+    this.done.catch(() => markReady());
+  }
+
+  snapshot(): Promise<RegistrySnapshot> {
+    return new Promise((resolve) => {
+      this.snapshotWaiters.push(resolve);
+      this.worker.postMessage({ type: "snapshot" });
+    });
+  }
+}
+
+/**
+ * Runs an async-mode test on `threads` worker threads, thread i running execution segment
+ * i/n of every scenario (k6's segment math, so the threads add up to the whole test). Each
+ * thread has its own VUs, undici agent and metrics; their final snapshots are merged exactly
+ * into `input.registry`. abortOnFail thresholds are evaluated every second on merged snapshots.
+ */
+export async function runOnThreads(input: ThreadRunInput): Promise<RunFacts> {
+  const memoryBefore = process.memoryUsage().rss;
+  const threads = Array.from({ length: input.threads }, (_, i) => {
+    const tuple = threadTuple(i, input.threads);
+    const plans = input.plans
+      .map((plan) => segmentPlan(plan, tuple))
+      .filter((p): p is ScenarioPlan => p !== undefined);
+    return new Thread(
+      {
+        compiled: input.compiled,
+        env: input.env,
+        scriptDir: input.scriptDir,
+        plans,
+        thresholds: input.thresholdsRaw,
+        setupData: input.setupData,
+        threadIndex: i,
+        threadCount: input.threads,
+        userAgent: input.userAgent,
+      },
+      input,
+    );
+  });
+  const stopAll = () => {
+    for (const thread of threads) thread.worker.postMessage({ type: "abort" });
+  };
+  const signal = input.controller.signal;
+  signal.addEventListener("abort", stopAll, { once: true });
+  let startedAt = performance.now();
+  let ticker: NodeJS.Timeout | undefined;
+  try {
+    await Promise.all(threads.map((t) => t.ready));
+    const planned = input.plans.reduce(
+      (sum, p) => sum + (p.executor.endsWith("arrival-rate") ? p.preAllocatedVUs : p.vus),
+      0,
+    );
+    // Includes the threads' own heaps: that is what the VUs cost in this mode.
+    const rssPerVu =
+      planned > 0 ? Math.max(0, process.memoryUsage().rss - memoryBefore) / planned : 0;
+    startedAt = performance.now();
+    for (const thread of threads) thread.worker.postMessage({ type: "start" });
+    const watched = input.thresholds.filter((t) => t.abortOnFail);
+    let evaluating = false;
+    if (watched.length > 0) {
+      ticker = setInterval(() => {
+        if (evaluating) return;
+        evaluating = true;
+        void evaluateLive(threads, input, watched, startedAt).finally(() => {
+          evaluating = false;
+        });
+      }, 1000);
+    }
+    const results = await Promise.all(threads.map((t) => t.done));
+    const durationMs = performance.now() - startedAt;
+    for (const { snapshot } of results)
+      mergeIntoRegistry(input.registry, input.rootGroup, snapshot);
+    return {
+      durationMs,
+      rssPerVu,
+      initialized: results.reduce((sum, r) => sum + r.initialized, 0),
+    };
+  } finally {
+    clearInterval(ticker);
+    signal.removeEventListener("abort", stopAll);
+    await Promise.all(threads.map((t) => t.worker.terminate()));
+  }
+}
+
+async function evaluateLive(
+  threads: Thread[],
+  input: ThreadRunInput,
+  watched: Threshold[],
+  startedAt: number,
+): Promise<void> {
+  const snapshots = await Promise.all(threads.map((t) => t.snapshot()));
+  const merged = new Registry();
+  const root = { name: "", path: "", groups: new Map(), checks: new Map() };
+  for (const snapshot of snapshots) mergeIntoRegistry(merged, root, snapshot);
+  const elapsed = performance.now() - startedAt;
+  for (const threshold of watched) {
+    if (thresholdPasses(threshold, merged, elapsed / 1000)) continue;
+    input.failed.add(threshold);
+    if (elapsed > threshold.delayAbortEvalMs && !input.controller.signal.aborted) {
+      input.log(
+        `threshold ${threshold.metric}: ${threshold.source} crossed; aborting (abortOnFail)`,
+      );
+      input.controller.abort();
+    }
+  }
+}
