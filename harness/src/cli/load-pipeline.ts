@@ -27,6 +27,7 @@ import { judgeK6Thresholds } from "../verdicts/thresholds.ts";
 import { runBundleStage } from "./bundle-stage.ts";
 import { runEndpointStage } from "./endpoint-stage.ts";
 import { runLighthouseStage } from "./lighthouse-stage.ts";
+import { startMemoryStage } from "./memory-stage.ts";
 import type { LoadProfile } from "./profiles.ts";
 
 export interface LoadPipelineOptions {
@@ -125,12 +126,22 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
         root,
         port: options.port ?? 0,
         signal,
-        ...(webDist ? { env: webDist } : {}),
+        env: { ...webDist, ...(profile.memory ? { PERFGATE_APP_DEBUG: "on" } : {}) },
       });
       baseUrl = app.url;
       log(`app up at ${baseUrl} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
     assertLoadTarget(baseUrl, options.allowHosts);
+    const memory = profile.memory
+      ? startMemoryStage({
+          baseUrl,
+          profile: profile.memory,
+          rawDir,
+          signal,
+          log,
+          ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+        })
+      : undefined;
     for (const { id, bundle } of bundles) {
       if (signal.aborted) break;
       log(`k6 ${id}: running…`);
@@ -174,6 +185,12 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
       );
       suites.push(unit);
       log(`k6 ${id}: ${unit.status}${unit.error ? ` — ${unit.error}` : ""}`);
+    }
+    if (memory) {
+      const stage = await memory.finish();
+      suites.push(stage.suite);
+      verdicts.push(stage.verdict);
+      warnings.push(...stage.warnings);
     }
     if (!signal.aborted && profile.endpoints.length > 0) {
       const endpoints = await runEndpointStage({

@@ -14,6 +14,18 @@ export interface LoadProfile {
    * otherwise. `gate: false` reports budget failures as warnings: one run is too noisy to fail on.
    */
   lighthouse?: { paths: string[]; runs: number; gate: boolean };
+  /** Memory stage: the app runs with PERFGATE_APP_DEBUG=on and is sampled during the scenarios. */
+  memory?: MemoryProfile;
+}
+
+/** Leak detection during the k6 scenarios (cli/memory-stage.ts). */
+export interface MemoryProfile {
+  /** How often the app's heap after GC is read (each read runs a full GC in the app). */
+  intervalMs: number;
+  /** `leak suspected` above this retained-memory slope, when its interval is above 0. */
+  thresholdMbPerMin: number;
+  /** Start of the steady phase (first heap snapshot), seconds into the load: ~20% of it. */
+  snapshotAfterSeconds: number;
 }
 
 export interface EndpointPass {
@@ -92,6 +104,17 @@ export const PROFILES = {
     scenarios: ["scenarios/soak.ts"],
     vars: { SOAK_DURATION: "10m", SOAK_RATE: "200" },
     endpoints: [],
+    memory: { intervalMs: 2000, thresholdMbPerMin: 1, snapshotAfterSeconds: 120 },
+  },
+  /**
+   * The soak's memory stage in 3 minutes. Proof of the detector: run it once as is and once
+   * with PERFGATE_APP_LEAK_BYTES=2000 (the app's deliberate leak).
+   */
+  "leak-check": {
+    scenarios: ["scenarios/soak.ts"],
+    vars: { SOAK_DURATION: "3m", SOAK_RATE: "200" },
+    endpoints: [],
+    memory: { intervalMs: 2000, thresholdMbPerMin: 1, snapshotAfterSeconds: 36 },
   },
 } satisfies Record<string, LoadProfile>;
 

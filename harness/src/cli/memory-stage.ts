@@ -1,0 +1,140 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import {
+  type ConstructorGrowth,
+  diffHeapSnapshots,
+  summarizeHeapSnapshot,
+} from "../adapters/heap-snapshot.ts";
+import { type MemoryRaw, normalizeMemory } from "../adapters/memory.ts";
+import { captureHeapSnapshot, startMemorySampler } from "../runners/memory-sampler.ts";
+import type { QualityWarning, Suite, Verdict } from "../schema/index.ts";
+import { theilSen } from "../stats/index.ts";
+import { judgeLeak } from "../verdicts/leak.ts";
+import type { MemoryProfile } from "./profiles.ts";
+
+export interface MemoryStageOptions {
+  /** The app under load; it must run with PERFGATE_APP_DEBUG=on. */
+  baseUrl: string;
+  allowHosts?: readonly string[];
+  profile: MemoryProfile;
+  rawDir: string;
+  signal: AbortSignal;
+  log: (line: string) => void;
+}
+
+export interface MemoryStageResult {
+  suite: Suite;
+  verdict: Verdict;
+  warnings: QualityWarning[];
+}
+
+export interface MemoryStage {
+  /** Stop sampling, take the final snapshot, judge. Never throws: failures become warnings. */
+  finish(): Promise<MemoryStageResult>;
+}
+
+const SUITE_ID = "memory";
+
+function message(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "failed";
+}
+
+async function summarizeFile(file: string) {
+  return summarizeHeapSnapshot(JSON.parse(await readFile(file, "utf8")), file);
+}
+
+/**
+ * Start sampling the app's memory while the load phase runs; the first heap snapshot is taken
+ * at the start of the steady phase, the second by `finish()` when the load is over. Raw output
+ * goes to `<rawDir>/memory/`: samples.json, steady.heapsnapshot, end.heapsnapshot, growth.json.
+ */
+export function startMemoryStage(options: MemoryStageOptions): MemoryStage {
+  const { baseUrl, profile, signal, log } = options;
+  const dir = path.join(options.rawDir, "memory");
+  const warnings: QualityWarning[] = [];
+  const sampler = startMemorySampler({
+    baseUrl,
+    intervalMs: profile.intervalMs,
+    signal,
+    ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+  });
+  const snapshotOptions = {
+    signal,
+    ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+  };
+  let steadySnapshot: Promise<string | undefined> | undefined;
+  const timer = setTimeout(() => {
+    const file = path.join(dir, "steady.heapsnapshot");
+    steadySnapshot = captureHeapSnapshot(baseUrl, file, snapshotOptions).then(
+      (taken) => {
+        log(`memory: steady-phase heap snapshot (${(taken.bytes / 1e6).toFixed(1)} MB)`);
+        return taken.file;
+      },
+      (error) => {
+        warnings.push({ code: "stage-skipped", suite: SUITE_ID, message: message(error) });
+        return undefined;
+      },
+    );
+  }, profile.snapshotAfterSeconds * 1000);
+  log(
+    `memory: sampling ${baseUrl}/debug/memory every ${profile.intervalMs} ms, leak threshold ${profile.thresholdMbPerMin} MB/min`,
+  );
+
+  return {
+    async finish() {
+      clearTimeout(timer);
+      const sampling = await sampler.stop();
+      const steadyFile = await steadySnapshot;
+      let growth: ConstructorGrowth[] | undefined;
+      if (steadyFile && !signal.aborted) {
+        try {
+          const end = await captureHeapSnapshot(
+            baseUrl,
+            path.join(dir, "end.heapsnapshot"),
+            snapshotOptions,
+          );
+          growth = diffHeapSnapshots(
+            await summarizeFile(steadyFile),
+            await summarizeFile(end.file),
+          );
+        } catch (error) {
+          warnings.push({ code: "stage-skipped", suite: SUITE_ID, message: message(error) });
+        }
+      } else if (!steadySnapshot) {
+        warnings.push({
+          code: "stage-skipped",
+          suite: SUITE_ID,
+          message: `no heap snapshot diff: the load ended before the steady phase (${profile.snapshotAfterSeconds} s)`,
+        });
+      }
+      if (sampling.failedPolls > 0) {
+        warnings.push({
+          code: "http-errors",
+          suite: SUITE_ID,
+          message: `${sampling.failedPolls} memory polls failed (last: ${sampling.lastError}); is the app running with PERFGATE_APP_DEBUG=on?`,
+        });
+      }
+      const raw: MemoryRaw = {
+        intervalMs: profile.intervalMs,
+        samples: sampling.samples,
+        failedPolls: sampling.failedPolls,
+        truncated: sampling.truncated,
+      };
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, "samples.json"), `${JSON.stringify(raw)}\n`);
+      if (growth)
+        await writeFile(path.join(dir, "growth.json"), `${JSON.stringify(growth, null, 2)}\n`);
+      const normalized = normalizeMemory({ id: SUITE_ID, raw, fit: theilSen });
+      const verdict = judgeLeak(normalized.suite, {
+        thresholdMbPerMin: profile.thresholdMbPerMin,
+        ...(growth ? { growth } : {}),
+      });
+      log(`memory: ${verdict.message}`);
+      return {
+        suite: normalized.suite,
+        verdict,
+        warnings: [...normalized.warnings, ...warnings],
+      };
+    },
+  };
+}
