@@ -3,7 +3,7 @@ import { type ExecutorContext, runScenarioPlan } from "./executors.ts";
 import { installGlobals } from "./globals.ts";
 import { snapshotRegistry } from "./merge.ts";
 import { Registry } from "./metrics.ts";
-import type { ScenarioPlan } from "./options.ts";
+import { plannedVus, type ScenarioPlan } from "./options.ts";
 import { newGroup, setEngineState } from "./state.ts";
 import { parseThresholds } from "./thresholds.ts";
 import { type EngineVu, initAsyncVu, initVu } from "./vu.ts";
@@ -47,10 +47,7 @@ if (input.thresholds !== undefined) parseThresholds(input.thresholds, registry);
 // VU ids are unique across threads: thread i owns i+1, i+1+n, i+1+2n, …
 let local = 0;
 const nextId = () => local++ * input.threadCount + input.threadIndex + 1;
-const planned = input.plans.reduce(
-  (sum, p) => sum + (p.executor.endsWith("arrival-rate") ? p.preAllocatedVUs : p.vus),
-  0,
-);
+const planned = plannedVus(input.plans);
 const warm: EngineVu[] = await Promise.all(
   Array.from({ length: planned }, () => initAsyncVu(input.compiled, nextId())),
 );

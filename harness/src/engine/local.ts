@@ -1,6 +1,6 @@
 import { type ExecutorContext, runScenarioPlan } from "./executors.ts";
 import type { Registry } from "./metrics.ts";
-import type { ScenarioPlan } from "./options.ts";
+import { plannedVus, type ScenarioPlan } from "./options.ts";
 import { SyncVu } from "./sync-vu.ts";
 import { type EngineVu, initAsyncVu } from "./vu.ts";
 
@@ -43,10 +43,7 @@ export async function runLocally(input: LocalRunInput): Promise<RunFacts> {
     return vu;
   };
   // Like k6, initialise the VUs a test plans for before its clock starts; threads start in parallel.
-  const planned = input.scenarios.reduce(
-    (sum, p) => sum + (p.executor.endsWith("arrival-rate") ? p.preAllocatedVUs : p.vus),
-    0,
-  );
+  const planned = plannedVus(input.scenarios);
   const warm: EngineVu[] = await Promise.all(
     Array.from({ length: planned }, (_, i) => createVu(i + 1)),
   );

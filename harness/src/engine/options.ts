@@ -356,6 +356,14 @@ export function rampingVusAt(startVUs: number, stages: readonly Stage[], t: numb
   return t < stageStart ? from : 0;
 }
 
+/** VUs initialised before the test clock starts (arrival-rate: the pre-allocated ones). */
+export function plannedVus(plans: readonly ScenarioPlan[]): number {
+  return plans.reduce(
+    (sum, p) => sum + (p.executor.endsWith("arrival-rate") ? p.preAllocatedVUs : p.vus),
+    0,
+  );
+}
+
 export function totalDurationMs(plan: ScenarioPlan): number {
   switch (plan.executor) {
     case "shared-iterations":

@@ -5,7 +5,7 @@ import type { AsyncWorkerInput } from "./async-worker.ts";
 import type { RunFacts } from "./local.ts";
 import { mergeIntoRegistry, type RegistrySnapshot } from "./merge.ts";
 import { Registry } from "./metrics.ts";
-import type { ScenarioPlan } from "./options.ts";
+import { plannedVus, type ScenarioPlan } from "./options.ts";
 import { segmentPlan, threadTuple } from "./segment.ts";
 import type { GroupNode } from "./state.ts";
 import { type Threshold, thresholdPasses } from "./thresholds.ts";
@@ -129,10 +129,7 @@ export async function runOnThreads(input: ThreadRunInput): Promise<RunFacts> {
   let ticker: NodeJS.Timeout | undefined;
   try {
     await Promise.all(threads.map((t) => t.ready));
-    const planned = input.plans.reduce(
-      (sum, p) => sum + (p.executor.endsWith("arrival-rate") ? p.preAllocatedVUs : p.vus),
-      0,
-    );
+    const planned = plannedVus(input.plans);
     // Includes the threads' own heaps: that is what the VUs cost in this mode.
     const rssPerVu =
       planned > 0 ? Math.max(0, process.memoryUsage().rss - memoryBefore) / planned : 0;

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
@@ -46,6 +47,7 @@ async function runEngineChild(
   name: string,
   script: string,
   target: string,
+  env: Record<string, string> = {},
 ) {
   const file = path.join(options.workDir, `${name}.js`);
   const summary = path.join(options.workDir, `${name}.summary.json`);
@@ -65,7 +67,7 @@ async function runEngineChild(
       "avg,min,med,max,p(90),p(95),p(99),count",
       file,
     ],
-    { stdio: ["ignore", "ignore", "inherit"] },
+    { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ...env } },
   );
   const rss: { t: number; bytes: number }[] = [];
   const started = Date.now();
@@ -102,20 +104,42 @@ export async function runEngineBench(options: EngineBenchOptions): Promise<Suite
   const { url, child } = await startTarget();
   try {
     const duration = `${options.seconds}s`;
-    options.log(`autocannon: ${options.connections} connections × ${duration}`);
-    const ac = await autocannon({
-      url,
-      connections: options.connections,
-      duration: options.seconds,
-    });
-    const acRate = ac.requests.total / ac.duration;
-    options.log(`engine async: ${options.connections} VUs × ${duration}`);
-    const asyncRun = await runEngineChild(
-      options,
-      "async",
-      closedLoopScript("async", options.connections, duration),
-      url,
-    );
+    const cannon = async () => {
+      options.log(`autocannon: ${options.connections} connections × ${duration}`);
+      const ac = await autocannon({
+        url,
+        connections: options.connections,
+        duration: options.seconds,
+      });
+      return ac.requests.total / ac.duration;
+    };
+    // Rounds of autocannon, engine on 1 thread, engine on one thread per core: each engine pass is
+    // compared with the autocannon pass of its own round, so drift on a shared machine shows up
+    // as spread between rounds instead of bias.
+    const threads = os.availableParallelism();
+    const rounds: { ac: number; one: number; many: number }[] = [];
+    for (let round = 0; round < 2; round += 1) {
+      const ac = await cannon();
+      const passes = [];
+      for (const n of [1, threads]) {
+        options.log(`engine async, ${n} thread(s): ${options.connections} VUs × ${duration}`);
+        const pass = await runEngineChild(
+          options,
+          `async-${n}`,
+          closedLoopScript("async", options.connections, duration),
+          url,
+          { PERFGATE_ENGINE_THREADS: String(n) },
+        );
+        passes.push(pass.metrics.http_reqs?.rate ?? 0);
+      }
+      rounds.push({ ac, one: passes[0] ?? 0, many: passes[1] ?? 0 });
+    }
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    const acRate = mean(rounds.map((r) => r.ac));
+    const ratios = (pick: (r: { ac: number; one: number; many: number }) => number) =>
+      rounds.map((r) => (r.ac > 0 ? pick(r) / r.ac : 0));
+    const oneRatios = ratios((r) => r.one);
+    const manyRatios = ratios((r) => r.many);
     options.log(`engine sync: ${options.connections} VUs × ${duration}`);
     const syncRun = await runEngineChild(
       options,
@@ -131,6 +155,15 @@ export async function runEngineBench(options: EngineBenchOptions): Promise<Suite
       "car",
       arrivalRateScript(options.arrivalRate, `${options.arrivalSeconds}s`, 100),
       url,
+      { PERFGATE_ENGINE_THREADS: "1" },
+    );
+    options.log(`engine constant-arrival-rate on ${threads} threads`);
+    const carMt = await runEngineChild(
+      options,
+      "car-mt",
+      arrivalRateScript(options.arrivalRate, `${options.arrivalSeconds}s`, 100),
+      url,
+      { PERFGATE_ENGINE_THREADS: String(threads) },
     );
     options.log(`engine soak: 1000/s × ${options.soakSeconds}s`);
     const soak = await runEngineChild(
@@ -140,7 +173,8 @@ export async function runEngineBench(options: EngineBenchOptions): Promise<Suite
       url,
     );
 
-    const asyncRate = asyncRun.metrics.http_reqs?.rate ?? 0;
+    const asyncRate = mean(rounds.map((r) => r.one));
+    const asyncMtRate = mean(rounds.map((r) => r.many));
     const syncRate = syncRun.metrics.http_reqs?.rate ?? 0;
     const target = options.arrivalRate * options.arrivalSeconds;
     const started = car.metrics.iterations?.count ?? 0;
@@ -156,10 +190,20 @@ export async function runEngineBench(options: EngineBenchOptions): Promise<Suite
           metric("autocannon_rate", "req/s", "higher", acRate),
           metric("engine_async_rate", "req/s", "higher", asyncRate),
           metric("engine_sync_rate", "req/s", "higher", syncRate),
-          metric("async_vs_autocannon", "ratio", "higher", acRate > 0 ? asyncRate / acRate : 0),
+          metric("engine_async_mt_rate", "req/s", "higher", asyncMtRate),
+          metric("async_vs_autocannon", "ratio", "higher", mean(oneRatios)),
+          metric("async_mt_vs_autocannon", "ratio", "higher", mean(manyRatios)),
           metric("sync_vs_autocannon", "ratio", "higher", acRate > 0 ? syncRate / acRate : 0),
         ],
-        meta: { connections: options.connections, seconds: options.seconds },
+        meta: {
+          connections: options.connections,
+          seconds: options.seconds,
+          threads,
+          // Per-round ratios: their spread is the noise of this machine at the time.
+          async_vs_autocannon_rounds: oneRatios.map((r) => r.toFixed(3)).join(" "),
+          async_mt_vs_autocannon_rounds: manyRatios.map((r) => r.toFixed(3)).join(" "),
+          autocannon_rounds: rounds.map((r) => r.ac.toFixed(0)).join(" "),
+        },
       },
       {
         kind: "load",
@@ -175,6 +219,19 @@ export async function runEngineBench(options: EngineBenchOptions): Promise<Suite
             car.metrics.dropped_iterations?.count ?? 0,
           ),
           metric("schedule_lag_p99", "ms", "lower", car.metrics.schedule_lag?.["p(99)"] ?? 0),
+          metric(
+            "mt_started_vs_target",
+            "ratio",
+            "higher",
+            target > 0 ? (carMt.metrics.iterations?.count ?? 0) / target : 0,
+          ),
+          metric(
+            "mt_dropped_iterations",
+            "count",
+            "lower",
+            carMt.metrics.dropped_iterations?.count ?? 0,
+          ),
+          metric("mt_schedule_lag_p99", "ms", "lower", carMt.metrics.schedule_lag?.["p(99)"] ?? 0),
         ],
         meta: { rate: options.arrivalRate, seconds: options.arrivalSeconds },
       },
