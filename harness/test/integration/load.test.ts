@@ -45,7 +45,10 @@ afterAll(async () => {
 describe("perfgate load against the real app on loopback", () => {
   it("runs the smoke scenario and an autocannon pass and commits a valid run record", async () => {
     const io = captureIo();
-    const code = await runCli(["load", "--reports-dir", reports, "--var", "SMOKE_DURATION=3s"], io);
+    const code = await runCli(
+      ["load", "--reports-dir", reports, "--var", "SMOKE_DURATION=3s", "--endpoint-seconds", "1"],
+      io,
+    );
     expect(io.stderr()).toContain("app up at http://127.0.0.1:");
     expect(code).toBe(0);
     const [runId] = await readdir(path.join(reports, "runs"));
@@ -97,7 +100,10 @@ export default async function () { await http.asyncRequest("GET", __ENV.BASE_URL
     );
     const io = captureIo();
     const before = (await readdir(path.join(reports, "runs"))).length;
-    const code = await runCli(["load", "--reports-dir", reports, "--scenario", script], io);
+    const code = await runCli(
+      ["load", "--reports-dir", reports, "--scenario", script, "--skip", "endpoints,lighthouse"],
+      io,
+    );
     expect(code).toBe(1);
     expect((await readdir(path.join(reports, "runs"))).length).toBe(before + 1);
     expect(io.stdout()).toMatch(/max<0/);
@@ -123,6 +129,15 @@ describe("perfgate load refuses bad input with one clear error and writes nothin
       await rm(dir, { recursive: true, force: true });
     }
   }
+
+  it("a stage that cannot be skipped, or a bad pass length", async () => {
+    await expectCleanFailure(["--skip", "k6"], /--skip "k6" is not a stage that can be skipped/, 2);
+    await expectCleanFailure(
+      ["--endpoint-seconds", "0"],
+      /--endpoint-seconds "0" is not 1-3600/,
+      2,
+    );
+  });
 
   it("a scenario file that does not exist", async () => {
     await expectCleanFailure(

@@ -32,7 +32,11 @@ function io(): CliIo & { stderr: () => string } {
   };
 }
 
-/** Each scenario, shortened by its own variables, against the real app: its thresholds hold. */
+/**
+ * Each scenario, shortened by its own variables, against the real app. Latency thresholds are a
+ * benchmark's business, not a test's (CI machines are loaded): the run uses --no-thresholds and
+ * the test asserts behaviour — every check holds, no request fails, writes are visible.
+ */
 const CASES: [string, string[]][] = [
   ["browse", ["BROWSE_VUS=4", "BROWSE_RAMP=1s", "BROWSE_HOLD=3s", "THINK_SCALE=0.05"]],
   ["write-invalidate", ["WRITE_VUS=3", "WRITE_DURATION=4s", "THINK_SCALE=0.1"]],
@@ -43,7 +47,7 @@ const CASES: [string, string[]][] = [
 
 describe("scenarios against the reference app (built-in engine)", () => {
   it.each(CASES)(
-    "%s passes its thresholds",
+    "%s runs with every check holding",
     async (name, vars) => {
       const summary = path.join(scratch, `${name}.json`);
       const cli = io();
@@ -59,6 +63,7 @@ describe("scenarios against the reference app (built-in engine)", () => {
           ...vars.flatMap((v) => ["-e", v]),
           "--summary-export",
           summary,
+          "--no-thresholds",
           "--quiet",
         ],
         cli,
@@ -66,6 +71,7 @@ describe("scenarios against the reference app (built-in engine)", () => {
       const exported = JSON.parse(await readFile(summary, "utf8"));
       expect(code, `${cli.stderr()}\n${JSON.stringify(exported.metrics.checks)}`).toBe(0);
       expect(exported.metrics.http_reqs.count).toBeGreaterThan(0);
+      expect(exported.metrics.checks.fails).toBe(0);
       expect(exported.metrics.http_req_failed.value).toBe(0);
       if (name === "write-invalidate") {
         // The invalidation check ran, and every write was visible on the next read.

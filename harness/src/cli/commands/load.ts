@@ -9,7 +9,7 @@ import { hasFailingVerdict } from "../../verdicts/thresholds.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 import { runLoadPipeline } from "../load-pipeline.ts";
-import { isProfileName, PROFILES } from "../profiles.ts";
+import { isProfileName, type LoadProfile, PROFILES } from "../profiles.ts";
 import { useColor } from "../tty.ts";
 
 const OPTIONS = {
@@ -21,7 +21,11 @@ const OPTIONS = {
   "reports-dir": { type: "string", default: "reports" },
   var: { type: "string", short: "e", multiple: true },
   "no-save": { type: "boolean", default: false },
+  "endpoint-seconds": { type: "string" },
+  skip: { type: "string", multiple: true },
 } as const;
+
+const SKIPPABLE = ["endpoints", "lighthouse"] as const;
 
 /** `-e KEY=VALUE` pairs, as k6 takes them; a malformed pair is a usage error naming it. */
 function parseVars(pairs: readonly string[]): Record<string, string> {
@@ -45,7 +49,7 @@ function parseVars(pairs: readonly string[]): Record<string, string> {
  */
 export const loadCommand: Command = {
   summary:
-    "load [--profile quick|full|soak] [--scenario file.ts]: app up, k6 + autocannon, run record, report",
+    "load [--profile quick|full|soak] [--scenario file.ts] [--skip endpoints,lighthouse] [--endpoint-seconds n]: app up, k6 + autocannon, run record, report",
   async run(argv, io) {
     const { values } = parseCommandArgs("load", argv, OPTIONS);
     const profileName = values.profile;
@@ -62,12 +66,42 @@ export const loadCommand: Command = {
         exitCode: EXIT.usage,
       });
     }
-    const base = PROFILES[profileName];
-    const profile = {
+    const skip = new Set((values.skip ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()));
+    for (const stage of skip) {
+      if (!(SKIPPABLE as readonly string[]).includes(stage)) {
+        throw new HarnessError(
+          "E_USAGE",
+          `load: --skip "${stage}" is not a stage that can be skipped`,
+          {
+            hint: `use ${SKIPPABLE.join(" or ")}`,
+            exitCode: EXIT.usage,
+          },
+        );
+      }
+    }
+    const seconds = values["endpoint-seconds"];
+    const endpointSeconds = seconds === undefined ? undefined : Number(seconds);
+    if (
+      endpointSeconds !== undefined &&
+      (!Number.isInteger(endpointSeconds) || endpointSeconds < 1 || endpointSeconds > 3600)
+    ) {
+      throw new HarnessError("E_USAGE", `load: --endpoint-seconds "${seconds}" is not 1-3600`, {
+        hint: "e.g. --endpoint-seconds 2 for short autocannon passes",
+        exitCode: EXIT.usage,
+      });
+    }
+    const base: LoadProfile = PROFILES[profileName];
+    const profile: LoadProfile = {
       ...base,
       scenarios: values.scenario ?? base.scenarios,
       vars: { ...base.vars, ...parseVars(values.var ?? []) },
+      endpoints: skip.has("endpoints")
+        ? []
+        : base.endpoints.map((e) =>
+            endpointSeconds ? { ...e, durationSeconds: endpointSeconds } : e,
+          ),
     };
+    if (skip.has("lighthouse")) delete profile.lighthouse;
     const started = Date.now();
     const log = (line: string) =>
       io.err(`[perfgate ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
