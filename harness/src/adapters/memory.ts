@@ -10,6 +10,8 @@ export interface MemorySample {
   /** ArrayBuffer and Buffer backing stores: off the JS heap, so heapUsed never shows them. */
   arrayBuffers: number;
   external: number;
+  /** What the app's bounded caches hold by their own accounting (LRU bytes), 0 if unknown. */
+  cacheBytes?: number;
 }
 
 /** What the memory stage saves as `raw/memory/samples.json`. */
@@ -47,11 +49,13 @@ export function steadyPhase(
 }
 
 /**
- * What a leak grows: the JS heap after GC plus ArrayBuffer backing stores. A leak of Buffers (the
- * classic kept-request-body leak) is invisible in heapUsed alone.
+ * What a leak grows: the JS heap after GC plus ArrayBuffer backing stores (a leak of Buffers, the
+ * classic kept-request-body leak, is invisible in heapUsed alone), minus what the app's bounded
+ * caches hold by their own accounting: a cache filling up over a short run is growth by design,
+ * capped by the same number, and would otherwise read as a leak.
  */
 export function retainedBytes(sample: MemorySample): number {
-  return sample.heapUsedAfterGc + sample.arrayBuffers;
+  return sample.heapUsedAfterGc + sample.arrayBuffers - (sample.cacheBytes ?? 0);
 }
 
 export interface NormalizeMemoryInput {
@@ -127,7 +131,7 @@ export function normalizeMemory(input: NormalizeMemoryInput): {
     suite.metrics.push(
       slopeMetric(
         "heap_slope",
-        "heapUsedAfterGc+arrayBuffers",
+        "heapUsedAfterGc+arrayBuffers-cacheBytes",
         fit(
           minutes,
           steady.map((s) => retainedBytes(s) / MB),

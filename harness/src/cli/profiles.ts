@@ -107,12 +107,12 @@ export const PROFILES = {
     memory: { intervalMs: 2000, thresholdMbPerMin: 1, snapshotAfterSeconds: 120 },
   },
   /**
-   * The soak's memory stage in 3 minutes. Proof of the detector: run it once as is and once
-   * with PERFGATE_APP_LEAK_BYTES=2000 (the app's deliberate leak).
+   * The soak's memory stage in 3 minutes at half its rate. Proof of the detector: run it once as
+   * is and once with PERFGATE_APP_LEAK_BYTES=2000 (the app's deliberate leak, ~11 MB/min).
    */
   "leak-check": {
     scenarios: ["scenarios/soak.ts"],
-    vars: { SOAK_DURATION: "3m", SOAK_RATE: "200" },
+    vars: { SOAK_DURATION: "3m", SOAK_RATE: "100" },
     endpoints: [],
     memory: { intervalMs: 2000, thresholdMbPerMin: 1, snapshotAfterSeconds: 36 },
   },

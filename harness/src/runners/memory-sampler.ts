@@ -44,6 +44,7 @@ interface DebugMemory {
   rss: number;
   arrayBuffers?: number;
   external?: number;
+  cache?: { bytes?: number };
 }
 
 function isDebugMemory(value: unknown): value is DebugMemory {
@@ -108,6 +109,7 @@ export function startMemorySampler(options: MemorySamplerOptions): MemorySampler
         rss: body.rss,
         arrayBuffers: body.arrayBuffers ?? 0,
         external: body.external ?? 0,
+        cacheBytes: body.cache?.bytes ?? 0,
       });
     } catch (error) {
       if (signal.aborted) return;
