@@ -89,7 +89,7 @@ export function renderComparisonMarkdown(record: ComparisonRecord): string {
     out.push("", "</details>", "");
   }
   out.push(
-    "<sub>Δ is the paired estimate (median over blocks of head/base); the interval is a bootstrap over whole blocks; p is a paired t-test on the per-block log ratios, Holm-adjusted over every metric; MDE is the smallest change this many blocks can detect at the measured noise. A regression fails the check only when gated and confirmed by the second round.</sub>",
+    "<sub>Δ is the paired estimate (median over blocks of head/base); the interval is a bootstrap over whole blocks; p is a 20%-trimmed (Yuen) t-test on the per-block log ratios, Holm-adjusted over every metric; MDE is the smallest change this many blocks can detect at the measured noise. A regression fails the check only when gated and confirmed by the second round.</sub>",
     "",
   );
   return out.join("\n");
