@@ -52,8 +52,8 @@ export interface EngineRunOptions {
   /** k6's `--execution-segment-sequence` (e.g. `0,1/4,1/2,1`). */
   executionSegmentSequence?: string | undefined;
   /**
-   * Async-mode threads; default one per core (env `PERFGATE_ENGINE_THREADS`), capped by the
-   * VUs. One thread is used in sync mode, with `--out json` and with an execution segment.
+   * Async-mode threads; default one per core but one (env `PERFGATE_ENGINE_THREADS`), capped
+   * by the VUs. One thread is used in sync mode, with `--out json` and with an execution segment.
    */
   threads?: number | undefined;
   signal: AbortSignal;

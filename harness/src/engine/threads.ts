@@ -11,8 +11,10 @@ import type { GroupNode } from "./state.ts";
 import { type Threshold, thresholdPasses } from "./thresholds.ts";
 
 /**
- * How many threads an async-mode run uses: one per core (or `PERFGATE_ENGINE_THREADS`), never
- * more than the VUs the scenarios can use, so every thread has work.
+ * How many threads an async-mode run uses: `requested`, else `PERFGATE_ENGINE_THREADS`, else
+ * one per core but one, never more than the VUs (so every thread has work). The spare core is
+ * for the system under test, which perfgate usually runs on the same machine: on 2 cores with
+ * the target on loopback, 2 generator threads measured slower than 1 (`npm run bench:engine`).
  */
 export function asyncThreadCount(
   plans: readonly ScenarioPlan[],
@@ -20,7 +22,8 @@ export function asyncThreadCount(
 ): number {
   const fromEnv = Number(process.env.PERFGATE_ENGINE_THREADS);
   const wanted =
-    requested ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : os.availableParallelism());
+    requested ??
+    (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : os.availableParallelism() - 1);
   const vus = plans.reduce((sum, p) => sum + p.vus, 0);
   return Math.max(1, Math.min(wanted, vus));
 }
