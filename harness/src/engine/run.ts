@@ -157,8 +157,10 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     mode === "async" && !options.outJson && !segmented
       ? asyncThreadCount(scenarios, options.threads)
       : 1;
-  const modeText =
-    mode === "async" ? `async mode, ${threads} thread${threads > 1 ? "s" : ""}` : "sync mode";
+  const segmentText = segmented
+    ? `, execution segment ${options.executionSegment ?? "0:1"}${options.executionSegmentSequence ? ` of ${options.executionSegmentSequence}` : ""}`
+    : "";
+  const modeText = `${mode === "async" ? `async mode, ${threads} thread${threads > 1 ? "s" : ""}` : "sync mode"}${segmentText}`;
   stdout(
     `  execution: local (perfgate built-in engine, ${modeText})\n     script: ${options.script}\n\n  scenarios: ${scenarios.length} scenario${scenarios.length > 1 ? "s" : ""}, ${maxVus} max VUs\n${scenarios
       .map(
