@@ -126,7 +126,10 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
         root,
         port: options.port ?? 0,
         signal,
-        env: { ...webDist, ...(profile.memory ? { PERFGATE_APP_DEBUG: "on" } : {}) },
+        env: {
+          ...webDist,
+          ...(profile.memory ? { PERFGATE_APP_DEBUG: "on", ...profile.memory.appEnv } : {}),
+        },
       });
       baseUrl = app.url;
       log(`app up at ${baseUrl} (${((Date.now() - started) / 1000).toFixed(1)} s)`);

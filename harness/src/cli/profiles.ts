@@ -26,6 +26,12 @@ export interface MemoryProfile {
   thresholdMbPerMin: number;
   /** Start of the steady phase (first heap snapshot), seconds into the load: ~20% of it. */
   snapshotAfterSeconds: number;
+  /**
+   * App flags for the measured run. A short check needs bounded caches that are full before the
+   * steady phase: an LRU still filling grows like a leak (and the app's small cached bodies pin
+   * 8 kB Buffer pool slabs, so it grows ~6x faster than its byte accounting says).
+   */
+  appEnv?: Record<string, string>;
 }
 
 export interface EndpointPass {
@@ -114,7 +120,12 @@ export const PROFILES = {
     scenarios: ["scenarios/soak.ts"],
     vars: { SOAK_DURATION: "3m", SOAK_RATE: "100" },
     endpoints: [],
-    memory: { intervalMs: 2000, thresholdMbPerMin: 1, snapshotAfterSeconds: 36 },
+    memory: {
+      intervalMs: 2000,
+      thresholdMbPerMin: 1,
+      snapshotAfterSeconds: 36,
+      appEnv: { PERFGATE_APP_LRU_ENTRIES: "500" },
+    },
   },
 } satisfies Record<string, LoadProfile>;
 
