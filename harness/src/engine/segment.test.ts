@@ -86,6 +86,7 @@ describe("execution segments (k6 lib/execution_segment.go)", () => {
     expect(() => executionTuple("0:2")).toThrow(/--execution-segment .*more than 1/);
     expect(() => executionTuple(undefined, "0")).toThrow(/--execution-segment-sequence/);
     expect(() => executionTuple("0:1/3", "0,1/2,1")).toThrow(/not a segment of/);
+    expect(() => executionTuple("0:0.1234567")).toThrow(/--execution-segment.*denominator/);
   });
 
   it("splits every executor so that the segments add up to the unsegmented scenario", () => {

@@ -108,6 +108,11 @@ export class SegmentSequence {
     const lengths = segments.map((s) => sub(s.to, s.from));
     let lcd = 1n;
     for (const length of lengths) lcd = (lcd * length.d) / gcd(lcd, length.d);
+    // The striping walks the LCD once; k6 would too, but hang on a denominator like 10^9.
+    if (lcd > 1_000_000n)
+      throw new Error(
+        `the segments' common denominator (${lcd}) is above 1000000; use simpler fractions`,
+      );
     this.lcd = Number(lcd);
     const sorted = lengths
       .map((length, index) => ({ norm: Number(length.n * (lcd / length.d)), index }))
@@ -216,6 +221,14 @@ export function executionTuple(segmentText?: string, sequenceText?: string): Exe
     );
   }
   const filled = filledSequence(sequence, segment);
+  let wrapped: SegmentSequence;
+  try {
+    wrapped = new SegmentSequence(filled);
+  } catch (error) {
+    throw new Error(
+      `--execution-segment/--execution-segment-sequence: ${(error as Error).message}`,
+    );
+  }
   const from = segment?.from ?? ZERO;
   const index = filled.findIndex(
     (s) => cmp(s.from, from) === 0 && cmp(s.to, segment?.to ?? ONE) === 0,
@@ -225,7 +238,7 @@ export function executionTuple(segmentText?: string, sequenceText?: string): Exe
       `--execution-segment ${JSON.stringify(segmentText ?? "0:1")}: not a segment of --execution-segment-sequence ${JSON.stringify(sequenceText)}`,
     );
   }
-  return { sequence: new SegmentSequence(filled), index };
+  return { sequence: wrapped, index };
 }
 
 /** Thread `i` of `n`: segment i/n:(i+1)/n of the sequence 0,1/n,…,1. */
