@@ -3,7 +3,7 @@ import { SharedArray } from "k6/data";
 import http from "k6/http";
 import type { Options } from "k6/options";
 import { BASE_URL } from "./_lib/config.ts";
-import { readMixPaths } from "./_lib/read-mix.ts";
+import { describeRead, readMixPaths } from "./_lib/read-mix.ts";
 import { think } from "./_lib/think.ts";
 
 /**
@@ -37,20 +37,10 @@ export const options: Options = {
   },
 };
 
-function kindOf(path: string): "detail" | "list" | "search" {
-  if (path.startsWith("/api/search")) return "search";
-  return path.includes("?") ? "list" : "detail";
-}
-
 export default async function (): Promise<void> {
   // Each VU walks the shared sequence from its own offset.
   const path = PATHS[(__VU * 997 + __ITER) % PATHS.length] as string;
-  const kind = kindOf(path);
-  const name = {
-    detail: "GET /api/products/:id",
-    list: "GET /api/products",
-    search: "GET /api/search",
-  }[kind];
+  const { kind, name } = describeRead(path);
   const res = await http.asyncRequest("GET", `${BASE_URL}${path}`, null, { tags: { name, kind } });
   check(res, {
     "status is 200": (r) => r.status === 200,

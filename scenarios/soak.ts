@@ -3,7 +3,7 @@ import { SharedArray } from "k6/data";
 import http from "k6/http";
 import type { Options } from "k6/options";
 import { BASE_URL } from "./_lib/config.ts";
-import { readMixPaths } from "./_lib/read-mix.ts";
+import { describeRead, readMixPaths } from "./_lib/read-mix.ts";
 
 /**
  * Soak: a fixed arrival rate for a long time (SOAK_DURATION, default 10 minutes) on the read mix.
@@ -34,13 +34,7 @@ export const options: Options = {
 export default async function (): Promise<void> {
   const path = PATHS[(__VU * 997 + __ITER) % PATHS.length] as string;
   const res = await http.asyncRequest("GET", `${BASE_URL}${path}`, null, {
-    tags: {
-      name: path.startsWith("/api/search")
-        ? "GET /api/search"
-        : path.includes("?")
-          ? "GET /api/products"
-          : "GET /api/products/:id",
-    },
+    tags: { name: describeRead(path).name },
   });
   check(res, { "status is 200": (r) => r.status === 200 });
 }

@@ -46,3 +46,12 @@ export function readMixPaths({ seed, count, products }: ReadMixOptions): string[
   }
   return paths;
 }
+
+export type ReadKind = "detail" | "list" | "search";
+
+/** What a read-mix path asks for, and the URL name that groups it in k6's metrics. */
+export function describeRead(path: string): { kind: ReadKind; name: string } {
+  if (path.startsWith("/api/search")) return { kind: "search", name: "GET /api/search" };
+  if (path.includes("?")) return { kind: "list", name: "GET /api/products" };
+  return { kind: "detail", name: "GET /api/products/:id" };
+}

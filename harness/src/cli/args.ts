@@ -21,3 +21,25 @@ export function parseCommandArgs<T extends Options>(command: string, argv: strin
     });
   }
 }
+
+/** An integer flag within [min, max], or a usage error naming the command, the flag and the range. */
+export function integerFlag(
+  command: string,
+  flag: string,
+  value: string,
+  min: number,
+  max: number,
+): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new HarnessError(
+      "E_USAGE",
+      `${command}: --${flag} "${value}" is not an integer ${min}-${max}`,
+      {
+        hint: `e.g. --${flag} ${min}`,
+        exitCode: EXIT.usage,
+      },
+    );
+  }
+  return n;
+}

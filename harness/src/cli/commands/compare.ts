@@ -1,7 +1,7 @@
 import path from "node:path";
 import { writeFileAtomic } from "../../history/atomic-write.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
-import { parseCommandArgs } from "../args.ts";
+import { integerFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 import { type CompareSelection, runComparePipeline } from "../compare-pipeline.ts";
 
@@ -17,18 +17,6 @@ const OPTIONS = {
   calibration: { type: "string" },
   calibrate: { type: "boolean", default: false },
 } as const;
-
-function integer(flag: string, value: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new HarnessError(
-      "E_USAGE",
-      `compare: --${flag} "${value}" is not an integer ${min}-${max}`,
-      { exitCode: EXIT.usage },
-    );
-  }
-  return n;
-}
 
 /** `microbench,load`, `microbench:lru+pool`, `load`: what to compare. */
 export function parseSelection(text: string): CompareSelection {
@@ -72,11 +60,17 @@ export const compareCommand: Command = {
       root: io.cwd,
       base: values.base,
       selection: parseSelection(values.suites),
-      blocks: integer("blocks", values.blocks, 2, 100),
-      confirmBlocks: integer("confirm-blocks", values["confirm-blocks"], 0, 100),
-      seed: integer("seed", values.seed, 0, 2 ** 31 - 1),
-      loadSeconds: integer("load-seconds", values["load-seconds"], 1, 600),
-      benchBudgetMs: integer("bench-budget-ms", values["bench-budget-ms"], 10, 60_000),
+      blocks: integerFlag("compare", "blocks", values.blocks, 2, 100),
+      confirmBlocks: integerFlag("compare", "confirm-blocks", values["confirm-blocks"], 0, 100),
+      seed: integerFlag("compare", "seed", values.seed, 0, 2 ** 31 - 1),
+      loadSeconds: integerFlag("compare", "load-seconds", values["load-seconds"], 1, 600),
+      benchBudgetMs: integerFlag(
+        "compare",
+        "bench-budget-ms",
+        values["bench-budget-ms"],
+        10,
+        60_000,
+      ),
       seedProducts: Number(io.env.PERFGATE_APP_SEED_PRODUCTS || 100_000),
       calibrate: values.calibrate,
       ...(values.calibration ? { calibrationFile: path.resolve(io.cwd, values.calibration) } : {}),

@@ -6,8 +6,8 @@ import { writeTrendPages } from "../../history/trend-pages.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { renderEvaluationTable } from "../../report/evaluation.ts";
 import { buildRunReport } from "../../report/index.ts";
-import { EXIT, HarnessError } from "../../schema/index.ts";
-import { parseCommandArgs } from "../args.ts";
+import { EXIT } from "../../schema/index.ts";
+import { integerFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 import { runEvaluation } from "../evaluate-pipeline.ts";
 import { beginRunRecord } from "../run-record.ts";
@@ -26,18 +26,6 @@ const OPTIONS = {
 const START = "<!-- perfgate:evaluation:start -->";
 const END = "<!-- perfgate:evaluation:end -->";
 
-function integer(flag: string, value: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new HarnessError(
-      "E_USAGE",
-      `evaluate: --${flag} "${value}" is not an integer ${min}-${max}`,
-      { exitCode: EXIT.usage },
-    );
-  }
-  return n;
-}
-
 /** Replace the evaluation section of the README (between its markers), keeping everything else. */
 async function updateReadme(file: string, table: string, runId: string): Promise<boolean> {
   const text = await readFile(file, "utf8");
@@ -55,10 +43,24 @@ export const evaluateCommand: Command = {
     "evaluate [--pool-blocks n] [--blocks n] [--draws n] [--sizes 5,10,20] [--no-save]: A/A false alarms and power against injected slowdowns",
   async run(argv, io) {
     const { values } = parseCommandArgs("evaluate", argv, OPTIONS);
-    const blocks = integer("blocks", values.blocks, 3, 50);
-    const confirmBlocks = integer("confirm-blocks", values["confirm-blocks"], 0, 50);
-    const poolBlocks = integer("pool-blocks", values["pool-blocks"], blocks + confirmBlocks, 200);
-    const sizes = values.sizes.split(",").map((s) => integer("sizes", s.trim(), 1, 500));
+    const blocks = integerFlag("evaluate", "blocks", values.blocks, 3, 50);
+    const confirmBlocks = integerFlag(
+      "evaluate",
+      "confirm-blocks",
+      values["confirm-blocks"],
+      0,
+      50,
+    );
+    const poolBlocks = integerFlag(
+      "evaluate",
+      "pool-blocks",
+      values["pool-blocks"],
+      blocks + confirmBlocks,
+      200,
+    );
+    const sizes = values.sizes
+      .split(",")
+      .map((s) => integerFlag("evaluate", "sizes", s.trim(), 1, 500));
     const record = await beginRunRecord(io.cwd, "evaluate", {}, io.env);
     const { rows, suite } = await runEvaluation({
       root: io.cwd,
@@ -66,9 +68,9 @@ export const evaluateCommand: Command = {
       poolBlocks,
       blocks,
       confirmBlocks,
-      draws: integer("draws", values.draws, 10, 100_000),
+      draws: integerFlag("evaluate", "draws", values.draws, 10, 100_000),
       sizes,
-      seed: integer("seed", values.seed, 0, 2 ** 31 - 1),
+      seed: integerFlag("evaluate", "seed", values.seed, 0, 2 ** 31 - 1),
       signal: io.signal,
       log: (line) => io.err(`[evaluate] ${line}\n`),
       today: new Date().toISOString().slice(0, 10),
