@@ -1,4 +1,5 @@
-import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -45,5 +46,39 @@ describe("writeFileAtomic", () => {
     await chmod(dir, 0o555);
     await expect(writeFileAtomic(target, "new")).rejects.toMatchObject({ code: "E_WRITE" });
     expect(await readFile(target, "utf8")).toBe("old");
+  });
+});
+
+describe("a full disk", () => {
+  // A 64 KiB tmpfs is a real full disk; mounting one needs root, which CI has.
+  const mountPoint = path.join(os.tmpdir(), `perfgate-full-${process.pid}`);
+  let mounted = false;
+  beforeEach(async () => {
+    await mkdir(mountPoint, { recursive: true });
+    try {
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint], {
+        stdio: "ignore",
+      });
+      mounted = true;
+    } catch {
+      mounted = false;
+    }
+  });
+  afterEach(async () => {
+    if (mounted) execFileSync("umount", [mountPoint]);
+    await rm(mountPoint, { recursive: true, force: true });
+  });
+
+  it("fails with ENOSPC named, keeps the old file whole and leaves no temporary file", async (context) => {
+    if (!mounted) context.skip();
+    const target = path.join(mountPoint, "run.json");
+    await writeFileAtomic(target, "old");
+    await expect(writeFileAtomic(target, "x".repeat(200 * 1024))).rejects.toMatchObject({
+      code: "E_WRITE",
+      hint: "free disk space and run again",
+      message: expect.stringContaining("write failed (ENOSPC); the previous file is untouched"),
+    });
+    expect(await readFile(target, "utf8")).toBe("old");
+    expect(await readdir(mountPoint)).toEqual(["run.json"]);
   });
 });
