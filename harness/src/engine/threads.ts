@@ -138,6 +138,8 @@ export async function runOnThreads(input: ThreadRunInput): Promise<RunFacts> {
       planned > 0 ? Math.max(0, process.memoryUsage().rss - memoryBefore) / planned : 0;
     startedAt = performance.now();
     for (const thread of threads) thread.worker.postMessage({ type: "start" });
+    // An abort during thread start-up came before the listener could tell the threads.
+    if (signal.aborted) stopAll();
     const watched = input.thresholds.filter((t) => t.abortOnFail);
     let evaluating = false;
     if (watched.length > 0) {
