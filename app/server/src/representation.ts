@@ -19,7 +19,24 @@ export interface Representation {
 }
 
 export function jsonRepresentation(value: unknown, lastModified?: string): Representation {
-  return bytesRepresentation(Buffer.from(JSON.stringify(value)), JSON_TYPE, lastModified);
+  return bytesRepresentation(ownedBytes(JSON.stringify(value)), JSON_TYPE, lastModified);
+}
+
+/**
+ * Bytes in memory of their own. `Buffer.from` puts anything under 4 KiB into a shared 8 KiB
+ * pool slab, and a slice of a socket read shares that read's buffer: a cache that keeps such
+ * a body keeps the whole slab or read alive (the leak detector measured cached entries growing
+ * the heap ~6x faster than their own size). Cached bodies are copied out.
+ */
+export function ownedBytes(source: string | Uint8Array): Buffer {
+  if (typeof source === "string") {
+    const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(source));
+    bytes.write(source);
+    return bytes;
+  }
+  const bytes = Buffer.allocUnsafeSlow(source.byteLength);
+  bytes.set(source);
+  return bytes;
 }
 
 export const JSON_TYPE = "application/json; charset=utf-8";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import type { Representation } from "../representation.ts";
+import { ownedBytes, type Representation } from "../representation.ts";
 
 /** What the Redis tier stores per key: the representation and when it was loaded. */
 export interface StoredEntry {
@@ -48,7 +48,7 @@ function decode(buffer: Buffer): StoredEntry | undefined {
   try {
     const meta = JSON.parse(buffer.subarray(0, newline).toString("utf8"));
     const { storedAt, ...rep } = meta as Omit<Representation, "body"> & { storedAt: number };
-    return { rep: { ...rep, body: buffer.subarray(newline + 1) }, storedAt };
+    return { rep: { ...rep, body: ownedBytes(buffer.subarray(newline + 1)) }, storedAt };
   } catch {
     return undefined;
   }

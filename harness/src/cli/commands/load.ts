@@ -48,8 +48,7 @@ function parseVars(pairs: readonly string[]): Record<string, string> {
  * run to `reports/runs/<runId>/`, print the summary; the exit code comes from the verdicts.
  */
 export const loadCommand: Command = {
-  summary:
-    "load [--profile quick|full|soak] [--scenario file.ts] [--skip endpoints,lighthouse] [--endpoint-seconds n]: app up, k6 + autocannon, run record, report",
+  summary: `load [--profile ${Object.keys(PROFILES).join("|")}] [--scenario file.ts] [--skip endpoints,lighthouse] [--endpoint-seconds n]: app up, k6 + autocannon, run record, report`,
   async run(argv, io) {
     const { values } = parseCommandArgs("load", argv, OPTIONS);
     const profileName = values.profile;
