@@ -22,6 +22,8 @@ const PREFIX = "perfgate:cache:";
 const TAG_PREFIX = "perfgate:tag:";
 const CHANNEL = "perfgate:invalidate";
 /** Pending purges kept while Redis is down; beyond this the next resync clears everything. */
+/** Wait before retrying a replay that failed on a connection that said it was ready. */
+const RETRY_REPLAY_MS = 500;
 const MAX_PENDING_TAGS = 10_000;
 
 // Deleting a tag's members and the tag itself in one script keeps a concurrent set from
@@ -73,6 +75,7 @@ export class RedisTier {
   private readonly subscriber: Redis;
   private readonly pending = new Set<string>();
   private everUp = false;
+  private replaying = false;
   private subscribed = false;
   private closing = false;
 
@@ -152,19 +155,24 @@ export class RedisTier {
   /** Delete every entry under `tags` and tell the other instances. */
   async purge(tags: readonly string[]): Promise<void> {
     if (tags.length === 0) return;
-    if (this.state !== "up") {
-      for (const tag of tags) if (this.pending.size < MAX_PENDING_TAGS) this.pending.add(tag);
-      return;
-    }
+    if (this.state !== "up" || !(await this.send(tags))) this.keepPending(tags);
+  }
+
+  private async send(tags: readonly string[]): Promise<boolean> {
     try {
       await (
         this.client as Redis & { purgeTags(n: number, ...keys: string[]): Promise<unknown> }
       ).purgeTags(tags.length, ...tags.map((tag) => TAG_PREFIX + tag));
       await this.client.publish(CHANNEL, JSON.stringify({ from: this.instanceId, tags }));
+      return true;
     } catch (error) {
       this.failed(error as Error);
-      for (const tag of tags) if (this.pending.size < MAX_PENDING_TAGS) this.pending.add(tag);
+      return false;
     }
+  }
+
+  private keepPending(tags: readonly string[]): void {
+    for (const tag of tags) if (this.pending.size < MAX_PENDING_TAGS) this.pending.add(tag);
   }
 
   async close(): Promise<void> {
@@ -186,15 +194,33 @@ export class RedisTier {
   }
 
   private async onReady(): Promise<void> {
-    const wasDown = this.everUp;
-    this.everUp = true;
-    this.setState("up");
-    if (!wasDown) return;
-    this.events.log(`redis ${this.url} back: replaying ${this.pending.size} purged keys`);
-    const tags = [...this.pending];
-    this.pending.clear();
-    await this.purge(tags);
-    this.events.onResync();
+    if (!this.everUp) {
+      this.everUp = true;
+      this.setState("up");
+      return;
+    }
+    if (this.replaying) return;
+    this.replaying = true;
+    try {
+      // Reads stay off Redis until the purges missed while it was down are replayed: going up
+      // first would let a read fetch an entry a write made stale in the meantime. Writes made
+      // during the replay land in `pending` too, hence the loop.
+      this.events.log(`redis ${this.url} back: replaying ${this.pending.size} purged keys`);
+      while (this.pending.size > 0) {
+        const tags = [...this.pending];
+        this.pending.clear();
+        if (!(await this.send(tags))) {
+          this.keepPending(tags);
+          if (!this.closing) setTimeout(() => void this.onReady(), RETRY_REPLAY_MS).unref();
+          return;
+        }
+      }
+      if (this.client.status !== "ready") return;
+      this.events.onResync();
+      this.setState("up");
+    } finally {
+      this.replaying = false;
+    }
   }
 
   private onMessage(message: string): void {
