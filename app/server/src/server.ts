@@ -6,6 +6,7 @@ import { leakOnRequest } from "./memory/leak.ts";
 import { createRouter } from "./router.ts";
 import { createDashboardRoutes } from "./routes/dashboard.ts";
 import { createDebugRoutes } from "./routes/debug.ts";
+import { createFaultRoutes } from "./routes/debug-faults.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { createJobRoutes } from "./routes/jobs.ts";
 import { createProductRoutes } from "./routes/products.ts";
@@ -32,7 +33,9 @@ export function buildRoutes(services: AppServices): Routes {
     ...createJobRoutes(services),
     ...createPurgeRoutes(services),
     ...createVitalsRoutes(),
-    ...(services.config.debug ? createDebugRoutes(services) : {}),
+    ...(services.config.debug
+      ? { ...createDebugRoutes(services), ...createFaultRoutes(services) }
+      : {}),
   };
 }
 

@@ -10,6 +10,11 @@ export interface Database {
   query<Row>(sql: string, params?: unknown[]): Promise<Row[]>;
   /** Queries run so far, by the label given to {@link countedQuery}; read by /debug and tests. */
   readonly counts: Map<string, number>;
+  /**
+   * Extra latency before every query (PERFGATE_APP_DB_DELAY_MS); mutable so a fault-injection
+   * run can switch a slow database on and off without a restart (POST /debug/faults).
+   */
+  delayMs: number;
   close(): Promise<void>;
 }
 
@@ -20,16 +25,18 @@ interface Driver {
 }
 
 function wrap(kind: Database["kind"], driver: Driver, delayMs: number): Database {
-  return {
+  const db: Database = {
     kind,
     counts: new Map(),
+    delayMs,
     async query<Row>(sql: string, params: unknown[] = []) {
-      if (delayMs > 0) await sleep(delayMs);
+      if (db.delayMs > 0) await sleep(db.delayMs);
       const result = await driver.query(sql, params);
       return result.rows as Row[];
     },
     close: () => driver.close(),
   };
+  return db;
 }
 
 /** Run `sql` through `db` and count it under `label`. */
