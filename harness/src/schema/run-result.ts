@@ -40,6 +40,8 @@ export const SuiteKind = z.enum([
   "memory",
   /** The regression detector measuring itself (`npm run evaluate`): false-alarm rate and power. */
   "evaluation",
+  /** Fault injection (`--profile faults`): per fault, its error spike, latency and recovery time. */
+  "faults",
 ]);
 export type SuiteKind = z.infer<typeof SuiteKind>;
 
@@ -148,7 +150,7 @@ export const Verdict = z
     suite: z.string().min(1),
     metric: z.string().min(1),
     /** Where the rule came from. */
-    source: z.enum(["k6-threshold", "budget", "lhci", "regression", "memory"]),
+    source: z.enum(["k6-threshold", "budget", "lhci", "regression", "memory", "fault"]),
     /** `error` fails the exit code; `warn` is reported only. */
     level: z.enum(["warn", "error"]),
     status: VerdictStatus,
