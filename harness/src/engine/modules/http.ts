@@ -1,9 +1,6 @@
-import { Agent, request as undiciRequest } from "undici";
 import { parseDuration } from "../duration.ts";
 import { engineState, sampleTags } from "../state.ts";
-
-/** Keep-alive connections shared by every VU of this process, as k6 keeps them per VU. */
-const agent = new Agent({ keepAliveTimeout: 60_000, connections: null, pipelining: 1 });
+import { bodyBytes, bodyText, exchange } from "./transport.ts";
 
 type StatusRange = { min: number; max: number };
 /**
@@ -53,10 +50,6 @@ export function url(strings: TemplateStringsArray, ...values: unknown[]): Tagged
   );
   const name = strings.reduce((acc, part, i) => acc + part + (i < values.length ? `\${}` : ""), "");
   return { url: full, name, toString: () => full };
-}
-
-function canonicalHeader(name: string): string {
-  return name.replace(/(^|-)([a-z])/g, (_, dash: string, ch: string) => dash + ch.toUpperCase());
 }
 
 /** Minimal gjson-style selector: `a.b.0.c`, and `#` for an array's length. */
@@ -153,37 +146,25 @@ export async function request(
   let errorCode = 0;
   try {
     for (;;) {
-      const response = await undiciRequest(location, {
-        method: method.toUpperCase() as "GET",
+      const response = await exchange(location, {
+        method: method.toUpperCase(),
         headers,
         body: payload,
-        dispatcher: agent,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
+        timeoutMs,
+        keepBody: params.responseType !== "none",
       });
-      headersAt = performance.now();
-      status = response.statusCode;
-      responseHeaders = {};
-      for (const [key, value] of Object.entries(response.headers)) {
-        if (value !== undefined)
-          responseHeaders[canonicalHeader(key)] = Array.isArray(value) ? value.join(", ") : value;
-      }
+      headersAt = response.headersAt;
+      status = response.status;
+      responseHeaders = response.headers;
       const redirectTo = responseHeaders.Location;
       if (status >= 300 && status < 400 && redirectTo && redirectsLeft > 0) {
-        await response.body.dump();
         redirectsLeft -= 1;
         location = new URL(redirectTo, location).href;
         continue;
       }
-      if (params.responseType === "none") {
-        received = (await response.body.arrayBuffer()).byteLength;
-      } else if (params.responseType === "binary") {
-        responseBody = await response.body.arrayBuffer();
-        received = responseBody.byteLength;
-      } else {
-        responseBody = await response.body.text();
-        received = Buffer.byteLength(responseBody);
-      }
+      received = response.received;
+      if (params.responseType === "binary") responseBody = bodyBytes(response.chunks, received);
+      else if (params.responseType !== "none") responseBody = bodyText(response.chunks, received);
       break;
     }
   } catch (cause) {

@@ -1,0 +1,148 @@
+import { Agent, type Dispatcher, util } from "undici";
+
+/**
+ * Keep-alive connections shared by every VU of this thread, as k6 keeps them per VU. One
+ * request in flight per connection (k6 does not pipeline); the pool per origin grows to the
+ * number of concurrent requests.
+ */
+const agent = new Agent({ keepAliveTimeout: 60_000, connections: null, pipelining: 1 });
+
+/** What one HTTP exchange returned, before k6's Response is built from it. */
+export interface RawResponse {
+  status: number;
+  /** Header names in k6's canonical form; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** Chunks of the body, kept only when the caller asked for them. */
+  chunks: Buffer[];
+  /** Body bytes received. */
+  received: number;
+  /** performance.now() when the response headers arrived. */
+  headersAt: number;
+}
+
+type Target = { origin: string; path: string };
+
+/** Parsed request targets: a test sends to a handful of URLs, so each is parsed once. */
+const targets = new Map<string, Target>();
+
+function targetOf(href: string): Target {
+  let target = targets.get(href);
+  if (target === undefined) {
+    const parsed = new URL(href);
+    target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    // Unbounded URL sets (ids in the path) must not grow memory over a soak.
+    if (targets.size >= 10_000) targets.clear();
+    targets.set(href, target);
+  }
+  return target;
+}
+
+/** Canonical header names (k6 shows Go's `Content-Type` form), computed once per distinct name. */
+const canonicalNames = new Map<string, string>();
+
+function canonicalHeader(lower: string): string {
+  let name = canonicalNames.get(lower);
+  if (name === undefined) {
+    name = lower.replace(/(^|-)([a-z])/g, (_, dash: string, ch: string) => dash + ch.toUpperCase());
+    if (canonicalNames.size >= 1_000) canonicalNames.clear();
+    canonicalNames.set(lower, name);
+  }
+  return name;
+}
+
+function decodeHeaders(raw: Buffer[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(util.parseHeaders(raw))) {
+    if (value !== undefined)
+      headers[canonicalHeader(key)] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return headers;
+}
+
+/**
+ * undici's low-level handler: no Readable stream, no AsyncResource and one promise per request,
+ * which is most of what `undici.request()` costs on a fast loopback target.
+ */
+class Exchange implements RawResponse {
+  status = 0;
+  headers: Record<string, string> = {};
+  chunks: Buffer[] = [];
+  received = 0;
+  headersAt = 0;
+
+  constructor(
+    private readonly keepBody: boolean,
+    private readonly resolve: (response: RawResponse) => void,
+    private readonly reject: (error: Error) => void,
+  ) {}
+
+  onConnect(): void {}
+
+  onHeaders(status: number, raw: Buffer[]): boolean {
+    // Informational (1xx) heads precede the real response, as undici.request() skips them.
+    if (status < 200) return true;
+    this.headersAt = performance.now();
+    this.status = status;
+    this.headers = decodeHeaders(raw);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.received += chunk.length;
+    if (this.keepBody) this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.resolve(this);
+  }
+
+  onError(error: Error): void {
+    this.reject(error);
+  }
+}
+
+export interface ExchangeOptions {
+  method: string;
+  headers: Record<string, string>;
+  body: string | Buffer | undefined;
+  timeoutMs: number;
+  /** False when the script discards the body (`responseType: "none"`, redirects). */
+  keepBody: boolean;
+}
+
+/** Sends one request on a kept-alive connection; network errors reject as undici raised them. */
+export function exchange(href: string, options: ExchangeOptions): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const { origin, path } = targetOf(href);
+    const dispatch: Dispatcher.DispatchOptions = {
+      origin,
+      path,
+      method: options.method as Dispatcher.HttpMethod,
+      headers: options.headers,
+      body: options.body ?? null,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    };
+    agent.dispatch(dispatch, new Exchange(options.keepBody, resolve, reject));
+  });
+}
+
+/** The body as text, as undici's `body.text()` decodes it (UTF-8, a leading BOM skipped). */
+export function bodyText(chunks: Buffer[], length: number): string {
+  if (chunks.length === 0 || length === 0) return "";
+  const buffer = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, length);
+  const bom = buffer.length > 2 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
+  return buffer.toString("utf8", bom ? 3 : 0);
+}
+
+/** The body as a standalone ArrayBuffer (k6's `responseType: "binary"`). */
+export function bodyBytes(chunks: Buffer[], length: number): ArrayBuffer {
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes.buffer;
+}
