@@ -1,5 +1,5 @@
 import type { Metric, QualityWarning, Suite } from "../schema/index.ts";
-import { significant, summarize } from "./microbench-summary.ts";
+import { median, significant, summarize } from "./microbench-summary.ts";
 
 /** One reading of the app's `/debug/memory`, taken right after a full GC in the app. */
 export interface MemorySample {
@@ -20,7 +20,22 @@ export interface MemoryRaw {
   samples: MemorySample[];
   failedPolls?: number;
   truncated?: boolean;
+  /** RSS of the load generator's process (the scenario's engine or k6), read from outside. */
+  generator?: GeneratorSample[];
 }
+
+/** One reading of the load generator's RSS. */
+export interface GeneratorSample {
+  /** Milliseconds since the generator started. */
+  tMs: number;
+  rss: number;
+}
+
+/**
+ * Generator growth is measured from this point (its VUs, connections and histograms are set up
+ * by then), to the median of the last window of the same length.
+ */
+export const GENERATOR_BASELINE_MS = 30_000;
 
 /** A fitted trend with its interval, as `stats.theilSen` returns it (y units per x unit). */
 export interface SlopeFit {
@@ -84,6 +99,42 @@ function slopeMetric(id: string, series: string, fit: SlopeFit, confidence: numb
   };
 }
 
+/**
+ * The generator's RSS after its warm-up (MB summary) and its growth: the median of the last
+ * 30 s against the median of 30–60 s, in percent. Flat memory however long the run is a goal
+ * of the engine (HDR histograms, no per-request retention); a soak is where it shows.
+ */
+function generatorMetrics(samples: readonly GeneratorSample[]): Metric[] {
+  const after = samples.filter((s) => s.tMs >= GENERATOR_BASELINE_MS);
+  const last = after.at(-1);
+  if (!last) return [];
+  const metrics: Metric[] = [
+    mbSummary(
+      "generator_rss",
+      after.map((s) => s.rss),
+    ),
+  ];
+  const window = GENERATOR_BASELINE_MS;
+  if (last.tMs < GENERATOR_BASELINE_MS + 2 * window) return metrics;
+  const baseline = median(
+    after.filter((s) => s.tMs < GENERATOR_BASELINE_MS + window).map((s) => s.rss),
+  );
+  const end = median(after.filter((s) => s.tMs > last.tMs - window).map((s) => s.rss));
+  metrics.push({
+    id: "generator_rss_growth",
+    unit: "percent",
+    direction: "lower",
+    value: significant(((end - baseline) / baseline) * 100, 3),
+    tags: {
+      from: `${GENERATOR_BASELINE_MS / 1000}-${(GENERATOR_BASELINE_MS + window) / 1000} s`,
+      to: `last ${window / 1000} s (${Math.round(last.tMs / 1000)} s)`,
+      baseline_mb: String(significant(baseline / MB, 4)),
+      end_mb: String(significant(end / MB, 4)),
+    },
+  });
+  return metrics;
+}
+
 function mbSummary(id: string, values: readonly number[]): Metric {
   return { id, unit: "MB", direction: "lower", summary: summarize(values.map((v) => v / MB)) };
 }
@@ -123,7 +174,10 @@ export function normalizeMemory(input: NormalizeMemoryInput): {
     });
   }
   if (steady.length === 0) {
-    suite.metrics.push({ id: "samples", unit: "count", direction: "higher", value: 0 });
+    suite.metrics.push(
+      { id: "samples", unit: "count", direction: "higher", value: 0 },
+      ...generatorMetrics(raw.generator ?? []),
+    );
     return { suite, warnings };
   }
   const minutes = steady.map((s) => s.tMs / 60_000);
@@ -163,6 +217,7 @@ export function normalizeMemory(input: NormalizeMemoryInput): {
       steady.map((s) => s.rss),
     ),
     { id: "samples", unit: "count", direction: "higher", value: steady.length },
+    ...generatorMetrics(raw.generator ?? []),
   );
   return { suite, warnings };
 }
