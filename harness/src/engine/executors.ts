@@ -133,69 +133,108 @@ async function runClosed(plan: ScenarioPlan, ctx: ExecutorContext): Promise<void
 /**
  * Open-model executors: iterations start on a timetable whatever the latency. A due start with
  * no idle VU is dropped (never queued), as in k6; `schedule_lag` records due -> actual start.
+ *
+ * Due starts are launched in batches whenever this thread gets control: on a timer set for the
+ * next due start and whenever an iteration ends. A busy-wait (setImmediate loop) was more
+ * precise on an idle machine but burned a core, and on a loaded one the OS then scheduled the
+ * generator later, not sooner (`npm run bench:engine`).
  */
 async function runArrival(plan: ScenarioPlan, ctx: ExecutorContext): Promise<void> {
   const durationMs = totalDurationMs(plan);
-  const starts =
+  const ramping =
     plan.executor === "constant-arrival-rate"
-      ? Array.from(
-          { length: Math.ceil((durationMs * plan.rate) / plan.timeUnitMs) },
-          (_, i) => (i * plan.timeUnitMs) / plan.rate,
-        )
+      ? undefined
       : rampingArrivalStarts(plan.startRate, plan.timeUnitMs, plan.stages);
+  const total = ramping ? ramping.length : Math.ceil((durationMs * plan.rate) / plan.timeUnitMs);
+  const offsetOf = (n: number) =>
+    ramping ? (ramping[n] as number) : (n * plan.timeUnitMs) / plan.rate;
   // A segment starts only the global iteration numbers striped to it, at their global times.
   const owned = plan.stripes ? stripeSet(plan.stripes) : undefined;
+  const lcd = plan.stripes?.lcd ?? 1;
   const idle = await initVus(ctx, plan.preAllocatedVUs);
   let allocated = idle.length;
   let growing = false;
   const registry = engineState().registry;
-  const running: Promise<void>[] = [];
-  const start = now();
+  const tags = { scenario: plan.name };
+  const running = new Set<Promise<void>>();
   let warned = false;
-  for (const [n, offset] of starts.entries()) {
-    if (offset >= durationMs) break;
-    if (owned && !owned.has(n % (plan.stripes?.lcd ?? 1))) continue;
-    const due = start + offset;
-    // Sleep while the start is far; yield (never spin) while it is near, so responses of
-    // running iterations are processed and their VUs return to the idle pool in time.
-    while (now() < due && !ctx.signal.aborted) {
-      const wait = due - now();
-      if (wait > 2) await delay(wait - 1);
-      else await new Promise<void>((resolve) => setImmediate(resolve));
+  let next = 0;
+  const start = now();
+
+  const drop = () => {
+    registry.add("dropped_iterations", 1, tags);
+    if (allocated < plan.maxVUs && !growing) {
+      growing = true;
+      allocated += 1;
+      void initVus(ctx, 1).then(([fresh]) => {
+        if (fresh) idle.push(fresh);
+        growing = false;
+      });
+    } else if (allocated >= plan.maxVUs && !warned) {
+      warned = true;
+      ctx.log(
+        `Insufficient VUs, reached ${plan.maxVUs} active VUs and cannot initialize more (scenario ${plan.name})`,
+      );
     }
-    if (ctx.signal.aborted) break;
-    const vu = idle.pop();
-    if (!vu) {
-      registry.add("dropped_iterations", 1, { scenario: plan.name });
-      if (allocated < plan.maxVUs && !growing) {
-        growing = true;
-        allocated += 1;
-        void initVus(ctx, 1).then(([fresh]) => {
-          if (fresh) idle.push(fresh);
-          growing = false;
-        });
-      } else if (allocated >= plan.maxVUs && !warned) {
-        warned = true;
-        ctx.log(
-          `Insufficient VUs, reached ${plan.maxVUs} active VUs and cannot initialize more (scenario ${plan.name})`,
-        );
-      }
-      continue;
-    }
-    registry.add("schedule_lag", now() - due, { scenario: plan.name });
+  };
+  const launch = (vu: EngineVu, n: number, due: number) => {
+    registry.add("schedule_lag", now() - due, tags);
     ctx.vuCount.active += 1;
-    running.push(
-      vu.runIteration(plan, n, ctx.data, ctx.log).finally(() => {
-        ctx.vuCount.active -= 1;
-        idle.push(vu);
-        // Latency as the open-model user sees it: from the intended start, not the actual one,
-        // so a slow system cannot hide its queueing (coordinated omission).
-        registry.add("iteration_duration_corrected", now() - due, { scenario: plan.name });
-      }),
-    );
-    if (running.length > 10_000) running.splice(0, running.length - 10_000);
+    const iteration: Promise<void> = vu.runIteration(plan, n, ctx.data, ctx.log).finally(() => {
+      ctx.vuCount.active -= 1;
+      idle.push(vu);
+      running.delete(iteration);
+      // Latency as the open-model user sees it: from the intended start, not the actual one,
+      // so a slow system cannot hide its queueing (coordinated omission).
+      registry.add("iteration_duration_corrected", now() - due, tags);
+      startDue();
+    });
+    running.add(iteration);
+  };
+  /** Starts (or drops) every start that is due now; true once the timetable is done. */
+  function startDue(): boolean {
+    if (ctx.signal.aborted) return true;
+    const t = now();
+    for (; next < total; next += 1) {
+      const offset = offsetOf(next);
+      if (offset >= durationMs) return true;
+      if (owned && !owned.has(next % lcd)) continue;
+      const due = start + offset;
+      if (due > t) return false;
+      const vu = idle.pop();
+      if (vu) launch(vu, next, due);
+      else drop();
+    }
+    return true;
   }
-  await settle(running, start + durationMs + plan.gracefulStopMs, ctx.signal);
+  /** When the next owned start is due, or undefined when none is left. */
+  const nextDue = (): number | undefined => {
+    for (let n = next; n < total; n += 1) {
+      const offset = offsetOf(n);
+      if (offset >= durationMs) return undefined;
+      if (!owned || owned.has(n % lcd)) return start + offset;
+    }
+    return undefined;
+  };
+
+  await new Promise<void>((finish) => {
+    let timer: NodeJS.Timeout | undefined;
+    const stop = () => {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener("abort", stop);
+      finish();
+    };
+    const tick = () => {
+      const due = startDue() ? undefined : nextDue();
+      if (due === undefined) return stop();
+      // Timers fire on whole milliseconds (at least 1 ms out): starts due sooner are taken by
+      // the next tick or by an iteration ending before it.
+      timer = setTimeout(tick, Math.max(0, Math.floor(due - now())));
+    };
+    ctx.signal.addEventListener("abort", stop, { once: true });
+    tick();
+  });
+  await settle([...running], start + durationMs + plan.gracefulStopMs, ctx.signal);
 }
 
 export async function runScenarioPlan(plan: ScenarioPlan, ctx: ExecutorContext): Promise<void> {
