@@ -162,6 +162,7 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
             vars: { ...profile.vars, BASE_URL: baseUrl },
             signal,
             echo: options.echo,
+            onStart: (pid) => memory?.watchGenerator(pid),
           });
           if (raw.exitCode === 105) interrupted = true;
           const summaryExport = await readJson(raw.summaryFile);
@@ -192,7 +193,7 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
     if (memory) {
       const stage = await memory.finish();
       suites.push(stage.suite);
-      verdicts.push(stage.verdict);
+      verdicts.push(...stage.verdicts);
       warnings.push(...stage.warnings);
     }
     if (!signal.aborted && profile.endpoints.length > 0) {

@@ -7,8 +7,14 @@ import {
 } from "../adapters/heap-snapshot.ts";
 import { type MemoryRaw, normalizeMemory } from "../adapters/memory.ts";
 import { captureHeapSnapshot, startMemorySampler } from "../runners/memory-sampler.ts";
+import {
+  type ProcessRssSampler,
+  type RssSample,
+  startProcessRssSampler,
+} from "../runners/process-rss.ts";
 import type { QualityWarning, Suite, Verdict } from "../schema/index.ts";
 import { theilSen } from "../stats/index.ts";
+import { judgeGeneratorMemory } from "../verdicts/generator-memory.ts";
 import { judgeLeak } from "../verdicts/leak.ts";
 import type { MemoryProfile } from "./profiles.ts";
 
@@ -24,11 +30,17 @@ export interface MemoryStageOptions {
 
 export interface MemoryStageResult {
   suite: Suite;
-  verdict: Verdict;
+  /** The leak verdict, then the generator-memory verdict. */
+  verdicts: Verdict[];
   warnings: QualityWarning[];
 }
 
+/** The load generator's RSS may grow at most this much over a soak (issue #4's goal). */
+export const GENERATOR_MAX_GROWTH_PCT = 10;
+
 export interface MemoryStage {
+  /** Also sample the load generator's RSS (the scenario's engine or k6 process). */
+  watchGenerator(pid: number): void;
   /** Stop sampling, take the final snapshot, judge. Never throws: failures become warnings. */
   finish(): Promise<MemoryStageResult>;
 }
@@ -80,10 +92,21 @@ export function startMemoryStage(options: MemoryStageOptions): MemoryStage {
     `memory: sampling ${baseUrl}/debug/memory every ${profile.intervalMs} ms, leak threshold ${profile.thresholdMbPerMin} MB/min`,
   );
 
+  // One series per generator process; the longest is judged (a soak runs one scenario).
+  const generators: ProcessRssSampler[] = [];
+
   return {
+    watchGenerator(pid) {
+      generators.push(startProcessRssSampler(pid, profile.intervalMs));
+    },
     async finish() {
       clearTimeout(timer);
       const sampling = await sampler.stop();
+      const generatorSeries = await Promise.all(generators.map((g) => g.stop()));
+      const generator = generatorSeries.reduce<RssSample[]>(
+        (longest, series) => (series.length > longest.length ? series : longest),
+        [],
+      );
       const steadyFile = await steadySnapshot;
       let growth: ConstructorGrowth[] | undefined;
       if (steadyFile && !signal.aborted) {
@@ -119,6 +142,7 @@ export function startMemoryStage(options: MemoryStageOptions): MemoryStage {
         samples: sampling.samples,
         failedPolls: sampling.failedPolls,
         truncated: sampling.truncated,
+        ...(generator.length > 0 ? { generator } : {}),
       };
       await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, "samples.json"), `${JSON.stringify(raw)}\n`);
@@ -129,10 +153,12 @@ export function startMemoryStage(options: MemoryStageOptions): MemoryStage {
         thresholdMbPerMin: profile.thresholdMbPerMin,
         ...(growth ? { growth } : {}),
       });
+      const generatorVerdict = judgeGeneratorMemory(normalized.suite, GENERATOR_MAX_GROWTH_PCT);
       log(`memory: ${verdict.message}`);
+      log(`memory: ${generatorVerdict.message}`);
       return {
         suite: normalized.suite,
-        verdict,
+        verdicts: [verdict, generatorVerdict],
         warnings: [...normalized.warnings, ...warnings],
       };
     },

@@ -51,6 +51,8 @@ export interface K6RunOptions {
   signal?: AbortSignal;
   /** Echo the engine's live output (TTY runs). */
   echo?: (text: string) => void;
+  /** Called with the engine's process id once it runs (the memory stage watches its RSS). */
+  onStart?: (pid: number) => void;
 }
 
 export interface K6RunRaw {
@@ -94,6 +96,7 @@ export async function runK6Scenario(options: K6RunOptions): Promise<K6RunRaw> {
   const command = engine.kind === "builtin" ? process.execPath : engine.path;
   const argv = engine.kind === "builtin" ? [engine.path, "k6", ...args] : args;
   const child = spawn(command, argv, { stdio: ["ignore", "pipe", "pipe"], env: process.env });
+  if (child.pid !== undefined) options.onStart?.(child.pid);
   let output = "";
   const collect = (chunk: Buffer) => {
     const text = chunk.toString("utf8");
