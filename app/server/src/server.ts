@@ -15,6 +15,7 @@ import { createStaticHandler } from "./routes/static.ts";
 import { createThumbnailRoutes } from "./routes/thumbnails.ts";
 import { createVitalsRoutes } from "./routes/vitals.ts";
 import { type AppServices, createServices, type SharedParts } from "./services.ts";
+import { createSlowdown } from "./slowdown.ts";
 
 export interface RunningApp {
   url: string;
@@ -39,22 +40,6 @@ export function buildRoutes(services: AppServices): Routes {
   };
 }
 
-/**
- * The injected regression for the detector's self-test (PERFGATE_APP_SLOWDOWN_PCT): before a
- * response goes out, burn CPU for that percentage of the time the request took so far. Done
- * here, once, so every route slows by the same proportion without knowing about it.
- */
-function slowDown(res: ServerResponse, pct: number, startedAt: number): void {
-  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-  res.end = ((...args: unknown[]) => {
-    const until = performance.now() + ((performance.now() - startedAt) * pct) / 100;
-    while (performance.now() < until) {
-      // Busy on purpose: a slower code path, not a sleep.
-    }
-    return end(...args);
-  }) as ServerResponse["end"];
-}
-
 export async function startApp(
   config: AppConfig,
   log: (message: string) => void = (message) => process.stderr.write(`perfgate-app: ${message}\n`),
@@ -63,9 +48,9 @@ export async function startApp(
   const services = await createServices(config, log, shared);
   const route = createRouter(buildRoutes(services));
   const serveStatic = createStaticHandler(config.webDist, config.crossOriginIsolation);
+  const slowDown = config.slowdownPct > 0 ? createSlowdown(config.slowdownPct) : undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const startedAt = performance.now();
     const url = new URL(req.url ?? "/", "http://app.invalid");
     const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
     const match = route(method, url.pathname);
@@ -80,7 +65,7 @@ export async function startApp(
     }
     if (url.pathname.startsWith("/api/")) {
       leakOnRequest(config.leakBytes);
-      if (config.slowdownPct > 0) slowDown(res, config.slowdownPct, startedAt);
+      slowDown?.apply(res);
     }
     await match.handler(req, res, { url, params: match.params });
   };
