@@ -3,13 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { formatDurationMs } from "./duration.ts";
 import { installGlobals } from "./globals.ts";
+import { callLifecycle } from "./lifecycle.ts";
 import { type RunFacts, runLocally } from "./local.ts";
 import { Registry } from "./metrics.ts";
 import { planScenarios, type ScenarioPlan, totalDurationMs } from "./options.ts";
 import { streamJsonOutput } from "./out-json.ts";
 import { compileScript, detectMode, type EngineMode, ScriptError } from "./script.ts";
 import { executionTuple, segmentPlan } from "./segment.ts";
-import { engineState, newGroup, setEngineState, vuStorage } from "./state.ts";
+import { engineState, newGroup, setEngineState } from "./state.ts";
 import {
   buildSummaryData,
   DEFAULT_TREND_STATS,
@@ -171,21 +172,12 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   );
 
   let setupData: unknown;
+  const lifecycleThread = syncCompiled
+    ? { compiled: syncCompiled, env: options.env, scriptDir }
+    : undefined;
   if (typeof first.exports.setup === "function") {
     try {
-      const setupContext = {
-        vu: 0,
-        iter: 0,
-        scenario: "setup",
-        iterationInScenario: 0,
-        groupPath: "",
-        tags: {},
-        pendingSleepMs: 0,
-      };
-      const value = await vuStorage.run(setupContext, () =>
-        (first.exports.setup as () => unknown)(),
-      );
-      setupData = value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+      setupData = await callLifecycle("setup", first.exports, undefined, lifecycleThread);
     } catch (error) {
       stderr(`setup() failed: ${(error as Error).message}\n`);
       return K6_EXIT.scriptException;
@@ -250,25 +242,22 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   const { durationMs, rssPerVu } = facts;
   registry.frozen = true;
   if (typeof first.exports.teardown === "function") {
+    // teardown's requests count in http_reqs etc., as in k6 (an iteration abandoned at a hard
+    // stop could slip a sample in meanwhile).
+    registry.frozen = false;
     try {
-      await vuStorage.run(
-        {
-          vu: 0,
-          iter: 0,
-          scenario: "teardown",
-          iterationInScenario: 0,
-          groupPath: "",
-          tags: {},
-          pendingSleepMs: 0,
-        },
-        () => (first.exports.teardown as (d: unknown) => unknown)(setupData),
-      );
+      await callLifecycle("teardown", first.exports, setupData, lifecycleThread);
     } catch (error) {
       stderr(`teardown() failed: ${(error as Error).message}\n`);
       if (exitCode === K6_EXIT.ok) exitCode = K6_EXIT.scriptException;
     }
+    registry.frozen = true;
   }
   evaluate(true, durationMs);
+  if (failed.size > 0) {
+    const names = [...new Set([...failed].map((t) => t.metric))].join(", ");
+    stderr(`level=error msg="thresholds on metrics '${names}' have been crossed"\n`);
+  }
   if (exitCode === K6_EXIT.ok && failed.size > 0) exitCode = K6_EXIT.thresholds;
   const data = buildSummaryData({
     registry,

@@ -15,6 +15,10 @@ export interface VuContext {
   tags: Tags;
   /** Sleep requested without `await` inside an async iteration; served before the next iteration. */
   pendingSleepMs: number;
+  /** The scenario's executor, for `k6/execution`. */
+  executor?: string | undefined;
+  /** `__ENV` with the scenario's `env` merged in; unset when the scenario has none. */
+  env?: Record<string, string> | undefined;
 }
 
 export interface CheckCount {

@@ -6,7 +6,7 @@ import { countCheck, touchGroup } from "./modules/k6.ts";
 import type { ScenarioPlan } from "./options.ts";
 import { engineState, vuStorage } from "./state.ts";
 
-type Done = { type: "done"; samples: [string, number, Tags][]; error?: string };
+type Done = { type: "done"; samples: [string, number, Tags][]; error?: string; value?: string };
 
 /**
  * The engine side of a sync-mode VU: a worker thread that blocks on each HTTP call while this
@@ -111,10 +111,32 @@ export class SyncVu {
         exec: plan.exec,
         data,
         scenario: plan.name,
+        executor: plan.executor,
         iterationInScenario,
         tags: plan.tags,
+        env: plan.env,
       });
     });
+    this.absorb(done);
+    if (done.error) log(`Uncaught error in VU ${this.id} (scenario ${plan.name}): ${done.error}`);
+  }
+
+  /**
+   * Runs the script's `setup` or `teardown` on this VU's thread (its k6/http calls block, as k6
+   * scripts expect there too) and returns its JSON-copied result; throws what the function threw.
+   */
+  async call(fn: "setup" | "teardown", data: unknown): Promise<unknown> {
+    const done = await new Promise<Done>((resolve) => {
+      this.pending = resolve;
+      this.worker.postMessage({ type: "call", exec: fn, data });
+    });
+    this.absorb(done);
+    if (done.error !== undefined) throw new Error(done.error);
+    return done.value === undefined ? undefined : JSON.parse(done.value);
+  }
+
+  /** The thread's samples and check outcomes join the engine's metrics. */
+  private absorb(done: Done): void {
     const registry = engineState().registry;
     for (const [name, value, tags] of done.samples) {
       if (name === "checks" && tags.check !== undefined)
@@ -122,7 +144,6 @@ export class SyncVu {
       if (name === "group_duration") touchGroup(tags.group ?? "");
       registry.add(name, value, tags);
     }
-    if (done.error) log(`Uncaught error in VU ${this.id} (scenario ${plan.name}): ${done.error}`);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,8 @@
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
+import { defineEnvGlobal } from "./globals.ts";
 import { Registry, type Tags } from "./metrics.ts";
 import { makeOpen } from "./script.ts";
-import { currentVu, newGroup, setEngineState } from "./state.ts";
+import { currentVu, newGroup, setEngineState, vuStorage } from "./state.ts";
 import { setSyncBridge } from "./sync-bridge.ts";
 import { executeIteration, initVu, iterationContext } from "./vu.ts";
 
@@ -33,7 +34,7 @@ setEngineState({
 setSyncBridge(new Int32Array(input.flag), input.port);
 const g = globalThis as Record<string, unknown>;
 g.__perfgateSyncMode = true;
-g.__ENV = input.env;
+defineEnvGlobal(input.env);
 g.__VU = input.vuId;
 Object.defineProperty(globalThis, "__ITER", {
   configurable: true,
@@ -44,20 +45,39 @@ g.open = makeOpen(input.scriptDir);
 const { exports } = await initVu(input.compiled, input.vuId);
 let iter = 0;
 
+/** setup()/teardown() on this thread, so their k6/http calls block like an iteration's. */
+async function callLifecycle(fn: string, data: unknown): Promise<void> {
+  const context = iterationContext(0, 0, { name: fn, tags: {}, env: {} }, 0);
+  let value: string | undefined;
+  let error: string | undefined;
+  await vuStorage.run(context, async () => {
+    try {
+      const result = await (exports[fn] as (d: unknown) => unknown)(data);
+      value = result === undefined ? undefined : JSON.stringify(result);
+    } catch (cause) {
+      error = (cause as Error)?.message ?? String(cause);
+    }
+  });
+  parentPort?.postMessage({ type: "done", samples: samples.splice(0), error, value });
+}
+
 parentPort?.on(
   "message",
   async (message: {
-    type: "iterate";
+    type: "iterate" | "call";
     exec: string;
     data: unknown;
     scenario: string;
+    executor: string;
     iterationInScenario: number;
     tags: Tags;
+    env: Record<string, string>;
   }) => {
+    if (message.type === "call") return callLifecycle(message.exec, message.data);
     const context = iterationContext(
       input.vuId,
       iter++,
-      { name: message.scenario, tags: message.tags },
+      { name: message.scenario, executor: message.executor, tags: message.tags, env: message.env },
       message.iterationInScenario,
     );
     const error = await executeIteration(

@@ -78,21 +78,47 @@ export async function executeIteration(
   return error;
 }
 
+const scenarioEnvs = new WeakMap<object, Map<string, Record<string, string>>>();
+
+/** The run's env with a scenario's `env` over it, built once per scenario of a run. */
+function scenarioEnv(name: string, env: Record<string, string>): Record<string, string> {
+  const state = engineState();
+  let byName = scenarioEnvs.get(state);
+  if (!byName) {
+    byName = new Map();
+    scenarioEnvs.set(state, byName);
+  }
+  let merged = byName.get(name);
+  if (!merged) {
+    merged = { ...state.env, ...env };
+    byName.set(name, merged);
+  }
+  return merged;
+}
+
 /** The per-iteration context of a VU in a scenario. */
 export function iterationContext(
   vu: number,
   iter: number,
-  plan: { name: string; tags: Record<string, string> },
+  plan: {
+    name: string;
+    executor?: string | undefined;
+    tags: Record<string, string>;
+    env: Record<string, string>;
+  },
   iterationInScenario: number,
 ): VuContext {
   return {
     vu,
     iter,
     scenario: plan.name,
+    executor: plan.executor,
     iterationInScenario,
     groupPath: "",
-    tags: plan.tags,
+    // A copy: `exec.vu.metrics.tags` may change it without touching other VUs.
+    tags: { ...plan.tags },
     pendingSleepMs: 0,
+    env: Object.keys(plan.env).length > 0 ? scenarioEnv(plan.name, plan.env) : undefined,
   };
 }
 

@@ -4,25 +4,36 @@ import { currentVu, engineState } from "../state.ts";
 const execution = {
   get vu() {
     const vu = currentVu();
+    // The iteration's own tag map: tags set here go on every later sample of the iteration.
+    const tags = vu?.tags ?? {};
     return {
       idInInstance: vu?.vu ?? 0,
       idInTest: vu?.vu ?? 0,
       iterationInInstance: vu?.iter ?? 0,
       iterationInScenario: vu?.iterationInScenario ?? 0,
-      tags: vu?.tags ?? {},
+      tags,
+      metrics: { tags, metadata: {} },
     };
   },
   get scenario() {
     const vu = currentVu();
     return {
       name: vu?.scenario ?? "",
+      executor: vu?.executor ?? "",
       startTime: engineState().startedAt,
       iterationInInstance: vu?.iterationInScenario ?? 0,
       iterationInTest: vu?.iterationInScenario ?? 0,
     };
   },
   get instance() {
-    return { currentTestRunDuration: Date.now() - engineState().startedAt };
+    // Counted on this thread; gauges are sampled once a second, as k6's are.
+    const metrics = engineState().registry.metrics;
+    return {
+      currentTestRunDuration: Date.now() - engineState().startedAt,
+      iterationsCompleted: metrics.get("iterations")?.sink.sum ?? 0,
+      vusActive: metrics.get("vus")?.sink.last ?? 0,
+      vusInitialized: metrics.get("vus_max")?.sink.last ?? 0,
+    };
   },
   test: {
     abort(reason?: string): never {
