@@ -16,6 +16,22 @@ export interface RequestSample {
   name?: string;
 }
 
+/** What the harness did for one fault, with wall-clock times (epoch ms) of the same clock as the samples. */
+export interface FaultEvent {
+  /** Stable id, e.g. `redis-kill`. */
+  id: string;
+  /** Human description, e.g. `Redis killed (SIGKILL) and restarted`. */
+  label: string;
+  injectedAtMs: number;
+  /** When the harness had undone the fault (Redis back, app ready, delay off). */
+  clearedAtMs: number;
+  /** `failed` when a step of the fault itself failed (e.g. redis-server did not restart). */
+  step: "ok" | "failed";
+  message?: string;
+  /** Facts the step observed (e.g. `redisState: up`), kept with the record. */
+  facts?: Record<string, string | number | boolean>;
+}
+
 interface PointLine {
   type?: string;
   metric?: string;

@@ -1,7 +1,5 @@
-import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { normalizeK6Summary } from "../adapters/k6.ts";
 import { type AppProcess, startAppProcess } from "../runners/app.ts";
 import {
   makeRunId,
@@ -23,9 +21,10 @@ import {
   type Suite,
   type Verdict,
 } from "../schema/index.ts";
-import { judgeK6Thresholds } from "../verdicts/thresholds.ts";
 import { runBundleStage } from "./bundle-stage.ts";
 import { runEndpointStage } from "./endpoint-stage.ts";
+import { runFaultsStage } from "./faults-stage.ts";
+import { readK6Outcome } from "./k6-suite.ts";
 import { runLighthouseStage } from "./lighthouse-stage.ts";
 import { startMemoryStage } from "./memory-stage.ts";
 import type { LoadProfile } from "./profiles.ts";
@@ -83,6 +82,22 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
     );
     bundles.push({ id, bundle });
   }
+  const faultsScenario = profile.faults
+    ? {
+        id: scenarioId(profile.faults.scenario),
+        bundle: await bundleK6Script(
+          path.resolve(root, profile.faults.scenario),
+          path.join(rawDir, "k6", scenarioId(profile.faults.scenario), "script.js"),
+        ),
+      }
+    : undefined;
+  if (profile.faults && options.baseUrl) {
+    throw new HarnessError(
+      "E_USAGE",
+      "load: the faults profile starts, kills and restarts its own app and redis-server; it cannot test --base-url",
+      { hint: "drop --base-url for --profile faults", exitCode: EXIT.usage },
+    );
+  }
   const engine = await selectK6Engine(root, env);
   const autocannonVersion = packageVersion("autocannon");
   const envInfo = readEnvironment(
@@ -102,25 +117,35 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
   let interrupted = false;
   let app: AppProcess | undefined;
   const bundleStarted = Date.now();
-  const bundle = await runUnit("web", "bundle", "vite", "", async () => {
-    const result = await runBundleStage(root, rawDir, signal);
-    if (!result)
-      throw new HarnessError("E_NO_WEB", "app/web is missing", { exitCode: EXIT.toolFailed });
-    verdicts.push(...result.verdicts);
-    return result.suite;
-  });
-  suites.push(bundle);
-  log(
-    `bundle web: ${bundle.status}${bundle.error ? ` — ${bundle.error}` : ""} (${((Date.now() - bundleStarted) / 1000).toFixed(1)} s)`,
-  );
+  const bundle =
+    profile.bundle === false
+      ? undefined
+      : await runUnit("web", "bundle", "vite", "", async () => {
+          const result = await runBundleStage(root, rawDir, signal);
+          if (!result)
+            throw new HarnessError("E_NO_WEB", "app/web is missing", {
+              exitCode: EXIT.toolFailed,
+            });
+          verdicts.push(...result.verdicts);
+          return result.suite;
+        });
+  if (bundle) {
+    suites.push(bundle);
+    log(
+      `bundle web: ${bundle.status}${bundle.error ? ` — ${bundle.error}` : ""} (${((Date.now() - bundleStarted) / 1000).toFixed(1)} s)`,
+    );
+  }
   try {
     let baseUrl = options.baseUrl;
     // The app serves the web build this run just measured, for the Lighthouse stage.
     const webDist =
-      bundle.status === "ok"
+      bundle?.status === "ok"
         ? { PERFGATE_APP_WEB_DIST: path.join(rawDir, "bundle", "dist") }
         : undefined;
-    if (!baseUrl) {
+    // The faults stage runs its own app (it restarts it); others share this one.
+    const needsApp =
+      bundles.length > 0 || profile.endpoints.length > 0 || profile.lighthouse !== undefined;
+    if (!baseUrl && needsApp) {
       const started = Date.now();
       app = await startAppProcess({
         root,
@@ -134,19 +159,21 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
       baseUrl = app.url;
       log(`app up at ${baseUrl} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
-    assertLoadTarget(baseUrl, options.allowHosts);
-    const memory = profile.memory
-      ? startMemoryStage({
-          baseUrl,
-          profile: profile.memory,
-          rawDir,
-          signal,
-          log,
-          ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
-        })
-      : undefined;
+    if (baseUrl) assertLoadTarget(baseUrl, options.allowHosts);
+    const memory =
+      profile.memory && baseUrl
+        ? startMemoryStage({
+            baseUrl,
+            profile: profile.memory,
+            rawDir,
+            signal,
+            log,
+            ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+          })
+        : undefined;
     for (const { id, bundle } of bundles) {
-      if (signal.aborted) break;
+      if (signal.aborted || !baseUrl) break;
+      const target = baseUrl;
       log(`k6 ${id}: running…`);
       const unit = await runUnit(
         id,
@@ -159,32 +186,16 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
             scenario: id,
             bundle,
             outDir: path.join(rawDir, "k6", id),
-            vars: { ...profile.vars, BASE_URL: baseUrl },
+            vars: { ...profile.vars, BASE_URL: target },
             signal,
             echo: options.echo,
             onStart: (pid) => memory?.watchGenerator(pid),
           });
-          if (raw.exitCode === 105) interrupted = true;
-          const summaryExport = await readJson(raw.summaryFile);
-          const hdr = raw.hdrFile
-            ? ((await readJson(raw.hdrFile).catch(() => undefined)) as
-                | Record<string, string>
-                | undefined)
-            : undefined;
-          const normalized = normalizeK6Summary({
-            scenario: id,
-            summaryExport,
-            hdr,
-            tool: {
-              name: engine.kind === "k6" ? "k6" : "perfgate-engine",
-              version: engine.version,
-            },
-            source: raw.summaryFile,
-            meta: { engine: engine.kind },
-          });
-          verdicts.push(...judgeK6Thresholds(id, normalized.thresholds));
-          warnings.push(...normalized.warnings);
-          return normalized.suite;
+          const outcome = await readK6Outcome(raw, engine);
+          interrupted ||= outcome.interrupted;
+          verdicts.push(...outcome.verdicts);
+          warnings.push(...outcome.warnings);
+          return outcome.suite;
         },
       );
       suites.push(unit);
@@ -196,7 +207,40 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
       verdicts.push(...stage.verdicts);
       warnings.push(...stage.warnings);
     }
-    if (!signal.aborted && profile.endpoints.length > 0) {
+    if (profile.faults && faultsScenario && !signal.aborted) {
+      log(`faults ${faultsScenario.id}: running…`);
+      const faults = profile.faults;
+      let stage: Awaited<ReturnType<typeof runFaultsStage>> | undefined;
+      const unit = await runUnit(
+        "faults",
+        "faults",
+        "perfgate-faults",
+        engine.version,
+        async () => {
+          stage = await runFaultsStage({
+            root,
+            profile: faults,
+            engine,
+            scenario: faultsScenario,
+            rawDir,
+            appEnv: webDist ?? {},
+            port: options.port ?? 0,
+            signal,
+            log,
+            echo: options.echo,
+          });
+          return stage.suites[0] as Suite;
+        },
+      );
+      if (stage) {
+        suites.push(...stage.suites);
+        verdicts.push(...stage.verdicts);
+        warnings.push(...stage.warnings);
+        interrupted ||= stage.interrupted;
+      } else suites.push(unit);
+      log(`faults: ${unit.status}${unit.error ? ` — ${unit.error}` : ""}`);
+    }
+    if (baseUrl && !signal.aborted && profile.endpoints.length > 0) {
       const endpoints = await runEndpointStage({
         passes: profile.endpoints,
         baseUrl,
@@ -213,7 +257,7 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
       suites.push(...endpoints.suites);
       warnings.push(...endpoints.warnings);
     }
-    if (profile.lighthouse && !signal.aborted) {
+    if (baseUrl && profile.lighthouse && !signal.aborted) {
       const chromium = await detectChromium(env);
       if (!chromium.path) {
         warnings.push({
@@ -296,22 +340,5 @@ async function runUnit(
       error: message ?? "failed",
       metrics: [],
     };
-  }
-}
-
-async function readJson(file: string): Promise<unknown> {
-  const text = await readFile(file, "utf8").catch((cause) => {
-    throw new HarnessError("E_RAW_MISSING", `${file}: the tool wrote no output`, {
-      exitCode: EXIT.toolFailed,
-      cause,
-    });
-  });
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    throw new HarnessError("E_RAW_CORRUPT", `${file}: not valid JSON`, {
-      exitCode: EXIT.toolFailed,
-      cause,
-    });
   }
 }

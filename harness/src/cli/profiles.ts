@@ -1,3 +1,6 @@
+import type { FaultPlan } from "../runners/fault-steps.ts";
+import type { RecoveryBand } from "../verdicts/fault-impact.ts";
+
 /**
  * Load profiles as config-as-code. `quick` is the default of `npm run load` (about a minute on
  * 2 cores); `full` and `soak` run longer and are for nightly jobs and local investigations.
@@ -16,6 +19,28 @@ export interface LoadProfile {
   lighthouse?: { paths: string[]; runs: number; gate: boolean };
   /** Memory stage: the app runs with PERFGATE_APP_DEBUG=on and is sampled during the scenarios. */
   memory?: MemoryProfile;
+  /** `false` skips the web bundle stage (a profile that never serves the web app). */
+  bundle?: boolean;
+  /** Fault injection (cli/faults-stage.ts): its own app and redis-server, faults during one scenario. */
+  faults?: FaultsProfile;
+}
+
+/** A constant-arrival-rate scenario with faults injected one after another (`--profile faults`). */
+export interface FaultsProfile {
+  /** The scenario under fault (its `--out json` stream gives the per-second timeline). */
+  scenario: string;
+  /** `-e` variables of that scenario (rate, duration). */
+  vars: Record<string, string>;
+  /** Load duration in seconds, passed as `FAULTS_DURATION`; no fault starts too late to recover in it. */
+  loadSeconds: number;
+  /** Faults in order; each starts at its `atSeconds` or `gapSeconds` after the previous one cleared. */
+  schedule: FaultPlan[];
+  gapSeconds: number;
+  /** Pass when back in the pre-fault band within this many seconds of the injection, per fault. */
+  recoveryLimitSeconds: Record<string, number>;
+  /** The pre-fault band a second must be back in (defaults in verdicts/fault-impact.ts). */
+  band?: Partial<RecoveryBand>;
+  appEnv?: Record<string, string>;
 }
 
 /** Leak detection during the k6 scenarios (cli/memory-stage.ts). */
@@ -125,6 +150,36 @@ export const PROFILES = {
       thresholdMbPerMin: 1,
       snapshotAfterSeconds: 36,
       appEnv: { PERFGATE_APP_LRU_ENTRIES: "500" },
+    },
+  },
+  /**
+   * Fault injection in about 90 s: Redis killed and restarted, a worker thread crash, a slow
+   * database for 5 s, the app restarted on its port, under 30 requests/s of reads and thumbnails.
+   * The restart goes last: its length is the app's own start (PGlite, worker threads), which
+   * varies most with the machine's load, and its recovery window runs to the end of the load.
+   */
+  faults: {
+    scenarios: [],
+    vars: {},
+    endpoints: [],
+    bundle: false,
+    faults: {
+      scenario: "scenarios/faults.ts",
+      vars: { FAULTS_RATE: "30" },
+      loadSeconds: 80,
+      schedule: [
+        { kind: "redis-kill", atSeconds: 8, downSeconds: 2 },
+        { kind: "worker-crash", atSeconds: 18 },
+        { kind: "slow-db", atSeconds: 28, delayMs: 150, forSeconds: 5 },
+        { kind: "app-restart", atSeconds: 43 },
+      ],
+      gapSeconds: 8,
+      recoveryLimitSeconds: {
+        "redis-kill": 10,
+        "worker-crash": 10,
+        "slow-db": 10,
+        "app-restart": 35,
+      },
     },
   },
 } satisfies Record<string, LoadProfile>;

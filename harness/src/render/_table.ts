@@ -1,4 +1,4 @@
-import type { MetricRow, RunReportModel } from "../report/index.ts";
+import type { FaultRow, MetricRow, RunReportModel } from "../report/index.ts";
 import { directionMark, formatValue } from "./_format.ts";
 
 /** Header and cell text of a suite's metric table, shared by every renderer (C11). */
@@ -43,3 +43,39 @@ export const OVERALL_TEXT: Record<RunReportModel["overall"], string> = {
   errored: "ERRORED: a stage could not run; see its error",
   interrupted: "INTERRUPTED: partial results",
 };
+
+/** Header and cells of the fault table (faults profile), shared by every renderer. */
+export const FAULT_HEADER = [
+  "fault",
+  "step",
+  "requests",
+  "errors",
+  "error rate",
+  "peak error rate/s",
+  "p95 before → during",
+  "recovery",
+  "verdict",
+];
+
+export function faultCells(row: FaultRow): string[] {
+  const verdict = row.verdict
+    ? `${row.verdict.status === "pass" ? "pass" : row.verdict.status === "fail" ? "FAIL" : "skip"} (${row.verdict.rule})`
+    : "";
+  return [
+    row.id,
+    row.step === "ok" ? "ok" : "FAILED",
+    row.requests === undefined ? "—" : String(row.requests),
+    row.errors === undefined ? "—" : String(row.errors),
+    formatValue(row.errorRate, "ratio"),
+    formatValue(row.peakErrorRate, "ratio"),
+    `${formatValue(row.p95BeforeMs, "ms")} → ${formatValue(row.p95DuringMs, "ms")}`,
+    row.recoverySeconds === undefined ? "not recovered" : `${row.recoverySeconds} s`,
+    verdict,
+  ];
+}
+
+/** One line per fault under the table: what it was, why its step failed, what it observed. */
+export function faultNote(row: FaultRow): string {
+  const facts = row.facts.map(([key, value]) => `${key}=${value}`).join(", ");
+  return `${row.id}: ${row.label}${row.message ? ` — ${row.message}` : ""}${facts ? ` (${facts})` : ""}`;
+}

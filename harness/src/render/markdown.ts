@@ -1,6 +1,9 @@
 import type { RunReportModel } from "../report/index.ts";
 import { formatDuration } from "./_format.ts";
 import {
+  FAULT_HEADER,
+  faultCells,
+  faultNote,
   METRIC_HEADER,
   metricCells,
   OVERALL_TEXT,
@@ -43,7 +46,24 @@ export function renderMarkdown(model: RunReportModel): string {
   for (const suite of model.suites) {
     out.push(`## ${suite.kind} · ${suite.id}`, "");
     out.push(`${suite.tool} · ${suite.status}${suite.error ? `: ${suite.error}` : ""}`, "");
-    if (suite.rows.length > 0) {
+    if (suite.faults) {
+      out.push(
+        table(FAULT_HEADER, suite.faults.map(faultCells), [
+          "l",
+          "l",
+          "r",
+          "r",
+          "r",
+          "r",
+          "r",
+          "r",
+          "l",
+        ]),
+        "",
+        ...suite.faults.map((row) => `- ${faultNote(row)}`),
+        "",
+      );
+    } else if (suite.rows.length > 0) {
       out.push(
         table(METRIC_HEADER, suite.rows.map(metricCells), ["l", "r", "r", "r", "r", "r"]),
         "",

@@ -1,6 +1,9 @@
 import type { RunReportModel } from "../report/index.ts";
 import { formatDuration } from "./_format.ts";
 import {
+  FAULT_HEADER,
+  faultCells,
+  faultNote,
   METRIC_HEADER,
   metricCells,
   OVERALL_TEXT,
@@ -51,7 +54,11 @@ export function renderTerminal(model: RunReportModel, options: TerminalOptions):
     out.push(
       `${paint("bold", `${suite.kind} ${suite.id}`)}  ${paint("dim", suite.tool)}  ${status}${suite.error ? ` ${suite.error}` : ""}`,
     );
-    if (suite.rows.length > 0) {
+    if (suite.faults) {
+      const rows = [FAULT_HEADER, ...suite.faults.map(faultCells)];
+      for (const line of columns(rows, new Set([2, 3, 4, 5, 6, 7]))) out.push(`  ${line}`);
+      for (const row of suite.faults) out.push(paint("dim", `  ${faultNote(row)}`));
+    } else if (suite.rows.length > 0) {
       for (const line of columns(
         [METRIC_HEADER, ...suite.rows.map(metricCells)],
         new Set([1, 2, 3, 4, 5]),

@@ -1,4 +1,7 @@
 import type { Direction, RunResult, Suite, Unit, Verdict } from "../schema/index.ts";
+import { buildFaultRows, type FaultRow } from "./fault-rows.ts";
+
+export type { FaultRow } from "./fault-rows.ts";
 
 /** One metric row of a suite table; numbers stay numbers until a renderer formats them. */
 export interface MetricRow {
@@ -22,6 +25,8 @@ export interface SuiteSection {
   status: Suite["status"];
   error?: string | undefined;
   rows: MetricRow[];
+  /** A `faults` suite's table (one row per fault), rendered instead of its metric rows. */
+  faults?: FaultRow[] | undefined;
 }
 
 export type Overall = "pass" | "fail" | "errored" | "interrupted";
@@ -98,6 +103,7 @@ export function buildRunReport(run: RunResult): RunReportModel {
       status: suite.status,
       error: suite.error,
       rows: suite.metrics.map(rowOf),
+      ...(suite.kind === "faults" ? { faults: buildFaultRows(suite, run.verdicts) } : {}),
     })),
     verdicts: run.verdicts,
     warnings: run.warnings.map((warning) => ({

@@ -48,6 +48,8 @@ export interface K6RunOptions {
   outDir: string;
   /** `-e` variables (BASE_URL, durations...). */
   vars: Record<string, string>;
+  /** `--out json=<file>`: every sample as NDJSON (the faults stage's per-second timeline). */
+  outJson?: string | undefined;
   signal?: AbortSignal;
   /** Echo the engine's live output (TTY runs). */
   echo?: (text: string) => void;
@@ -91,6 +93,7 @@ export async function runK6Scenario(options: K6RunOptions): Promise<K6RunRaw> {
     "--no-color",
     ...Object.entries(vars).flatMap(([key, value]) => ["-e", `${key}=${value}`]),
     ...(hdrFile ? ["--hdr-out", hdrFile] : []),
+    ...(options.outJson ? ["--out", `json=${options.outJson}`] : []),
     bundle,
   ];
   const command = engine.kind === "builtin" ? process.execPath : engine.path;

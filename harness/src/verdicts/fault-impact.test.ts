@@ -1,8 +1,16 @@
 import { describe, expect, it } from "vitest";
-import type { RequestSample } from "../adapters/fault-timeline.ts";
-import { analyzeFaults, type FaultEvent } from "./fault-impact.ts";
+import type { FaultEvent, RequestSample } from "../adapters/fault-timeline.ts";
+import { analyzeFaults, type RecoveryBand } from "./fault-impact.ts";
 
 const T0 = 1_000_000;
+/** Band of these hand-made timelines: p95 up to 2 × 10 ms + 10 ms = 30 ms, ≥ 5 requests a second. */
+const BAND: RecoveryBand = {
+  baselineSeconds: 5,
+  successTolerance: 0.01,
+  latencyFactor: 2,
+  latencySlackMs: 10,
+  minRequestShare: 0.5,
+};
 
 /** Ten requests in second `second` (from T0), at 50, 150, ... 950 ms into it. */
 function second(
@@ -48,7 +56,7 @@ const next: FaultEvent = {
 };
 
 describe("analyzeFaults", () => {
-  const [impact, later] = analyzeFaults(samples, [restart, next], T0 + 20_000);
+  const [impact, later] = analyzeFaults(samples, [restart, next], T0 + 20_000, BAND);
 
   it("counts the error spike in the fault's window only", () => {
     expect(impact?.windowSeconds).toBe(6);
@@ -76,7 +84,12 @@ describe("analyzeFaults", () => {
 
   it("has no baseline, so no recovery, when nothing ran before the fault", () => {
     expect(later?.requests).toBe(0);
-    const [early] = analyzeFaults(samples, [{ ...restart, injectedAtMs: T0 + 5_000 }], T0 + 8_000);
+    const [early] = analyzeFaults(
+      samples,
+      [{ ...restart, injectedAtMs: T0 + 5_000 }],
+      T0 + 8_000,
+      BAND,
+    );
     expect(early?.baseline).toBeUndefined();
     expect(early?.recoverySeconds).toBeUndefined();
     expect(early?.requests).toBe(30);
@@ -87,14 +100,20 @@ describe("analyzeFaults", () => {
     const sparse = samples.filter(
       (s) => !(s.timeMs >= T0 + 14_000 && s.timeMs < T0 + 15_000 && s.timeMs % 1000 > 400),
     );
-    const [thin] = analyzeFaults(sparse, [restart], T0 + 16_000);
+    const [thin] = analyzeFaults(sparse, [restart], T0 + 16_000, BAND);
     expect(thin?.seconds[4]).toMatchObject({ requests: 4, inBand: false });
     expect(thin?.recoverySeconds).toBe(6);
   });
 
   it("never recovers when every second after the fault stays out of band", () => {
-    const [stuck] = analyzeFaults(samples, [restart], T0 + 14_000);
+    const [stuck] = analyzeFaults(samples, [restart], T0 + 14_000, BAND);
     expect(stuck?.recoverySeconds).toBeUndefined();
     expect(stuck?.seconds).toHaveLength(4);
+  });
+
+  it("uses the default band when none is given: 40 ms is within 3 × 10 + 25 ms", () => {
+    const [loose] = analyzeFaults(samples, [restart], T0 + 16_000);
+    expect(loose?.seconds.map((s) => s.inBand)).toEqual([false, false, false, true, true, true]);
+    expect(loose?.recoverySeconds).toBe(4);
   });
 });

@@ -1,21 +1,5 @@
-import type { RequestSample } from "../adapters/fault-timeline.ts";
+import type { FaultEvent, RequestSample } from "../adapters/fault-timeline.ts";
 import { quantile } from "../stats/index.ts";
-
-/** What the harness did for one fault, with wall-clock times (epoch ms) of the same clock as the samples. */
-export interface FaultEvent {
-  /** Stable id, e.g. `redis-kill`. */
-  id: string;
-  /** Human description, e.g. `Redis killed (SIGKILL) and restarted`. */
-  label: string;
-  injectedAtMs: number;
-  /** When the harness had undone the fault (Redis back, app ready, delay off). */
-  clearedAtMs: number;
-  /** `failed` when a step of the fault itself failed (e.g. redis-server did not restart). */
-  step: "ok" | "failed";
-  message?: string;
-  /** Facts the step observed (e.g. `redisState: up`), kept with the record. */
-  facts?: Record<string, string | number | boolean>;
-}
 
 /** The pre-fault band a second must be back in to count as recovered. */
 export interface RecoveryBand {
@@ -23,7 +7,10 @@ export interface RecoveryBand {
   baselineSeconds: number;
   /** A second's success rate may be this far below the baseline's (absolute), default 0.01. */
   successTolerance: number;
-  /** A second's p95 may be up to baseline p95 × factor + slack, default 2 and 10 ms. */
+  /**
+   * A second's p95 may be up to baseline p95 × factor + slack, default 3 and 25 ms: loose, as
+   * one second holds ~30 requests, so its p95 is nearly its maximum, on a noisy 2-core machine.
+   */
   latencyFactor: number;
   latencySlackMs: number;
   /** A second needs at least this share of the baseline's requests per second, default 0.5. */
@@ -33,8 +20,8 @@ export interface RecoveryBand {
 export const DEFAULT_RECOVERY_BAND: RecoveryBand = {
   baselineSeconds: 5,
   successTolerance: 0.01,
-  latencyFactor: 2,
-  latencySlackMs: 10,
+  latencyFactor: 3,
+  latencySlackMs: 25,
   minRequestShare: 0.5,
 };
 

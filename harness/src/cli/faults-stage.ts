@@ -1,0 +1,225 @@
+import { createReadStream } from "node:fs";
+import { mkdir, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import {
+  type FaultEvent,
+  type RequestSample,
+  requestSampleOf,
+} from "../adapters/fault-timeline.ts";
+import { type AppProcess, startAppProcess } from "../runners/app.ts";
+import { FAULT_LABELS, type FaultTarget, injectFault, pause } from "../runners/fault-steps.ts";
+import { type K6Engine, runK6Scenario } from "../runners/k6.ts";
+import { type RedisProcess, startRedisProcess } from "../runners/redis.ts";
+import { detectRedis } from "../runners/tools.ts";
+import type { QualityWarning, Suite, Verdict } from "../schema/index.ts";
+import { analyzeFaults, DEFAULT_RECOVERY_BAND } from "../verdicts/fault-impact.ts";
+import { faultsSuite, judgeFaults } from "../verdicts/faults.ts";
+import { readK6Outcome } from "./k6-suite.ts";
+import type { FaultsProfile } from "./profiles.ts";
+
+export interface FaultsStageOptions {
+  root: string;
+  profile: FaultsProfile;
+  engine: K6Engine;
+  /** Scenario id and its esbuild bundle. */
+  scenario: { id: string; bundle: string };
+  rawDir: string;
+  /** App flags of the run (web build...); the stage adds debug routes and its REDIS_URL. */
+  appEnv: Record<string, string>;
+  /** 0 picks a free port at the first start; restarts reuse the port the app got. */
+  port: number;
+  signal: AbortSignal;
+  log: (line: string) => void;
+  echo?: ((text: string) => void) | undefined;
+}
+
+export interface FaultsStageResult {
+  suites: Suite[];
+  verdicts: Verdict[];
+  warnings: QualityWarning[];
+  interrupted: boolean;
+}
+
+/** Room a fault needs after it cleared for its recovery to be seen inside the load. */
+const MIN_RECOVERY_WINDOW_SECONDS = 8;
+
+function message(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "failed";
+}
+
+/** Resolve once the engine has written its first sample (the load started), or `done` settled. */
+async function loadStarted(file: string, done: Promise<unknown>, signal: AbortSignal) {
+  let settled = false;
+  void done.finally(() => {
+    settled = true;
+  });
+  for (let waited = 0; waited < 60_000 && !settled && !signal.aborted; waited += 100) {
+    const size = await stat(file).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (size > 0) return Date.now();
+    await pause(100, signal);
+  }
+  return undefined;
+}
+
+async function readSamples(file: string): Promise<RequestSample[]> {
+  const samples: RequestSample[] = [];
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  for await (const line of lines) {
+    const sample = requestSampleOf(line);
+    if (sample) samples.push(sample);
+  }
+  return samples;
+}
+
+/**
+ * The faults profile: its own redis-server and app (debug routes on), one constant-arrival-rate
+ * scenario with `--out json`, and the faults injected one after another while it runs. Every
+ * fault becomes an event, failed steps included; the timeline analysis turns the events and
+ * the requests' finish times into the fault table and its verdicts. Only the app failing to
+ * start at all throws (the caller records the stage as errored).
+ */
+export async function runFaultsStage(options: FaultsStageOptions): Promise<FaultsStageResult> {
+  const { root, profile, engine, scenario, signal, log } = options;
+  const dir = path.join(options.rawDir, "faults");
+  const k6Dir = path.join(options.rawDir, "k6", scenario.id);
+  await mkdir(dir, { recursive: true });
+  await mkdir(k6Dir, { recursive: true });
+  const warnings: QualityWarning[] = [];
+  let redis: RedisProcess | undefined;
+  const redisTool = await detectRedis();
+  if (redisTool.path) {
+    redis = await startRedisProcess({ binary: redisTool.path }).catch((error) => {
+      warnings.push({ code: "stage-skipped", suite: "faults", message: message(error) });
+      return undefined;
+    });
+  } else {
+    warnings.push({
+      code: "stage-skipped",
+      suite: "faults",
+      message:
+        "redis-server not found: the app runs without Redis and the Redis fault fails (apt-get install redis-server)",
+    });
+  }
+  const appEnv = {
+    ...options.appEnv,
+    ...profile.appEnv,
+    PERFGATE_APP_DEBUG: "on",
+    REDIS_URL: redis?.url ?? "off",
+  };
+  let app: AppProcess | undefined;
+  try {
+    app = await startAppProcess({ root, port: options.port, env: appEnv, signal });
+    const port = Number(new URL(app.url).port);
+    log(`faults: app at ${app.url}, redis-server ${redis ? `at ${redis.url}` : "none"}`);
+    const target: FaultTarget = {
+      app: () => app as AppProcess,
+      restartApp: async () => {
+        await app?.stop();
+        app = await startAppProcess({ root, port, env: appEnv, signal, readyTimeoutMs: 45_000 });
+      },
+      redis,
+      signal,
+    };
+    const outJson = path.join(k6Dir, "samples.ndjson");
+    const run = runK6Scenario({
+      engine,
+      scenario: scenario.id,
+      bundle: scenario.bundle,
+      outDir: k6Dir,
+      outJson,
+      vars: { ...profile.vars, FAULTS_DURATION: `${profile.loadSeconds}s`, BASE_URL: app.url },
+      signal,
+      echo: options.echo,
+    });
+    run.catch(() => {});
+    const startMs = await loadStarted(outJson, run, signal);
+    const events: FaultEvent[] = [];
+    const endMs = (startMs ?? Date.now()) + profile.loadSeconds * 1000;
+    let previousCleared = startMs ?? 0;
+    for (const plan of profile.schedule) {
+      const startAt = Math.max(
+        (startMs ?? 0) + plan.atSeconds * 1000,
+        previousCleared + profile.gapSeconds * 1000,
+      );
+      const active = plan.kind === "slow-db" ? plan.forSeconds : 0;
+      const tooLate = startAt + (active + MIN_RECOVERY_WINDOW_SECONDS) * 1000 > endMs;
+      if (startMs === undefined || signal.aborted || tooLate) {
+        const why =
+          startMs === undefined
+            ? "the load never started"
+            : signal.aborted
+              ? "the run was interrupted"
+              : `the load ends ${((endMs - startAt) / 1000).toFixed(0)} s after its earliest start, too soon to see a recovery`;
+        events.push({
+          id: plan.kind,
+          label: FAULT_LABELS[plan.kind],
+          injectedAtMs: endMs,
+          clearedAtMs: endMs,
+          step: "failed",
+          message: `not injected: ${why}`,
+        });
+        log(`fault ${plan.kind}: not injected (${why})`);
+        continue;
+      }
+      await pause(startAt - Date.now(), signal);
+      log(`fault ${plan.kind}: injecting at ${((Date.now() - startMs) / 1000).toFixed(1)} s`);
+      const event = await injectFault(plan, target);
+      events.push(event);
+      previousCleared = event.clearedAtMs;
+      log(
+        `fault ${plan.kind}: ${event.step === "ok" ? "cleared" : `FAILED: ${event.message}`} after ${((event.clearedAtMs - event.injectedAtMs) / 1000).toFixed(1)} s`,
+      );
+    }
+    await writeFile(path.join(dir, "events.json"), `${JSON.stringify(events, null, 2)}\n`);
+    // The engine failing (exit code, no summary) costs its own suite, never the fault table.
+    const k6 = await run
+      .then((raw) => readK6Outcome(raw, engine))
+      .catch((error: unknown) => {
+        log(`k6 ${scenario.id}: errored — ${message(error)}`);
+        return {
+          suite: {
+            kind: "load" as const,
+            id: scenario.id,
+            tool: {
+              name: engine.kind === "k6" ? "k6" : "perfgate-engine",
+              version: engine.version,
+            },
+            status: "errored" as const,
+            error: message(error),
+            metrics: [],
+          },
+          verdicts: [],
+          warnings: [],
+          interrupted: false,
+        };
+      });
+    const samples = await readSamples(outJson).catch(() => [] as RequestSample[]);
+    const loadEnd = samples.reduce((max, s) => Math.max(max, s.timeMs), endMs);
+    const impacts = analyzeFaults(samples, events, loadEnd + 1, {
+      ...DEFAULT_RECOVERY_BAND,
+      ...profile.band,
+    });
+    await writeFile(
+      path.join(dir, "timeline.json"),
+      `${JSON.stringify(
+        impacts.map(({ event, seconds }) => ({ id: event.id, seconds })),
+        null,
+        1,
+      )}\n`,
+    );
+    const suite = faultsSuite(impacts, { name: "perfgate-faults", version: engine.version });
+    return {
+      suites: [k6.suite, suite],
+      verdicts: [...k6.verdicts, ...judgeFaults(impacts, profile.recoveryLimitSeconds)],
+      warnings: [...warnings, ...k6.warnings],
+      interrupted: k6.interrupted || signal.aborted,
+    };
+  } finally {
+    await app?.stop();
+    await redis?.stop();
+  }
+}
