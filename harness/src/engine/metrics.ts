@@ -3,6 +3,17 @@ import hdr from "hdr-histogram-js";
 export type MetricType = "counter" | "gauge" | "rate" | "trend";
 export type Tags = Record<string, string>;
 
+/** Trend values kept exactly per sink (80 KB), so memory stays flat on long runs. */
+const EXACT_LIMIT = 10_000;
+
+/** k6's TrendSink.P: sort, i = p/100·(n−1), linear between the neighbours of i. */
+function interpolate(values: number[], p: number): number {
+  const sorted = Float64Array.from(values).sort();
+  const i = (p / 100) * (sorted.length - 1);
+  const low = sorted[Math.floor(i)] as number;
+  return low + ((sorted[Math.ceil(i)] as number) - low) * (i - Math.floor(i));
+}
+
 /** Aggregated samples of one metric or sub-metric. Memory is flat: trends keep an HDR histogram. */
 export class Sink {
   count = 0;
@@ -14,6 +25,11 @@ export class Sink {
   last = 0;
   /** Trend values ×1000 (µs for time metrics): 3 significant digits, auto-resizing. */
   histogram: hdr.Histogram | undefined;
+  /**
+   * A trend's first values, kept exactly so percentiles interpolate as k6's do (thresholds on
+   * short runs sit on them); dropped past EXACT_LIMIT, after which the histogram answers.
+   */
+  exact: number[] | undefined;
 
   constructor(readonly type: MetricType) {
     if (type === "trend") {
@@ -23,6 +39,7 @@ export class Sink {
         autoResize: true,
         numberOfSignificantValueDigits: 3,
       });
+      this.exact = [];
     }
   }
 
@@ -34,6 +51,10 @@ export class Sink {
     if (value !== 0) this.nonZero += 1;
     this.last = value;
     if (this.histogram) this.histogram.recordValue(Math.max(0, Math.round(value * 1000)));
+    if (this.exact) {
+      if (this.exact.length < EXACT_LIMIT) this.exact.push(value);
+      else this.exact = undefined;
+    }
   }
 
   /** Trend percentile in the metric's unit; k6 reports 0 for an empty sink. */
@@ -41,6 +62,8 @@ export class Sink {
     if (!this.histogram || this.count === 0) return 0;
     if (p >= 100) return this.max;
     if (p <= 0) return this.min;
+    // A sink rebuilt from another thread's snapshot has a histogram but not the values.
+    if (this.exact && this.exact.length === this.count) return interpolate(this.exact, p);
     return Math.min(this.max, Math.max(this.min, this.histogram.getValueAtPercentile(p) / 1000));
   }
 }
