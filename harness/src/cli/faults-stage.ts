@@ -118,8 +118,11 @@ export async function runFaultsStage(options: FaultsStageOptions): Promise<Fault
     const target: FaultTarget = {
       app: () => app as AppProcess,
       restartApp: async () => {
+        const stopping = Date.now();
         await app?.stop();
+        const starting = Date.now();
         app = await startAppProcess({ root, port, env: appEnv, signal, readyTimeoutMs: 45_000 });
+        return { stopMs: starting - stopping, startMs: Date.now() - starting };
       },
       redis,
       signal,

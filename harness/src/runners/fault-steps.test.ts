@@ -18,7 +18,7 @@ function target(redis: FaultTarget["redis"]): FaultTarget {
   };
   return {
     app: untouchable as () => AppProcess,
-    restartApp: async () => untouchable(),
+    restartApp: untouchable,
     redis,
     signal: new AbortController().signal,
   };

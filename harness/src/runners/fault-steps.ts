@@ -12,8 +12,8 @@ export type FaultPlan =
 /** What a fault step acts on. The app may be replaced by `restartApp`; `app()` is the current one. */
 export interface FaultTarget {
   app(): AppProcess;
-  /** Stop the app and start it again on the same loopback port. */
-  restartApp(): Promise<void>;
+  /** Stop the app and start it again on the same loopback port; how long each half took. */
+  restartApp(): Promise<{ stopMs: number; startMs: number }>;
   /** The harness's own redis-server, undefined when none is installed. */
   redis: RedisProcess | undefined;
   /** The app's stderr tail is included in failure messages. */
@@ -152,7 +152,9 @@ export async function injectFault(plan: FaultPlan, target: FaultTarget): Promise
       }
       case "app-restart": {
         const before = target.app().url;
-        await target.restartApp();
+        const { stopMs, startMs } = await target.restartApp();
+        facts.stopMs = stopMs;
+        facts.startMs = startMs;
         facts.sameUrl = target.app().url === before;
         const cleared = event("ok");
         facts.restartMs = cleared.clearedAtMs - injectedAtMs;
