@@ -26,14 +26,18 @@ let seen: string[] = [];
 beforeAll(async () => {
   server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
-    req.resume();
+    let body = "";
+    req.on("data", (chunk) => {
+      body += chunk;
+    });
     req.on("end", () => {
       if (req.url?.startsWith("/missing")) {
         res.writeHead(404).end("not found");
         return;
       }
       res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ method: req.method, url: req.url, token: "abc123" }));
+      const trace = req.headers["x-trace"];
+      res.end(JSON.stringify({ method: req.method, url: req.url, token: "abc123", trace, body }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -282,6 +286,32 @@ describe("k6 documentation examples: thresholds, checks, groups, custom metrics"
     expect(
       o.points.filter((p) => p.metric === "my_counter" && p.data.tags.kind === "odd"),
     ).toHaveLength(2);
+  });
+});
+
+describe("k6 documentation examples: k6/http", () => {
+  it("every verb, batch (array and object), params, http.url, expectedStatuses, errors", async () => {
+    const o = await runExample("http-requests", outJson("http-requests"));
+    expect(o.code).toBe(0);
+    expect(o.metrics.checks).toMatchObject({ passes: 16, fails: 0 });
+    const requests = o.points.filter((p) => p.metric === "http_reqs").map((p) => p.data.tags);
+    expect(new Set(requests.map((t) => t.method))).toEqual(
+      new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]),
+    );
+    expect(requests.filter((t) => t.endpoint === "items")).toHaveLength(5);
+    expect(requests.filter((t) => t.kind === "batch")).toHaveLength(1);
+    // http.url: the name tag keeps the template (every interpolation, the base URL's too, is
+    // a placeholder in k6), the url tag the real address.
+    const tagged = requests.find((t) => t.url === `${baseUrl}/items/1000`);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: k6's name tag holds a literal ${}.
+    expect(tagged?.name).toBe("${}/items/${}");
+    const notFound = requests.find((t) => t.status === "404");
+    expect(notFound?.expected_response).toBe("true");
+    const refused = requests.find((t) => t.status === "0");
+    expect(refused?.expected_response).toBe("false");
+    expect(Number(refused?.error_code)).toBeGreaterThan(0);
+    expect(o.metrics.http_req_failed).toMatchObject({ passes: 1, fails: 15 });
+    expect(o.metrics["http_req_duration{endpoint:items}"]).toHaveProperty("p(95)");
   });
 });
 
