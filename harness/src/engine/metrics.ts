@@ -133,6 +133,8 @@ export class Registry {
   frozen = false;
   /** Streaming output (`--out json`), called for every accepted sample. */
   onSample: ((def: MetricDef, value: number, tags: Tags) => void) | undefined;
+  /** Bumped when a sub-metric is added, so sinks resolved ahead (routes.ts) are resolved again. */
+  version = 0;
 
   constructor() {
     for (const [name, type, isTime] of BUILTIN) this.define(name, type, isTime);
@@ -168,6 +170,7 @@ export class Registry {
     if (existing) return existing;
     const sub: SubMetric = { key, tags: parsed.tags, sink: new Sink(def.type) };
     def.subMetrics.push(sub);
+    this.version += 1;
     return sub;
   }
 
@@ -187,6 +190,17 @@ export class Registry {
       }
       if (matches) sub.sink.add(value);
     }
+  }
+
+  /**
+   * `add` for a sample whose sinks were resolved ahead (the metric's own plus each matching
+   * sub-metric's; see routes.ts). `tags` is needed only when `onSample` is set.
+   */
+  addResolved(def: MetricDef, sinks: readonly Sink[], value: number, tags: Tags | undefined): void {
+    if (this.frozen) return;
+    def.touched = true;
+    if (this.onSample && tags) this.onSample(def, value, tags);
+    for (const sink of sinks) sink.add(value);
   }
 
   /** Sink of a metric or sub-metric key, as thresholds name them. */

@@ -1,4 +1,5 @@
 import { parseDuration } from "../duration.ts";
+import { routeTable, sampleTagValue } from "../routes.ts";
 import { engineState, sampleTags } from "../state.ts";
 import { bodyBytes, bodyText, exchange } from "./transport.ts";
 
@@ -117,6 +118,21 @@ function encodeBody(body: unknown, headers: Record<string, string>): string | Bu
   return String(body);
 }
 
+/** Built-in metrics of every request, in the order `request` adds them. */
+const HTTP_METRICS = [
+  "http_reqs",
+  "http_req_duration",
+  "http_req_blocked",
+  "http_req_connecting",
+  "http_req_tls_handshaking",
+  "http_req_sending",
+  "http_req_waiting",
+  "http_req_receiving",
+  "http_req_failed",
+  "data_received",
+  "data_sent",
+] as const;
+
 /** Any request of k6/http. Network errors become a Response with status 0 and `error`, as in k6. */
 export async function request(
   method: string,
@@ -185,34 +201,32 @@ export async function request(
   const callback =
     params.responseCallback === undefined ? defaultCallback : params.responseCallback;
   const expected = status !== 0 && (callback === null || isExpected(callback, status));
-  const tags = sampleTags({
-    ...(params.tags ?? {}),
+  const fixed: Record<string, string> = {
     method: method.toUpperCase(),
     url: href,
     name,
     status: String(status),
     proto: "HTTP/1.1",
     expected_response: String(expected),
-    ...(error ? { error_code: String(errorCode) } : {}),
-  });
-  const registry = state.registry;
-  registry.add("http_reqs", 1, tags);
-  registry.add("http_req_duration", timings.duration, tags);
-  registry.add("http_req_blocked", timings.blocked, tags);
-  registry.add("http_req_connecting", timings.connecting, tags);
-  registry.add("http_req_tls_handshaking", timings.tls_handshaking, tags);
-  registry.add("http_req_sending", timings.sending, tags);
-  registry.add("http_req_waiting", timings.waiting, tags);
-  registry.add("http_req_receiving", timings.receiving, tags);
-  if (callback !== null || error) registry.add("http_req_failed", expected ? 0 : 1, tags);
-  registry.add("data_received", received, tags);
-  registry.add(
-    "data_sent",
-    (typeof payload === "string" ? Buffer.byteLength(payload) : (payload?.length ?? 0)) +
-      href.length +
-      64,
-    tags,
-  );
+  };
+  if (error) fixed.error_code = String(errorCode);
+  const user = params.tags;
+  const table = routeTable(state.registry, "http", HTTP_METRICS);
+  const route = table.route((key) => sampleTagValue(key, user, fixed));
+  // The whole tag set is built only for a streaming output; the sinks are already resolved.
+  const tags = table.wantsTags ? sampleTags({ ...(user ?? {}), ...fixed }) : undefined;
+  table.add(route, 0, 1, tags);
+  table.add(route, 1, timings.duration, tags);
+  table.add(route, 2, timings.blocked, tags);
+  table.add(route, 3, timings.connecting, tags);
+  table.add(route, 4, timings.tls_handshaking, tags);
+  table.add(route, 5, timings.sending, tags);
+  table.add(route, 6, timings.waiting, tags);
+  table.add(route, 7, timings.receiving, tags);
+  if (callback !== null || error) table.add(route, 8, expected ? 0 : 1, tags);
+  table.add(route, 9, received, tags);
+  const sent = typeof payload === "string" ? Buffer.byteLength(payload) : (payload?.length ?? 0);
+  table.add(route, 10, sent + href.length + 64, tags);
   const requestBody = typeof payload === "string" ? payload : "";
   return new Response(
     location,
