@@ -6,7 +6,7 @@ import {
   totalDurationMs,
 } from "./options.ts";
 import { type Stripes, scaleByStripes } from "./segment.ts";
-import { engineState } from "./state.ts";
+import { engineState, interruptScenario } from "./state.ts";
 import type { EngineVu, IterationLog } from "./vu.ts";
 
 export interface ExecutorContext {
@@ -30,11 +30,15 @@ function stripeSet(stripes: Stripes): Set<number> {
   return owned;
 }
 
-/** Waits for `loops`, but no longer than `hardStopAt` (regular end + gracefulStop) or an abort. */
+/**
+ * Waits for `loops`, but no longer than `hardStopAt` (regular end + gracefulStop) or an abort;
+ * then the scenario's iterations still running are interrupted (they emit nothing more).
+ */
 async function settle(
   loops: Promise<unknown>[],
   hardStopAt: number,
   signal: AbortSignal,
+  scenario: string,
 ): Promise<void> {
   const all = Promise.allSettled(loops);
   while (now() < hardStopAt && !signal.aborted) {
@@ -44,6 +48,7 @@ async function settle(
     ]);
     if (done) return;
   }
+  interruptScenario(scenario);
 }
 
 async function initVus(ctx: ExecutorContext, count: number): Promise<EngineVu[]> {
@@ -81,7 +86,7 @@ async function closedLoop(
       }
     }
   });
-  await settle(loops, regularEnd + plan.gracefulStopMs, ctx.signal);
+  await settle(loops, regularEnd + plan.gracefulStopMs, ctx.signal, plan.name);
 }
 
 /** Closed-model executors: VUs loop iterations back to back. */
@@ -234,7 +239,7 @@ async function runArrival(plan: ScenarioPlan, ctx: ExecutorContext): Promise<voi
     ctx.signal.addEventListener("abort", stop, { once: true });
     tick();
   });
-  await settle([...running], start + durationMs + plan.gracefulStopMs, ctx.signal);
+  await settle([...running], start + durationMs + plan.gracefulStopMs, ctx.signal, plan.name);
 }
 
 export async function runScenarioPlan(plan: ScenarioPlan, ctx: ExecutorContext): Promise<void> {

@@ -50,9 +50,24 @@ export interface EngineState {
 export const vuStorage = new AsyncLocalStorage<VuContext>();
 
 let current: EngineState | undefined;
+/** Scenarios whose running iterations were cut off at their hard stop (this thread). */
+const interrupted = new Set<string>();
 
 export function setEngineState(state: EngineState): void {
   current = state;
+  interrupted.clear();
+}
+
+/**
+ * Marks a scenario's still-running iterations as interrupted (gracefulStop expired or abort):
+ * as in k6 they add no iteration metrics, and their next `sleep()` ends them.
+ */
+export function interruptScenario(scenario: string): void {
+  interrupted.add(scenario);
+}
+
+export function isInterrupted(scenario: string): boolean {
+  return interrupted.size > 0 && interrupted.has(scenario);
 }
 
 export function engineState(): EngineState {

@@ -4,7 +4,7 @@ import type { Tags } from "./metrics.ts";
 import { type Params, request } from "./modules/http.ts";
 import { countCheck, touchGroup } from "./modules/k6.ts";
 import type { ScenarioPlan } from "./options.ts";
-import { engineState, vuStorage } from "./state.ts";
+import { engineState, isInterrupted, vuStorage } from "./state.ts";
 
 type Done = { type: "done"; samples: [string, number, Tags][]; error?: string; value?: string };
 
@@ -117,6 +117,8 @@ export class SyncVu {
         env: plan.env,
       });
     });
+    // An iteration cut off at its scenario's hard stop reports nothing, as in k6.
+    if (isInterrupted(plan.name)) return;
     this.absorb(done);
     if (done.error) log(`Uncaught error in VU ${this.id} (scenario ${plan.name}): ${done.error}`);
   }

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import type { ScenarioPlan } from "./options.ts";
-import { engineState, sampleTags, type VuContext, vuStorage } from "./state.ts";
+import { engineState, isInterrupted, sampleTags, type VuContext, vuStorage } from "./state.ts";
 
 export type ScriptExports = Record<string, unknown> & { options?: Record<string, unknown> };
 
@@ -71,6 +71,10 @@ export async function executeIteration(
       error = (cause as Error)?.message ?? String(cause);
     }
     if (context.pendingSleepMs > 0) await delay(context.pendingSleepMs);
+    if (isInterrupted(context.scenario)) {
+      error = undefined;
+      return;
+    }
     const registry = engineState().registry;
     registry.add("iteration_duration", performance.now() - started, sampleTags());
     registry.add("iterations", 1, sampleTags());

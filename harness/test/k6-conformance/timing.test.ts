@@ -183,6 +183,43 @@ describe("§3.12 item 5: constant-arrival-rate", () => {
   });
 });
 
+describe("§3.3 common scenario options on the clock", () => {
+  it("startTime delays a scenario; exec picks its function; tags land on its samples", async () => {
+    const r = await run(
+      "start-time",
+      `import http from "k6/http";
+       export const options = { scenarios: {
+         early: { executor: "per-vu-iterations", vus: 1, iterations: 1, exec: "early" },
+         late: { executor: "per-vu-iterations", vus: 1, iterations: 1, exec: "late", startTime: "1s", tags: { phase: "two" } } } };
+       export async function early() { await http.get(__ENV.BASE_URL + "/early"); }
+       export async function late() { await http.get(__ENV.BASE_URL + "/late"); }`,
+    );
+    expect(r.code).toBe(0);
+    const at = (url: string) => r.requests.find((q) => q.url === url)?.at as number;
+    expect(at("/late") - at("/early")).toBeGreaterThanOrEqual(900);
+    expect(at("/late") - at("/early")).toBeLessThan(2500);
+    const late = points(r.lines, "http_reqs").find((p) => p.data.tags.url?.endsWith("/late"));
+    expect(late?.data.tags).toMatchObject({ scenario: "late", phase: "two" });
+  });
+
+  it("gracefulStop: an iteration still running at duration + gracefulStop is interrupted, not counted", async () => {
+    const r = await run(
+      "graceful-stop",
+      `import http from "k6/http"; import { sleep } from "k6";
+       export const options = { scenarios: {
+         slow: { executor: "constant-vus", vus: 1, duration: "1s", gracefulStop: "0s", exec: "slow" },
+         quick: { executor: "constant-vus", vus: 1, duration: "3s", exec: "quick" } } };
+       export async function slow() { await sleep(2); await http.get(__ENV.BASE_URL + "/slow-done"); }
+       export async function quick() { await http.get(__ENV.BASE_URL + "/quick"); await sleep(0.2); }`,
+    );
+    expect(r.code).toBe(0);
+    // k6 cancels the interrupted iteration: no iteration sample, no request after the stop.
+    const slow = points(r.lines, "iterations").filter((p) => p.data.tags.scenario === "slow");
+    expect(slow).toHaveLength(0);
+    expect(r.requests.filter((q) => q.url === "/slow-done")).toHaveLength(0);
+  });
+});
+
 describe("§3.12 item 7: thresholds while the test runs", () => {
   it("abortOnFail waits for delayAbortEval: a failing threshold with a 10 s delay lets a 2 s test finish", async () => {
     const r = await run(

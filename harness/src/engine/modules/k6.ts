@@ -1,5 +1,12 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { currentVu, engineState, type GroupNode, newGroup, sampleTags } from "../state.ts";
+import {
+  currentVu,
+  engineState,
+  type GroupNode,
+  isInterrupted,
+  newGroup,
+  sampleTags,
+} from "../state.ts";
 
 function findGroup(path: string): GroupNode {
   let node = engineState().rootGroup;
@@ -115,7 +122,13 @@ class Sleep implements PromiseLike<void> {
       this.claimed = true;
       this.vu.pendingSleepMs = Math.max(0, this.vu.pendingSleepMs - this.ms);
     }
-    return delay(this.ms).then(onFulfilled, onRejected);
+    const vu = this.vu;
+    return delay(this.ms)
+      .then(() => {
+        // k6 cancels an interrupted iteration: it does not go on after its sleep.
+        if (vu && isInterrupted(vu.scenario)) throw new Error("iteration interrupted");
+      })
+      .then(onFulfilled, onRejected);
   }
 }
 
