@@ -13,8 +13,9 @@ import { describeRead, readMixPaths } from "./_lib/read-mix.ts";
  * render a small thumbnail on the worker pool (small: a 2-core machine must keep up), over ids
  * and sizes wide enough that most miss the thumbnail cache. Thresholds are loose on purpose: a fault must not abort the run.
  */
+const PRODUCTS = Number(__ENV.PRODUCTS || 100_000);
 const PATHS = new SharedArray("read-mix", () =>
-  readMixPaths({ seed: 13, count: 20_000, products: Number(__ENV.PRODUCTS || 100_000) }),
+  readMixPaths({ seed: 13, count: 20_000, products: PRODUCTS }),
 );
 const SIZES = [32, 40, 48, 56];
 const THUMBNAIL = "GET /api/products/:id/thumbnail";
@@ -39,7 +40,7 @@ export const options: Options = {
 export default async function (): Promise<void> {
   const i = __VU * 997 + __ITER;
   if (i % 10 === 0) {
-    const id = 1 + ((i * 7919) % 50_000);
+    const id = 1 + ((i * 7919) % PRODUCTS);
     const size = SIZES[(i / 10) % SIZES.length] as number;
     const res = await http.asyncRequest(
       "GET",

@@ -104,12 +104,13 @@ export async function runFaultsStage(options: FaultsStageOptions): Promise<Fault
         "redis-server not found: the app runs without Redis and the Redis fault fails (apt-get install redis-server)",
     });
   }
-  const appEnv = {
+  const appEnv: Record<string, string> = {
     ...options.appEnv,
     ...profile.appEnv,
     PERFGATE_APP_DEBUG: "on",
     REDIS_URL: redis?.url ?? "off",
   };
+  const products = appEnv.PERFGATE_APP_SEED_PRODUCTS ?? process.env.PERFGATE_APP_SEED_PRODUCTS;
   let app: AppProcess | undefined;
   try {
     app = await startAppProcess({ root, port: options.port, env: appEnv, signal });
@@ -134,7 +135,13 @@ export async function runFaultsStage(options: FaultsStageOptions): Promise<Fault
       bundle: scenario.bundle,
       outDir: k6Dir,
       outJson,
-      vars: { ...profile.vars, FAULTS_DURATION: `${profile.loadSeconds}s`, BASE_URL: app.url },
+      vars: {
+        ...profile.vars,
+        // The read mix must ask only for products the app seeded (tests seed fewer).
+        ...(products ? { PRODUCTS: products } : {}),
+        FAULTS_DURATION: `${profile.loadSeconds}s`,
+        BASE_URL: app.url,
+      },
       signal,
       echo: options.echo,
     });

@@ -1,0 +1,181 @@
+import { createReadStream } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type FaultEvent,
+  type RequestSample,
+  requestSampleOf,
+} from "../../src/adapters/fault-timeline.ts";
+import { runLoadPipeline } from "../../src/cli/load-pipeline.ts";
+import type { LoadProfile } from "../../src/cli/profiles.ts";
+import { detectRedis } from "../../src/runners/tools.ts";
+import type { RunResult, Suite } from "../../src/schema/index.ts";
+
+const root = path.resolve(import.meta.dirname, "../../..");
+const redis = await detectRedis();
+const THUMBNAIL = "GET /api/products/:id/thumbnail";
+
+/**
+ * The faults profile's schedule at 25 requests/s, with a 200 ms database delay and loose
+ * recovery limits: the outcomes are asserted here, not how fast a busy CI machine recovers.
+ */
+const profile: LoadProfile = {
+  scenarios: [],
+  vars: {},
+  endpoints: [],
+  bundle: false,
+  faults: {
+    scenario: "scenarios/faults.ts",
+    vars: { FAULTS_RATE: "25" },
+    loadSeconds: 75,
+    schedule: [
+      { kind: "redis-kill", atSeconds: 6, downSeconds: 2 },
+      { kind: "worker-crash", atSeconds: 15 },
+      { kind: "slow-db", atSeconds: 23, delayMs: 200, forSeconds: 4 },
+      { kind: "app-restart", atSeconds: 34 },
+    ],
+    gapSeconds: 7,
+    recoveryLimitSeconds: {
+      "redis-kill": 30,
+      "worker-crash": 30,
+      "slow-db": 30,
+      "app-restart": 60,
+    },
+    appEnv: { PERFGATE_APP_WORKERS: "2" },
+  },
+};
+
+let scratch: string;
+let run: RunResult;
+let rawDir: string;
+let events: FaultEvent[];
+let samples: RequestSample[];
+const log: string[] = [];
+
+async function readSamples(file: string): Promise<RequestSample[]> {
+  const found: RequestSample[] = [];
+  for await (const line of createInterface({ input: createReadStream(file) })) {
+    const sample = requestSampleOf(line);
+    if (sample) found.push(sample);
+  }
+  return found;
+}
+
+beforeAll(async () => {
+  if (!redis.path) return;
+  scratch = await mkdtemp(path.join(os.tmpdir(), "perfgate-faults-"));
+  const result = await runLoadPipeline({
+    root,
+    profileName: "faults",
+    profile,
+    perfDir: scratch,
+    env: { ...process.env, PERFGATE_ENGINE: "builtin" },
+    signal: new AbortController().signal,
+    log: (line) => log.push(line),
+  });
+  run = result.run;
+  rawDir = result.rawDir;
+  events = JSON.parse(await readFile(path.join(rawDir, "faults", "events.json"), "utf8"));
+  samples = await readSamples(path.join(rawDir, "k6", "faults", "samples.ndjson"));
+}, 200_000);
+afterAll(async () => {
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+function faultsSuite(): Suite {
+  const suite = run.suites.find((s) => s.kind === "faults");
+  if (!suite) throw new Error(`no faults suite; log:\n${log.join("\n")}`);
+  return suite;
+}
+
+function value(id: string): number | undefined {
+  return faultsSuite().metrics.find((m) => m.id === id)?.value;
+}
+
+function event(id: string): FaultEvent {
+  const found = events.find((e) => e.id === id);
+  if (!found) throw new Error(`no event ${id}`);
+  return found;
+}
+
+/** Requests that finished in a fault's window (its injection to the next fault's). */
+function inWindow(id: string): RequestSample[] {
+  const index = events.findIndex((e) => e.id === id);
+  const from = events[index]?.injectedAtMs ?? 0;
+  const to = events[index + 1]?.injectedAtMs ?? Number.POSITIVE_INFINITY;
+  return samples.filter((s) => s.timeMs >= from && s.timeMs < to);
+}
+
+describe.skipIf(!redis.path)("faults profile against the real app, redis-server and engine", () => {
+  it("injects every fault and records it, in order, with the run complete", () => {
+    expect(run.status).toBe("complete");
+    expect(events.map((e) => [e.id, e.step, e.message])).toEqual([
+      ["redis-kill", "ok", undefined],
+      ["worker-crash", "ok", undefined],
+      ["slow-db", "ok", undefined],
+      ["app-restart", "ok", undefined],
+    ]);
+    expect(faultsSuite().meta).toMatchObject({
+      "redis-kill.step": "ok",
+      "app-restart.step": "ok",
+    });
+    const verdicts = run.verdicts.filter((v) => v.source === "fault");
+    expect(verdicts.map((v) => v.metric)).toEqual([
+      "redis-kill.recovery",
+      "worker-crash.recovery",
+      "slow-db.recovery",
+      "app-restart.recovery",
+    ]);
+    expect(samples.length).toBeGreaterThan(1000);
+    // Every error is a fault's: the read mix asks only for products the app seeded.
+    expect(samples.filter((s) => s.status === 404)).toEqual([]);
+  });
+
+  it("Redis killed: the app reads through to the database (no 5xx) and its tier comes back up", () => {
+    expect(value("redis-kill.requests")).toBeGreaterThan(100);
+    expect(value("redis-kill.errors_5xx")).toBeLessThanOrEqual(2);
+    expect(event("redis-kill").facts).toMatchObject({ redisStateAfter: "up" });
+    expect(value("redis-kill.recovery")).toBeDefined();
+  });
+
+  it("worker crash: only the crashing task fails (503); thumbnails keep being served", () => {
+    const facts = event("worker-crash").facts ?? {};
+    expect(facts.crashStatus).toBe(503);
+    expect(facts.poolCrashed).toBe(1);
+    expect(facts.poolThreads).toBe(2);
+    const thumbnails = inWindow("worker-crash").filter((s) => s.name === THUMBNAIL);
+    // Piscina runs one task per thread, so the thread that died held the crash task alone:
+    // no thumbnail in flight was lost, and those after the crash were rendered.
+    expect(thumbnails.filter((s) => s.status >= 500)).toEqual([]);
+    const cleared = event("worker-crash").clearedAtMs;
+    expect(thumbnails.filter((s) => s.timeMs > cleared && s.status === 200).length).toBeGreaterThan(
+      5,
+    );
+    expect(value("worker-crash.errors_5xx")).toBe(0);
+  });
+
+  it("slow database: latency in the window rises above the pre-fault band, then recovers", () => {
+    const before = value("slow-db.p95_before") as number;
+    expect(value("slow-db.p95_during")).toBeGreaterThan(before);
+    // At least one second's p95 was a database read waiting out the 200 ms delay.
+    expect(value("slow-db.max_second_p95")).toBeGreaterThanOrEqual(200);
+    expect(value("slow-db.errors_5xx")).toBe(0);
+    expect(value("slow-db.recovery")).toBeGreaterThanOrEqual(4);
+  });
+
+  it("app restart: connection errors spike while it is down, on the same port, then it recovers", () => {
+    expect(event("app-restart").facts).toMatchObject({ sameUrl: true });
+    expect(value("app-restart.errors_no_response")).toBeGreaterThan(0);
+    expect(value("app-restart.peak_error_rate")).toBeGreaterThanOrEqual(0.5);
+    const recovery = value("app-restart.recovery");
+    expect(recovery).toBeDefined();
+    expect(Number.isFinite(recovery)).toBe(true);
+    // Recovery counts from the stop, so it includes the app's own restart.
+    const restartSeconds =
+      (event("app-restart").clearedAtMs - event("app-restart").injectedAtMs) / 1000;
+    expect(recovery).toBeGreaterThanOrEqual(Math.floor(restartSeconds));
+  });
+});
