@@ -198,12 +198,16 @@ describe("script errors outside iterations: exit 107", () => {
 });
 
 describe("errors k6 only logs", () => {
-  it("an exception inside an iteration is logged with VU and scenario; the iteration counts", async () => {
+  it("fail() or an exception inside an iteration is logged with VU and scenario; the iteration counts", async () => {
     const out = path.join(dir, "iter-throw.json");
     const r = await k6Run(
       "iter-throw",
       `export const options = { iterations: 3 };
-       export default function () { throw new Error("bad row " + __ITER); }`,
+       import { fail } from "k6";
+       export default function () {
+         if (__ITER === 0) fail("bad row 0");
+         throw new Error("bad row " + __ITER);
+       }`,
       ["--summary-export", out],
     );
     expect(r.code).toBe(0);

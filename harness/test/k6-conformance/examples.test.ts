@@ -352,10 +352,8 @@ describe("k6 documentation examples: lifecycle, data, context", () => {
       values: Object.keys(m.values).sort(),
     });
     const builtIn = Object.keys(k6.metrics).filter((name) => !name.includes("{scenario:"));
-    for (const name of builtIn) {
-      if (name === "checks" || name === "vus") continue;
+    for (const name of builtIn)
       expect(shape(data.metrics[name]), name).toEqual(shape(k6.metrics[name]));
-    }
     expect(data.metrics.http_req_duration.thresholds).toEqual({ "p(95)<5000": { ok: true } });
   });
 
@@ -382,11 +380,13 @@ describe("k6 documentation examples: lifecycle, data, context", () => {
     expect(o.requests.filter((r) => r === "POST /login")).toHaveLength(6);
   });
 
-  it("__ENV (-e and scenario env), __VU (1-based) and __ITER (per VU, 0-based)", async () => {
+  it("__ENV (-e and scenario env), __VU (1-based, init per VU) and __ITER (per VU, 0-based)", async () => {
     const o = await runExample("env-vu-iter", ["-e", "FROM_CLI=yes"]);
     expect(o.code).toBe(0);
     const expected = [1, 2].flatMap((vu) =>
-      [0, 1, 2].map((iter) => `GET /env?vu=${vu}&iter=${iter}&var=from-scenario&cli=yes`),
+      [0, 1, 2].map(
+        (iter) => `GET /env?vu=${vu}&iter=${iter}&var=from-scenario&cli=yes&init=${vu}`,
+      ),
     );
     expect([...o.requests].sort()).toEqual(expected.sort());
   });

@@ -1,5 +1,8 @@
 import http from "k6/http";
 
+// Init code runs once per VU, in that VU.
+const vuAtInit = __VU;
+
 export const options = {
   scenarios: {
     per_vu: {
@@ -13,6 +16,6 @@ export const options = {
 
 export default function () {
   http.get(
-    `${__ENV.BASE_URL}/env?vu=${__VU}&iter=${__ITER}&var=${__ENV.MY_VAR}&cli=${__ENV.FROM_CLI}`,
+    `${__ENV.BASE_URL}/env?vu=${__VU}&iter=${__ITER}&var=${__ENV.MY_VAR}&cli=${__ENV.FROM_CLI}&init=${vuAtInit}`,
   );
 }
