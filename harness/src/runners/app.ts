@@ -29,7 +29,8 @@ process.once("exit", () => {
   for (const child of live) child.kill("SIGKILL");
 });
 
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+/** Resolves true once `child` has exited, false after `timeoutMs` if it has not. */
+export function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), timeoutMs);

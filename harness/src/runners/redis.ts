@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { EXIT, HarnessError } from "../schema/index.ts";
+import { waitForExit } from "./app.ts";
 
 /** A redis-server the harness owns, so a fault step can kill it and start it again. */
 export interface RedisProcess {
@@ -42,17 +43,6 @@ export async function freeLoopbackPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   if (address === null || typeof address === "string") throw new Error("no loopback port");
   return address.port;
-}
-
-function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }
 
 function launch(binary: string, port: number, readyTimeoutMs: number): Promise<ChildProcess> {
@@ -114,9 +104,9 @@ export async function startRedisProcess(options: RedisProcessOptions): Promise<R
     child = undefined;
     if (!current) return;
     current.kill(signal);
-    if (!(await exited(current, 5_000))) {
+    if (!(await waitForExit(current, 5_000))) {
       current.kill("SIGKILL");
-      await exited(current, 5_000);
+      await waitForExit(current, 5_000);
     }
   };
   return {

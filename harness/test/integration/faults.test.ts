@@ -10,7 +10,7 @@ import {
   requestSampleOf,
 } from "../../src/adapters/fault-timeline.ts";
 import { runLoadPipeline } from "../../src/cli/load-pipeline.ts";
-import type { LoadProfile } from "../../src/cli/profiles.ts";
+import { type LoadProfile, PROFILES } from "../../src/cli/profiles.ts";
 import { detectRedis } from "../../src/runners/tools.ts";
 import type { RunResult, Suite } from "../../src/schema/index.ts";
 
@@ -19,25 +19,18 @@ const redis = await detectRedis();
 const THUMBNAIL = "GET /api/products/:id/thumbnail";
 
 /**
- * The faults profile's schedule at 25 requests/s, with a 200 ms database delay and loose
- * recovery limits: the outcomes are asserted here, not how fast a busy CI machine recovers.
+ * The faults profile at 25 requests/s, with a 200 ms database delay and loose recovery limits:
+ * the outcomes are asserted here, not how fast a busy CI machine recovers.
  */
+const defaults = PROFILES.faults.faults;
 const profile: LoadProfile = {
-  scenarios: [],
-  vars: {},
-  endpoints: [],
-  bundle: false,
+  ...PROFILES.faults,
   faults: {
-    scenario: "scenarios/faults.ts",
+    ...defaults,
     vars: { FAULTS_RATE: "25" },
-    loadSeconds: 75,
-    schedule: [
-      { kind: "redis-kill", atSeconds: 6, downSeconds: 2 },
-      { kind: "worker-crash", atSeconds: 15 },
-      { kind: "slow-db", atSeconds: 23, delayMs: 200, forSeconds: 4 },
-      { kind: "app-restart", atSeconds: 34 },
-    ],
-    gapSeconds: 7,
+    schedule: defaults.schedule.map((plan) =>
+      plan.kind === "slow-db" ? { ...plan, delayMs: 200 } : plan,
+    ),
     recoveryLimitSeconds: {
       "redis-kill": 30,
       "worker-crash": 30,
@@ -163,7 +156,11 @@ describe.skipIf(!redis.path)("faults profile against the real app, redis-server 
     // At least one second's p95 was a database read waiting out the 200 ms delay.
     expect(value("slow-db.max_second_p95")).toBeGreaterThanOrEqual(200);
     expect(value("slow-db.errors_5xx")).toBe(0);
-    expect(value("slow-db.recovery")).toBeGreaterThanOrEqual(4);
+    // Recovery counts from the injection, so it includes the window the delay was on.
+    const slow = defaults.schedule.find((plan) => plan.kind === "slow-db");
+    expect(value("slow-db.recovery")).toBeGreaterThanOrEqual(
+      slow?.kind === "slow-db" ? slow.forSeconds : Number.NaN,
+    );
   });
 
   it("app restart: connection errors spike while it is down, on the same port, then it recovers", () => {
@@ -177,5 +174,26 @@ describe.skipIf(!redis.path)("faults profile against the real app, redis-server 
     const restartSeconds =
       (event("app-restart").clearedAtMs - event("app-restart").injectedAtMs) / 1000;
     expect(recovery).toBeGreaterThanOrEqual(Math.floor(restartSeconds));
+  });
+});
+
+describe("faults profile input", () => {
+  it("refuses --base-url: it must own the app it restarts", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "perfgate-faults-usage-"));
+    try {
+      await expect(
+        runLoadPipeline({
+          root,
+          profileName: "faults",
+          profile,
+          perfDir: dir,
+          baseUrl: "http://127.0.0.1:9",
+          signal: new AbortController().signal,
+          log: () => {},
+        }),
+      ).rejects.toMatchObject({ code: "E_USAGE", message: expect.stringMatching(/--base-url/) });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
