@@ -6,7 +6,7 @@ import {
   totalDurationMs,
 } from "./options.ts";
 import { type Stripes, scaleByStripes } from "./segment.ts";
-import { engineState, interruptScenario } from "./state.ts";
+import { engineState, interruptIteration, interruptScenario } from "./state.ts";
 import type { EngineVu, IterationLog } from "./vu.ts";
 
 export interface ExecutorContext {
@@ -66,6 +66,8 @@ async function closedLoop(
   vus: EngineVu[],
   shouldContinue: (vuIndex: number, started: number) => boolean | "idle",
   regularEnd: number,
+  /** When given, holds the iteration number each VU (by index) is running, if any. */
+  running?: (number | undefined)[],
 ): Promise<void> {
   let iteration = 0;
   const loops = vus.map(async (vu, index) => {
@@ -79,10 +81,12 @@ async function closedLoop(
       }
       const n = iteration++;
       ctx.vuCount.active += 1;
+      if (running) running[index] = n;
       try {
         await vu.runIteration(plan, n, ctx.data, ctx.log);
       } finally {
         ctx.vuCount.active -= 1;
+        if (running) running[index] = undefined;
       }
     }
   });
@@ -120,18 +124,45 @@ async function runClosed(plan: ScenarioPlan, ctx: ExecutorContext): Promise<void
   } else if (plan.executor === "constant-vus") {
     await closedLoop(plan, ctx, vus, () => true, regularEnd);
   } else {
-    await closedLoop(
-      plan,
-      ctx,
-      vus,
-      (i) => {
-        const whole = rampingVusAt(plan.startVUs, plan.stages, now() - start);
-        // A segment owns the striped share of the whole test's active VU numbers (k6's raw steps).
-        const active = plan.stripes ? scaleByStripes(plan.stripes, whole) : whole;
-        return i < active ? true : "idle";
-      },
-      regularEnd,
-    );
+    await runRampingVus(plan, ctx, vus, start, regularEnd);
+  }
+}
+
+/**
+ * ramping-vus: VU i runs while i is below the active count (k6's raw steps). A VU ramped down
+ * mid-iteration finishes it, but one still running `gracefulRampDown` later is interrupted, as
+ * k6's vu_handle hardStop does; VUs still active at the regular end get gracefulStop instead.
+ */
+async function runRampingVus(
+  plan: ScenarioPlan,
+  ctx: ExecutorContext,
+  vus: EngineVu[],
+  start: number,
+  regularEnd: number,
+): Promise<void> {
+  const activeNow = () => {
+    const whole = rampingVusAt(plan.startVUs, plan.stages, now() - start);
+    // A segment owns the striped share of the whole test's active VU numbers (k6's raw steps).
+    return plan.stripes ? scaleByStripes(plan.stripes, whole) : whole;
+  };
+  const running: (number | undefined)[] = [];
+  const rampedDownAt = new Map<number, number>();
+  const watcher = setInterval(() => {
+    const t = now();
+    const active = t < regularEnd ? activeNow() : Number.POSITIVE_INFINITY;
+    for (const [i, n] of running.entries()) {
+      if (n === undefined) continue;
+      if (i < active && t < regularEnd) rampedDownAt.delete(n);
+      else if (i >= active && !rampedDownAt.has(n)) rampedDownAt.set(n, t);
+      const since = rampedDownAt.get(n);
+      if (since !== undefined && t - since >= plan.gracefulRampDownMs)
+        interruptIteration(plan.name, n);
+    }
+  }, 20);
+  try {
+    await closedLoop(plan, ctx, vus, (i) => (i < activeNow() ? true : "idle"), regularEnd, running);
+  } finally {
+    clearInterval(watcher);
   }
 }
 

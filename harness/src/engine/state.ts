@@ -50,7 +50,10 @@ export interface EngineState {
 export const vuStorage = new AsyncLocalStorage<VuContext>();
 
 let current: EngineState | undefined;
-/** Scenarios whose running iterations were cut off at their hard stop (this thread). */
+/**
+ * Scenarios whose running iterations were cut off at their hard stop, and single iterations
+ * (`scenario#n`) cut off by a graceful ramp-down (this thread).
+ */
 const interrupted = new Set<string>();
 
 export function setEngineState(state: EngineState): void {
@@ -66,8 +69,16 @@ export function interruptScenario(scenario: string): void {
   interrupted.add(scenario);
 }
 
-export function isInterrupted(scenario: string): boolean {
-  return interrupted.size > 0 && interrupted.has(scenario);
+/** Interrupts one iteration (number `n` of the scenario), e.g. after gracefulRampDown. */
+export function interruptIteration(scenario: string, n: number): void {
+  interrupted.add(`${scenario}#${n}`);
+}
+
+export function isInterrupted(scenario: string, n?: number): boolean {
+  return (
+    interrupted.size > 0 &&
+    (interrupted.has(scenario) || (n !== undefined && interrupted.has(`${scenario}#${n}`)))
+  );
 }
 
 export function engineState(): EngineState {

@@ -118,7 +118,7 @@ export class SyncVu {
       });
     });
     // An iteration cut off at its scenario's hard stop reports nothing, as in k6.
-    if (isInterrupted(plan.name)) return;
+    if (isInterrupted(plan.name, iterationInScenario)) return;
     this.absorb(done);
     if (done.error) log(`Uncaught error in VU ${this.id} (scenario ${plan.name}): ${done.error}`);
   }

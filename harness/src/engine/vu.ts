@@ -71,7 +71,7 @@ export async function executeIteration(
       error = (cause as Error)?.message ?? String(cause);
     }
     if (context.pendingSleepMs > 0) await delay(context.pendingSleepMs);
-    if (isInterrupted(context.scenario)) {
+    if (isInterrupted(context.scenario, context.iterationInScenario)) {
       error = undefined;
       return;
     }

@@ -146,6 +146,33 @@ describe("§3.12 item 4: ramping-vus on the clock", () => {
   });
 });
 
+describe("ramping-vus gracefulRampDown (§3.4.4)", () => {
+  const source = (
+    gracefulRampDown: string,
+  ) => `import http from "k6/http"; import { sleep } from "k6";
+    export const options = { scenarios: { r: { executor: "ramping-vus", startVUs: 2, gracefulRampDown: "${gracefulRampDown}",
+      stages: [{ duration: "500ms", target: 2 }, { duration: "0s", target: 1 }, { duration: "2s", target: 1 }] } } };
+    export default async function () {
+      if (__VU === 2) { await sleep(1.2); await http.get(__ENV.BASE_URL + "/late"); return; }
+      await http.get(__ENV.BASE_URL + "/quick"); await sleep(0.1);
+    }`;
+
+  it("a VU ramped down mid-iteration is interrupted gracefulRampDown later: nothing more from it", async () => {
+    const r = await run("ramp-down-cut", source("200ms"));
+    expect(r.code).toBe(0);
+    expect(r.requests.filter((q) => q.url === "/late")).toHaveLength(0);
+    // Only VU 1's iterations count.
+    expect(r.count("iterations")).toBe(r.requests.filter((q) => q.url === "/quick").length);
+  });
+
+  it("within gracefulRampDown the ramped-down VU finishes its iteration, then starts no other", async () => {
+    const r = await run("ramp-down-finish", source("30s"));
+    expect(r.code).toBe(0);
+    expect(r.requests.filter((q) => q.url === "/late")).toHaveLength(1);
+    expect(r.count("iterations")).toBe(r.requests.length);
+  });
+});
+
 describe("§3.12 item 5: constant-arrival-rate", () => {
   it("rate 10/s for 3 s on 1 VU with 250 ms iterations: starts ≈ 30, the rest dropped", async () => {
     const r = await run(

@@ -126,7 +126,8 @@ class Sleep implements PromiseLike<void> {
     return delay(this.ms)
       .then(() => {
         // k6 cancels an interrupted iteration: it does not go on after its sleep.
-        if (vu && isInterrupted(vu.scenario)) throw new Error("iteration interrupted");
+        if (vu && isInterrupted(vu.scenario, vu.iterationInScenario))
+          throw new Error("iteration interrupted");
       })
       .then(onFulfilled, onRejected);
   }
