@@ -1,3 +1,4 @@
+import { touchGroup } from "./modules/k6.ts";
 import { type VuContext, vuStorage } from "./state.ts";
 import { SyncVu } from "./sync-vu.ts";
 import type { ScriptExports } from "./vu.ts";
@@ -10,8 +11,8 @@ export interface SyncLifecycle {
 }
 
 /**
- * Runs the script's `setup` or `teardown` as VU 0 and returns a JSON copy of its result, as k6
- * hands setup data to VUs. In sync mode it runs on a VU thread of its own, so a k6 script's
+ * Runs the script's `setup` or `teardown` as VU 0 in its group and returns a JSON copy of its
+ * result, as k6 hands setup data to VUs. In sync mode it runs on a VU thread of its own, so a k6 script's
  * `const res = http.get(url)` in setup() blocks and returns a Response as it does in k6.
  */
 export async function callLifecycle(
@@ -20,6 +21,9 @@ export async function callLifecycle(
   data: unknown,
   sync: SyncLifecycle | undefined,
 ): Promise<unknown> {
+  // k6 v0.48.0 runs them in a group of their own: `::setup` / `::teardown` in the summary tree
+  // and on their samples.
+  touchGroup(`::${fn}`);
   if (sync) {
     const vu = new SyncVu(0, sync.compiled, sync.env, sync.scriptDir);
     try {
@@ -34,7 +38,7 @@ export async function callLifecycle(
     iter: 0,
     scenario: fn,
     iterationInScenario: 0,
-    groupPath: "",
+    groupPath: `::${fn}`,
     tags: {},
     pendingSleepMs: 0,
   };

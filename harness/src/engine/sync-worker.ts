@@ -47,7 +47,10 @@ let iter = 0;
 
 /** setup()/teardown() on this thread, so their k6/http calls block like an iteration's. */
 async function callLifecycle(fn: string, data: unknown): Promise<void> {
-  const context = iterationContext(0, 0, { name: fn, tags: {}, env: {} }, 0);
+  const context = {
+    ...iterationContext(0, 0, { name: fn, tags: {}, env: {} }, 0),
+    groupPath: `::${fn}`,
+  };
   let value: string | undefined;
   let error: string | undefined;
   await vuStorage.run(context, async () => {

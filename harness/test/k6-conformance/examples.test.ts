@@ -317,8 +317,16 @@ describe("k6 documentation examples: k6/http", () => {
 
 describe("k6 documentation examples: lifecycle, data, context", () => {
   it("setup() runs once as VU 0 (sync http.get), its data reaches every VU, teardown gets a copy", async () => {
-    const o = await runExample("setup-teardown");
+    const o = await runExample("setup-teardown", outJson("setup-teardown"));
     expect(o.code).toBe(0);
+    // k6 v0.48.0 runs them in groups of their own (fixtures README).
+    const groups = o.rootGroup.groups as Record<string, { path: string }>;
+    expect(groups.setup?.path).toBe("::setup");
+    expect(groups.teardown?.path).toBe("::teardown");
+    const login = o.points.find(
+      (p) => p.metric === "http_reqs" && p.data.tags.url?.endsWith("/login"),
+    );
+    expect(login?.data.tags.group).toBe("::setup");
     expect(o.requests[0]).toBe("GET /login");
     expect(o.requests.filter((r) => r === "GET /login")).toHaveLength(1);
     expect(o.requests.filter((r) => r === "GET /seen?token=abc123")).toHaveLength(4);
