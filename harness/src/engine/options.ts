@@ -268,7 +268,8 @@ export function planScenarios(options: Raw): { scenarios: ScenarioPlan[]; errors
       );
     }
   }
-  if (hasScenarios && shortcuts.length > 0) {
+  // k6 refuses a shortcut next to any `scenarios`, even an empty one (`opts.Scenarios != nil`).
+  if (has("scenarios") && shortcuts.length > 0) {
     problems.add(
       "options",
       `\`${shortcuts[0]}\` cannot be combined with \`scenarios\`; move it into a scenario`,
@@ -294,7 +295,7 @@ export function planScenarios(options: Raw): { scenarios: ScenarioPlan[]; errors
     raw = {
       default: { executor: "ramping-vus", startVUs: options.vus ?? 1, stages: options.stages },
     };
-  } else if (has("vus") && !hasScenarios) {
+  } else if (has("vus") && !has("scenarios")) {
     raw = { default: { executor: "shared-iterations", vus: options.vus, iterations: options.vus } };
   } else if (hasScenarios) {
     raw = options.scenarios as Record<string, Raw>;

@@ -69,7 +69,8 @@ describe("§3.12 item 1: options shortcuts -> scenarios (execution_config_shortc
   });
 
   it("nothing, or explicitly empty stages/scenarios -> per-vu-iterations, 1 VU, 1 iteration", () => {
-    for (const options of [{}, { stages: [] }, { scenarios: {} }]) {
+    // With an explicitly empty `scenarios`, k6 ignores `vus` too.
+    for (const options of [{}, { stages: [] }, { scenarios: {} }, { vus: 3, scenarios: {} }]) {
       expect(only(options)).toMatchObject({
         executor: "per-vu-iterations",
         vus: 1,
@@ -87,6 +88,8 @@ describe("§3.12 item 1: options shortcuts -> scenarios (execution_config_shortc
       [{ iterations: 2, scenarios }, "`iterations` cannot be combined with `scenarios`"],
       [{ duration: "2s", scenarios }, "`duration` cannot be combined with `scenarios`"],
       [{ stages, scenarios }, "`stages` cannot be combined with `scenarios`"],
+      // Any `scenarios`, even empty, conflicts (k6: `opts.Scenarios != nil`).
+      [{ iterations: 2, scenarios: {} }, "`iterations` cannot be combined with `scenarios`"],
     ];
     for (const [options, message] of cases) {
       expect(planScenarios(options).errors.join("\n"), JSON.stringify(options)).toContain(message);
