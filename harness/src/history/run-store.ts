@@ -11,6 +11,7 @@ import {
 } from "../schema/index.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { withReportsLock } from "./lock.ts";
+import { fitRunBudget } from "./run-budget.ts";
 
 /** `reports/runs/<runId>/` of a committed run. */
 export function runDir(reportsDir: string, runId: string): string {
@@ -28,7 +29,7 @@ export async function writeRun(
   reportMarkdown: string,
 ): Promise<string> {
   // Stored records are redacted here, once, so no renderer can leak a secret from history.
-  const record = parseRunResult(redactDeep(run), `run ${run.runId}`);
+  const record = fitRunBudget(parseRunResult(redactDeep(run), `run ${run.runId}`));
   return withReportsLock(reportsDir, async () => {
     const target = runDir(reportsDir, record.runId);
     if (await exists(target)) {
@@ -46,8 +47,7 @@ export async function writeRun(
     const temp = path.join(runsDir, `.${record.runId}.${randomBytes(4).toString("hex")}.tmp`);
     try {
       await mkdir(temp);
-      // Compact JSON keeps a run with histograms and per-process samples under the 50 KB budget;
-      // people read report.md.
+      // Compact JSON: people read report.md.
       await writeFile(path.join(temp, "run.json"), `${JSON.stringify(record)}\n`);
       await writeFile(path.join(temp, "report.md"), reportMarkdown);
       await rename(temp, target);

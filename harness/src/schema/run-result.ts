@@ -104,6 +104,8 @@ export const WarningCode = z.enum([
   "stage-skipped",
   "interrupted",
   "history-skipped",
+  /** A run.json trimmed (histograms dropped) to fit the history budget. */
+  "over-budget",
 ]);
 export type WarningCode = z.infer<typeof WarningCode>;
 

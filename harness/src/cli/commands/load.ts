@@ -1,4 +1,5 @@
 import path from "node:path";
+import { fitRunBudget } from "../../history/run-budget.ts";
 import { writeRun, writeScratchRun } from "../../history/run-store.ts";
 import { writeTrendPages } from "../../history/trend-pages.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
@@ -104,7 +105,7 @@ export const loadCommand: Command = {
     const started = Date.now();
     const log = (line: string) =>
       io.err(`[perfgate ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
-    const { run } = await runLoadPipeline({
+    const { run: measured } = await runLoadPipeline({
       root: io.cwd,
       profileName,
       profile,
@@ -116,6 +117,8 @@ export const loadCommand: Command = {
       signal: io.signal,
       log,
     });
+    // Trimmed before the report is rendered, so report.md says what the stored record lacks.
+    const run = fitRunBudget(measured);
     const model = buildRunReport(run);
     const scratch = await writeScratchRun(path.join(io.cwd, ".perf"), run);
     if (run.status === "complete" && !values["no-save"]) {
