@@ -19,7 +19,7 @@ import {
   toLegacyExport,
 } from "./summary.ts";
 import { asyncThreadCount, runOnThreads } from "./threads.ts";
-import { parseThresholds, type Threshold, thresholdPasses } from "./thresholds.ts";
+import { hasSamples, parseThresholds, type Threshold, thresholdPasses } from "./thresholds.ts";
 import { initVu } from "./vu.ts";
 
 /** k6's exit codes (errext/exitcodes/codes.go). */
@@ -187,6 +187,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   const failed = new Set<Threshold>();
   const evaluate = (final: boolean, elapsedMs: number) => {
     for (const threshold of thresholds) {
+      if (!final && !hasSamples(threshold, registry)) continue;
       if (thresholdPasses(threshold, registry, elapsedMs / 1000)) continue;
       failed.add(threshold);
       if (!final && threshold.abortOnFail && elapsedMs > threshold.delayAbortEvalMs) {

@@ -8,7 +8,7 @@ import { Registry } from "./metrics.ts";
 import { plannedVus, type ScenarioPlan } from "./options.ts";
 import { segmentPlan, threadTuple } from "./segment.ts";
 import type { GroupNode } from "./state.ts";
-import { type Threshold, thresholdPasses } from "./thresholds.ts";
+import { hasSamples, type Threshold, thresholdPasses } from "./thresholds.ts";
 
 /**
  * How many threads an async-mode run uses: `requested`, else `PERFGATE_ENGINE_THREADS`, else
@@ -179,6 +179,7 @@ async function evaluateLive(
   for (const snapshot of snapshots) mergeIntoRegistry(merged, root, snapshot);
   const elapsed = performance.now() - startedAt;
   for (const threshold of watched) {
+    if (!hasSamples(threshold, merged)) continue;
     if (thresholdPasses(threshold, merged, elapsed / 1000)) continue;
     input.failed.add(threshold);
     if (elapsed > threshold.delayAbortEvalMs && !input.controller.signal.aborted) {

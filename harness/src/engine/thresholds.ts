@@ -152,6 +152,11 @@ const COMPARE: Record<Threshold["operator"], (a: number, b: number) => boolean> 
   "!=": (a, b) => a !== b,
 };
 
+/** Whether the threshold's (sub-)metric has samples: k6 skips empty sinks while the test runs. */
+export function hasSamples(threshold: Threshold, registry: Registry): boolean {
+  return (registry.sinkOf(threshold.metric)?.sink.count ?? 0) > 0;
+}
+
 /** Whether a threshold holds now; a rate with no samples passes, as in k6. */
 export function thresholdPasses(
   threshold: Threshold,

@@ -261,6 +261,27 @@ describe("§3.12 item 7: thresholds while the test runs", () => {
     expect(r.stderr).not.toContain("aborting");
   });
 
+  it("during the run, empty sinks are skipped: no abort before a metric has samples", async () => {
+    // At the end an empty trend's min is 0 (k6), so "min>0" fails then, but must not abort.
+    const r = await run(
+      "empty-during",
+      `import http from "k6/http"; import { sleep } from "k6"; import { Trend, Counter } from "k6/metrics";
+       const late = new Trend("late_trend"); const never = new Counter("never_counted");
+       export const options = { vus: 1, duration: "2s", thresholds: {
+         late_trend: [{ threshold: "min>0", abortOnFail: true }],
+         never_counted: [{ threshold: "count>0", abortOnFail: true }] } };
+       export default async function () {
+         await http.get(__ENV.BASE_URL + "/"); await sleep(0.1);
+         if (__ITER >= 14) late.add(5);
+       }`,
+    );
+    expect(r.stderr).not.toContain("aborting");
+    expect(r.seconds).toBeGreaterThanOrEqual(2);
+    // never_counted stays empty: its count is 0 at the end, so the run fails (99).
+    expect(r.code).toBe(99);
+    expect(r.metrics.late_trend?.thresholds).toEqual({ "min>0": false });
+  });
+
   it("abortOnFail without delay stops the run at the first evaluation, still exit 99", async () => {
     const r = await run(
       "abort",
