@@ -184,13 +184,16 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     }
   }
 
+  // The final evaluation decides, as in k6; a threshold crossed only while the test ran counts
+  // when it aborted the run (k6 exits 99 then).
   const failed = new Set<Threshold>();
   const evaluate = (final: boolean, elapsedMs: number) => {
     for (const threshold of thresholds) {
       if (!final && !hasSamples(threshold, registry)) continue;
       if (thresholdPasses(threshold, registry, elapsedMs / 1000)) continue;
-      failed.add(threshold);
-      if (!final && threshold.abortOnFail && elapsedMs > threshold.delayAbortEvalMs) {
+      if (final) failed.add(threshold);
+      else if (threshold.abortOnFail && elapsedMs > threshold.delayAbortEvalMs) {
+        failed.add(threshold);
         stderr(
           `threshold ${threshold.metric}: ${threshold.source} crossed; aborting (abortOnFail)\n`,
         );

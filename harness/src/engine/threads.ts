@@ -45,7 +45,7 @@ export interface ThreadRunInput {
   /** `exec.test.abort()` / `fail()` in a thread, or an abortOnFail threshold crossed. */
   abort: (reason: string, code: number) => void;
   log: (message: string) => void;
-  /** Thresholds seen failing while the test ran (abortOnFail evaluation on merged snapshots). */
+  /** Thresholds that aborted the run (abortOnFail, evaluated on merged snapshots). */
   failed: Set<Threshold>;
 }
 
@@ -181,8 +181,8 @@ async function evaluateLive(
   for (const threshold of watched) {
     if (!hasSamples(threshold, merged)) continue;
     if (thresholdPasses(threshold, merged, elapsed / 1000)) continue;
-    input.failed.add(threshold);
     if (elapsed > threshold.delayAbortEvalMs && !input.controller.signal.aborted) {
+      input.failed.add(threshold);
       input.log(
         `threshold ${threshold.metric}: ${threshold.source} crossed; aborting (abortOnFail)`,
       );

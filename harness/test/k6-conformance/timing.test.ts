@@ -261,6 +261,22 @@ describe("§3.12 item 7: thresholds while the test runs", () => {
     expect(r.stderr).not.toContain("aborting");
   });
 
+  it("the final evaluation decides: crossed while delayAbortEval held it, passing at the end -> exit 0", async () => {
+    const r = await run(
+      "recovers",
+      `import http from "k6/http"; import { sleep } from "k6";
+       export const options = { vus: 1, duration: "4s",
+         thresholds: { http_req_failed: [{ threshold: "rate<0.5", abortOnFail: true, delayAbortEval: "10s" }] } };
+       export default async function () {
+         if (__ITER < 3) { await http.get(__ENV.BASE_URL + "/missing"); await sleep(0.5); return; }
+         await http.get(__ENV.BASE_URL + "/"); await sleep(0.01);
+       }`,
+    );
+    expect(r.count("http_reqs")).toBeGreaterThan(10);
+    expect(r.metrics.http_req_failed?.thresholds).toEqual({ "rate<0.5": false });
+    expect(r.code).toBe(0);
+  });
+
   it("during the run, empty sinks are skipped: no abort before a metric has samples", async () => {
     // At the end an empty trend's min is 0 (k6), so "min>0" fails then, but must not abort.
     const r = await run(
