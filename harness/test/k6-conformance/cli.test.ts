@@ -1,46 +1,34 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { k6Command } from "../../src/cli/commands/k6.ts";
+import { k6Cli, type Loopback, startLoopback } from "./loopback.ts";
 
 /**
  * k6 CLI behaviour of `perfgate k6 run` / `k6 merge`: where `__ENV` comes from, shortcut flags
  * replacing the script's scenarios, summary flags, and merging per-segment summaries.
  */
-let server: Server;
+let server: Loopback;
 let baseUrl: string;
 let dir: string;
 let seen: string[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await startLoopback((req) => {
     seen.push(req.url ?? "");
-    res.writeHead(req.url?.startsWith("/missing") ? 404 : 200).end("ok");
+    return { status: req.url?.startsWith("/missing") ? 404 : 200 };
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  baseUrl = server.baseUrl;
   dir = await mkdtemp(path.join(os.tmpdir(), "perfgate-k6-cli-"));
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   await rm(dir, { recursive: true, force: true });
 });
 
 async function k6(argv: string[], env: Record<string, string> = {}) {
   seen = [];
-  let stdout = "";
-  const code = await k6Command.run(argv, {
-    out: (t) => {
-      stdout += t;
-    },
-    err: () => {},
-    cwd: dir,
-    env,
-    signal: new AbortController().signal,
-  });
-  return { code, stdout, requests: [...seen] };
+  return { ...(await k6Cli(argv, dir, env)), requests: [...seen] };
 }
 
 async function script(name: string, source: string): Promise<string> {

@@ -1,31 +1,27 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { k6Command } from "../../src/cli/commands/k6.ts";
+import { k6Cli, type Loopback, startLoopback } from "./loopback.ts";
 
 /**
  * Bad scripts and options through `perfgate k6 run`: k6's exit codes (104 invalid config, 107
  * script error outside iterations, 108/110 from k6/execution), a message naming the option and
  * the fix, and every problem of a run reported at once (reference §3.6, §3.2, §3.5).
  */
-let server: Server;
-let baseUrl: string;
+let server: Loopback;
 let dir: string;
 let seen: string[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await startLoopback((req) => {
     seen.push(req.url ?? "");
-    res.end("ok");
+    return {};
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   dir = await mkdtemp(path.join(os.tmpdir(), "perfgate-k6-errors-"));
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -34,27 +30,8 @@ async function k6Run(name: string, source: string, flags: string[] = []) {
   seen = [];
   const script = path.join(dir, `${name}.js`);
   await writeFile(script, source);
-  let stdout = "";
-  let stderr = "";
-  let code: number;
-  try {
-    code = await k6Command.run(["run", "-e", `BASE_URL=${baseUrl}`, ...flags, script], {
-      out: (t) => {
-        stdout += t;
-      },
-      err: (t) => {
-        stderr += t;
-      },
-      cwd: dir,
-      env: {},
-      signal: new AbortController().signal,
-    });
-  } catch (error) {
-    const { exitCode, message } = error as { exitCode: number; message: string };
-    code = exitCode;
-    stderr += message;
-  }
-  return { code, stdout, stderr, requests: [...seen] };
+  const result = await k6Cli(["run", "-e", `BASE_URL=${server.baseUrl}`, ...flags, script], dir);
+  return { ...result, requests: [...seen] };
 }
 
 const DEFAULT = "export default function () {}";

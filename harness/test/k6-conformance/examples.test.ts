@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { k6Command } from "../../src/cli/commands/k6.ts";
 import { rampingArrivalStarts } from "../../src/engine/options.ts";
+import { k6Cli, type Loopback, startLoopback } from "./loopback.ts";
 
 /**
  * k6-documentation-shaped scripts (examples/*.js) run unmodified through `perfgate k6 run`
@@ -17,35 +16,24 @@ const EXAMPLES = path.join(import.meta.dirname, "examples");
 const FIXTURES = path.join(import.meta.dirname, "../../../../shared/fixtures/k6-v0.48.0");
 const LOCAL_FIXTURES = path.join(import.meta.dirname, "../fixtures/raw/k6");
 
-let server: Server;
+let server: Loopback;
 let baseUrl: string;
 let dir: string;
 /** Request lines (`GET /path?query`) the server saw during the current example. */
 let seen: string[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await startLoopback((req, body) => {
     seen.push(`${req.method} ${req.url}`);
-    let body = "";
-    req.on("data", (chunk) => {
-      body += chunk;
-    });
-    req.on("end", () => {
-      if (req.url?.startsWith("/missing")) {
-        res.writeHead(404).end("not found");
-        return;
-      }
-      res.setHeader("content-type", "application/json");
-      const trace = req.headers["x-trace"];
-      res.end(JSON.stringify({ method: req.method, url: req.url, token: "abc123", trace, body }));
-    });
+    if (req.url?.startsWith("/missing")) return { status: 404, text: "not found" };
+    const trace = req.headers["x-trace"];
+    return { json: { method: req.method, url: req.url, token: "abc123", trace, body } };
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  baseUrl = server.baseUrl;
   dir = await mkdtemp(path.join(os.tmpdir(), "perfgate-k6-examples-"));
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -68,9 +56,7 @@ async function runExample(name: string, flags: string[] = []): Promise<Outcome> 
   seen = [];
   const summaryExport = path.join(dir, `${name}.summary-export.json`);
   const outJson = path.join(dir, `${name}.ndjson`);
-  let stdout = "";
-  let stderr = "";
-  const code = await k6Command.run(
+  const { code, stdout, stderr } = await k6Cli(
     [
       "run",
       "-e",
@@ -82,17 +68,7 @@ async function runExample(name: string, flags: string[] = []): Promise<Outcome> 
       ...flags,
       path.join(EXAMPLES, `${name}.js`),
     ],
-    {
-      out: (text) => {
-        stdout += text;
-      },
-      err: (text) => {
-        stderr += text;
-      },
-      cwd: dir,
-      env: {},
-      signal: new AbortController().signal,
-    },
+    dir,
   );
   const exported = JSON.parse(await readFile(summaryExport, "utf8").catch(() => "{}"));
   const metrics = (exported.metrics ?? {}) as Record<string, Values>;

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runEngine } from "../../src/engine/run.ts";
+import { type Loopback, startLoopback } from "./loopback.ts";
 
 /**
  * Executor timing on a real loopback server (reference §3.12 items 2, 3, 4, 5, 7): async-style
@@ -13,22 +13,21 @@ import { runEngine } from "../../src/engine/run.ts";
  */
 const FIXTURES = path.join(import.meta.dirname, "../../../../shared/fixtures/k6-v0.48.0");
 
-let server: Server;
+let server: Loopback;
 let baseUrl: string;
 let dir: string;
 let arrivals: { at: number; url: string }[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await startLoopback((req) => {
     arrivals.push({ at: performance.now(), url: req.url ?? "" });
-    res.writeHead(req.url?.startsWith("/missing") ? 404 : 200).end("ok");
+    return { status: req.url?.startsWith("/missing") ? 404 : 200 };
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  baseUrl = server.baseUrl;
   dir = await mkdtemp(path.join(os.tmpdir(), "perfgate-k6-timing-"));
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   await rm(dir, { recursive: true, force: true });
 });
 
