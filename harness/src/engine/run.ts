@@ -19,7 +19,13 @@ import {
   toLegacyExport,
 } from "./summary.ts";
 import { asyncThreadCount, runOnThreads } from "./threads.ts";
-import { hasSamples, parseThresholds, type Threshold, thresholdPasses } from "./thresholds.ts";
+import {
+  hasSamples,
+  parseThresholds,
+  THRESHOLDS_RATE_MS,
+  type Threshold,
+  thresholdPasses,
+} from "./thresholds.ts";
 import { initVu } from "./vu.ts";
 
 /** k6's exit codes (errext/exitcodes/codes.go). */
@@ -202,6 +208,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     }
   };
   const log = (message: string) => stderr(`${message}\n`);
+  let nextEvaluationMs = THRESHOLDS_RATE_MS;
   let facts: RunFacts;
   if (threads > 1) {
     try {
@@ -238,6 +245,8 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
       signal: abortController.signal,
       log,
       onTick: (elapsedMs) => {
+        if (elapsedMs < nextEvaluationMs) return;
+        nextEvaluationMs += THRESHOLDS_RATE_MS;
         if (!options.noThresholds && thresholds.some((t) => t.abortOnFail))
           evaluate(false, elapsedMs);
       },

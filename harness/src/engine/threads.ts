@@ -8,7 +8,7 @@ import { Registry } from "./metrics.ts";
 import { plannedVus, type ScenarioPlan } from "./options.ts";
 import { segmentPlan, threadTuple } from "./segment.ts";
 import type { GroupNode } from "./state.ts";
-import { hasSamples, type Threshold, thresholdPasses } from "./thresholds.ts";
+import { hasSamples, THRESHOLDS_RATE_MS, type Threshold, thresholdPasses } from "./thresholds.ts";
 
 /**
  * How many threads an async-mode run uses: `requested`, else `PERFGATE_ENGINE_THREADS`, else
@@ -99,7 +99,7 @@ class Thread {
  * Runs an async-mode test on `threads` worker threads, thread i running execution segment
  * i/n of every scenario (k6's segment math, so the threads add up to the whole test). Each
  * thread has its own VUs, undici agent and metrics; their final snapshots are merged exactly
- * into `input.registry`. abortOnFail thresholds are evaluated every second on merged snapshots.
+ * into `input.registry`. abortOnFail thresholds are evaluated every 2 s on merged snapshots.
  */
 export async function runOnThreads(input: ThreadRunInput): Promise<RunFacts> {
   const memoryBefore = process.memoryUsage().rss;
@@ -149,7 +149,7 @@ export async function runOnThreads(input: ThreadRunInput): Promise<RunFacts> {
         void evaluateLive(threads, input, watched, startedAt).finally(() => {
           evaluating = false;
         });
-      }, 1000);
+      }, THRESHOLDS_RATE_MS);
     }
     const results = await Promise.all(threads.map((t) => t.done));
     const durationMs = performance.now() - startedAt;

@@ -16,6 +16,9 @@ export interface Threshold {
 
 const OPERATORS = ["<=", "<", ">=", ">", "===", "==", "!="] as const;
 
+/** How often thresholds are evaluated while the test runs (k6 `thresholdsRate`). */
+export const THRESHOLDS_RATE_MS = 2000;
+
 const AGGREGATIONS: Record<MetricType, RegExp> = {
   counter: /^(count|rate)$/,
   gauge: /^value$/,

@@ -297,7 +297,7 @@ describe("§3.12 item 7: thresholds while the test runs", () => {
     expect(r.metrics.late_trend?.thresholds).toEqual({ "min>0": false });
   });
 
-  it("abortOnFail without delay stops the run at the first evaluation, still exit 99", async () => {
+  it("abortOnFail without delay stops the run at the first evaluation (2 s), still exit 99", async () => {
     const r = await run(
       "abort",
       `import http from "k6/http"; import { sleep } from "k6";
@@ -306,6 +306,8 @@ describe("§3.12 item 7: thresholds while the test runs", () => {
        export default async function () { await http.get(__ENV.BASE_URL + "/missing"); await sleep(0.1); }`,
     );
     expect(r.code).toBe(99);
+    // k6 evaluates every 2 s (thresholdsRate): the first evaluation is the one that aborts.
+    expect(r.seconds).toBeGreaterThanOrEqual(1.9);
     expect(r.seconds).toBeLessThan(5);
     expect(r.stderr).toContain("thresholds on metrics 'http_req_failed' have been crossed");
   });
