@@ -16,6 +16,7 @@ describe("requestSampleOf", () => {
           status: "503",
           expected_response: "false",
           name: "GET /api/products/:id/thumbnail",
+          url: "http://127.0.0.1:9/api/products/7/thumbnail?size=32",
         }),
       ),
     ).toEqual({
@@ -24,6 +25,7 @@ describe("requestSampleOf", () => {
       status: 503,
       ok: false,
       name: "GET /api/products/:id/thumbnail",
+      url: "http://127.0.0.1:9/api/products/7/thumbnail?size=32",
     });
   });
 

@@ -14,6 +14,8 @@ export interface RequestSample {
   ok: boolean;
   /** The request's `name` tag (URL group), when set. */
   name?: string;
+  /** The request's `url` tag, when set. */
+  url?: string;
 }
 
 /** What the harness did for one fault, with wall-clock times (epoch ms) of the same clock as the samples. */
@@ -61,5 +63,12 @@ export function requestSampleOf(line: string): RequestSample | undefined {
     tags.expected_response !== undefined
       ? tags.expected_response === "true"
       : status >= 200 && status < 400;
-  return { timeMs, durationMs, status, ok, ...(tags.name ? { name: tags.name } : {}) };
+  return {
+    timeMs,
+    durationMs,
+    status,
+    ok,
+    ...(tags.name ? { name: tags.name } : {}),
+    ...(tags.url ? { url: tags.url } : {}),
+  };
 }

@@ -150,17 +150,29 @@ describe.skipIf(!redis.path)("faults profile against the real app, redis-server 
     expect(value("worker-crash.errors_5xx")).toBe(0);
   });
 
-  it("slow database: latency in the window rises above the pre-fault band, then recovers", () => {
-    const before = value("slow-db.p95_before") as number;
-    expect(value("slow-db.p95_during")).toBeGreaterThan(before);
-    // At least one second's p95 was a database read waiting out the 200 ms delay.
-    expect(value("slow-db.max_second_p95")).toBeGreaterThanOrEqual(200);
+  it("slow database: every read that must reach the database waits out the delay, then recovers", () => {
+    const slow = defaults.schedule.find((plan) => plan.kind === "slow-db");
+    if (slow?.kind !== "slow-db") throw new Error("the profile has no slow-db fault");
+    const { injectedAtMs, clearedAtMs } = event("slow-db");
+    // A product page asked for the first time in the run is in no cache tier: it is a database
+    // read. The delay is a sleep before each query, so a lower bound however busy the machine:
+    // every such read that started and ended while the delay was on took at least 200 ms.
+    const seen = new Set<string>();
+    const misses: RequestSample[] = [];
+    for (const sample of [...samples].sort(
+      (a, b) => a.timeMs - a.durationMs - (b.timeMs - b.durationMs),
+    )) {
+      if (sample.name !== "GET /api/products/:id" || !sample.url || seen.has(sample.url)) continue;
+      seen.add(sample.url);
+      const startedMs = sample.timeMs - sample.durationMs;
+      if (sample.ok && startedMs > injectedAtMs + 100 && sample.timeMs < clearedAtMs - 100)
+        misses.push(sample);
+    }
+    expect(misses.length).toBeGreaterThanOrEqual(3);
+    expect(Math.min(...misses.map((s) => s.durationMs))).toBeGreaterThanOrEqual(slow.delayMs - 1);
     expect(value("slow-db.errors_5xx")).toBe(0);
     // Recovery counts from the injection, so it includes the window the delay was on.
-    const slow = defaults.schedule.find((plan) => plan.kind === "slow-db");
-    expect(value("slow-db.recovery")).toBeGreaterThanOrEqual(
-      slow?.kind === "slow-db" ? slow.forSeconds : Number.NaN,
-    );
+    expect(value("slow-db.recovery")).toBeGreaterThanOrEqual(slow.forSeconds);
   });
 
   it("app restart: connection errors spike while it is down, on the same port, then it recovers", () => {
