@@ -11,7 +11,8 @@ import { describeRead, readMixPaths } from "./_lib/read-mix.ts";
  * arrivals keep coming through an outage and its errors show, second by second, in the
  * `--out json` timeline. 90% of requests are the cached read mix (LRU, Redis, database); 10%
  * render a small thumbnail on the worker pool (small: a 2-core machine must keep up), over ids
- * and sizes wide enough that most miss the thumbnail cache. Thresholds are loose on purpose: a fault must not abort the run.
+ * and sizes wide enough that most miss the thumbnail cache. Thresholds are loose on purpose: a
+ * fault must not abort the run.
  */
 const PRODUCTS = Number(__ENV.PRODUCTS || 100_000);
 const PATHS = new SharedArray("read-mix", () =>
@@ -31,9 +32,9 @@ export const options: Options = {
       maxVUs: 200,
     },
   },
+  // Loose on purpose: each fault's latency and recovery are judged by the fault verdicts.
   thresholds: {
     http_req_failed: ["rate<0.5"],
-    [`http_req_duration{name:${THUMBNAIL}}`]: ["p(95)<5000"],
   },
 };
 

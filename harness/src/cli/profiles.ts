@@ -166,12 +166,13 @@ export const PROFILES = {
     faults: {
       scenario: "scenarios/faults.ts",
       vars: { FAULTS_RATE: "30" },
-      loadSeconds: 75,
+      // 10 s before the first fault: its 5 s baseline must not hold the app's cold start.
+      loadSeconds: 78,
       schedule: [
-        { kind: "redis-kill", atSeconds: 6, downSeconds: 2 },
-        { kind: "worker-crash", atSeconds: 15 },
-        { kind: "slow-db", atSeconds: 23, delayMs: 150, forSeconds: 4 },
-        { kind: "app-restart", atSeconds: 34 },
+        { kind: "redis-kill", atSeconds: 10, downSeconds: 2 },
+        { kind: "worker-crash", atSeconds: 19 },
+        { kind: "slow-db", atSeconds: 27, delayMs: 150, forSeconds: 4 },
+        { kind: "app-restart", atSeconds: 38 },
       ],
       gapSeconds: 7,
       recoveryLimitSeconds: {
