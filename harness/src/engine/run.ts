@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { formatDurationMs } from "./duration.ts";
 import { installGlobals } from "./globals.ts";
-import { callLifecycle } from "./lifecycle.ts";
+import { callLifecycle, LifecycleThread } from "./lifecycle.ts";
 import { type RunFacts, runLocally } from "./local.ts";
 import { Registry } from "./metrics.ts";
 import { planScenarios, type ScenarioPlan, totalDurationMs } from "./options.ts";
@@ -179,16 +179,18 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
 
   let setupData: unknown;
   const lifecycleThread = syncCompiled
-    ? { compiled: syncCompiled, env: options.env, scriptDir }
+    ? new LifecycleThread(syncCompiled, options.env, scriptDir)
     : undefined;
   if (typeof first.exports.setup === "function") {
     try {
       setupData = await callLifecycle("setup", first.exports, undefined, lifecycleThread);
     } catch (error) {
+      await lifecycleThread?.close();
       stderr(`setup() failed: ${(error as Error).message}\n`);
       return K6_EXIT.scriptException;
     }
   }
+  if (typeof first.exports.teardown !== "function") await lifecycleThread?.close();
 
   // The final evaluation decides, as in k6; a threshold crossed only while the test ran counts
   // when it aborted the run (k6 exits 99 then).
@@ -264,6 +266,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
       stderr(`teardown() failed: ${(error as Error).message}\n`);
       if (exitCode === K6_EXIT.ok) exitCode = K6_EXIT.scriptException;
     }
+    await lifecycleThread?.close();
     registry.frozen = true;
   }
   evaluate(true, durationMs);

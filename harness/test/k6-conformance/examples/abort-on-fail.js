@@ -2,7 +2,7 @@ import { sleep } from "k6";
 import http from "k6/http";
 
 export const options = {
-  vus: 2,
+  vus: 1,
   duration: "30s",
   thresholds: {
     http_req_failed: [{ threshold: "rate<0.01", abortOnFail: true, delayAbortEval: "1s" }],

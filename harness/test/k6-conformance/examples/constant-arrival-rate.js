@@ -9,8 +9,8 @@ export const options = {
       duration: "2s",
       rate: 20,
       timeUnit: "1s",
-      preAllocatedVUs: 4,
-      maxVUs: 10,
+      preAllocatedVUs: 2,
+      maxVUs: 4,
     },
   },
 };

@@ -6,7 +6,7 @@ export const options = {
   scenarios: {
     contacts: {
       executor: "constant-vus",
-      vus: 3,
+      vus: 2,
       duration: "2s",
     },
   },

@@ -6,7 +6,7 @@ export const options = {
   scenarios: {
     contacts: {
       executor: "per-vu-iterations",
-      vus: 3,
+      vus: 2,
       iterations: 5,
       maxDuration: "10s",
     },

@@ -9,8 +9,8 @@ export const options = {
       // 10 + 20 + 10 = 40 iterations.
       startRate: 0,
       timeUnit: "1s",
-      preAllocatedVUs: 4,
-      maxVUs: 10,
+      preAllocatedVUs: 2,
+      maxVUs: 4,
       stages: [
         { target: 20, duration: "1s" },
         { target: 20, duration: "1s" },

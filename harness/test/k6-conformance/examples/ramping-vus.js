@@ -8,7 +8,7 @@ export const options = {
       executor: "ramping-vus",
       startVUs: 0,
       stages: [
-        { duration: "1s", target: 4 },
+        { duration: "1s", target: 2 },
         { duration: "1s", target: 0 },
       ],
       gracefulRampDown: "0s",

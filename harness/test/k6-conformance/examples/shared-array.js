@@ -6,7 +6,7 @@ import http from "k6/http";
 const users = new SharedArray("users", () => JSON.parse(open("./data/users.json")));
 const banner = open("./data/users.json");
 
-export const options = { vus: 3, iterations: 6 };
+export const options = { vus: 2, iterations: 6 };
 
 export default function () {
   const user = users[__ITER % users.length];

@@ -6,7 +6,7 @@ export const options = {
   scenarios: {
     contacts: {
       executor: "shared-iterations",
-      vus: 4,
+      vus: 2,
       iterations: 20,
       maxDuration: "10s",
     },

@@ -2,7 +2,7 @@ import { check, sleep } from "k6";
 import http from "k6/http";
 
 export const options = {
-  vus: 2,
+  vus: 1,
   iterations: 10,
   thresholds: {
     // Fewer than 1% of requests may fail.
