@@ -44,8 +44,13 @@ export interface AppConfig {
   debug: boolean;
   /** Deliberate leak, only to prove the leak detector: each request keeps `leakBytes`. */
   leakBytes: number;
-  /** Busy CPU work added to each API response, in percent of its own handling time. */
+  /** Busy CPU work added to each API response, in percent of the app's CPU time per request. */
   slowdownPct: number;
+  /**
+   * Shut down when stdin closes: whoever started the app holds a pipe to it, and its end closes
+   * when that process dies in any way (even SIGKILL), so no app outlives its harness.
+   */
+  exitWithStdin: boolean;
   /** Aggregate parts that fail on purpose (fault injection; comma-separated names). */
   failParts: readonly string[];
 }
@@ -110,6 +115,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     debug: onOff(env, "PERFGATE_APP_DEBUG", false),
     leakBytes: integer(env, "PERFGATE_APP_LEAK_BYTES", 0, 0, 16 * 1024 * 1024),
     slowdownPct: integer(env, "PERFGATE_APP_SLOWDOWN_PCT", 0, 0, 1000),
+    exitWithStdin: onOff(env, "PERFGATE_APP_EXIT_WITH_STDIN", false),
     failParts: (env.PERFGATE_APP_FAIL_PARTS ?? "")
       .split(",")
       .map((part) => part.trim())

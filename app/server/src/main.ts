@@ -49,6 +49,10 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
+  if (config.exitWithStdin) {
+    process.stdin.on("close", () => void shutdown("stdin closed"));
+    process.stdin.resume();
+  }
 }
 
 await main();

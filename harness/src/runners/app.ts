@@ -54,8 +54,11 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
       ...options.env,
       PERFGATE_APP_PORT: String(port),
       PERFGATE_APP_HOST: "127.0.0.1",
+      // The app exits when this pipe closes: if the harness dies (a killed test worker, a
+      // SIGKILL), its app goes with it instead of serving on as a stray process.
+      PERFGATE_APP_EXIT_WITH_STDIN: "on",
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   });
   live.add(child);
   child.once("exit", () => live.delete(child));
