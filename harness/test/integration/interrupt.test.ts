@@ -51,7 +51,7 @@ describe("Ctrl+C during npm run load", () => {
       child.once("exit", () => reject(new Error(`exited early:\n${stderr}`)));
     });
     // Long enough for the scenario to have sent requests even while other tests load the machine.
-    await new Promise((resolve) => setTimeout(resolve, 5000));
+    await new Promise((resolve) => setTimeout(resolve, 8000));
     child.kill("SIGINT");
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
     expect(code, stderr).toBe(130);

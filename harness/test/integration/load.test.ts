@@ -70,8 +70,10 @@ describe("perfgate load against the real app on loopback", () => {
     expect(run.env.cores).toBeGreaterThan(0);
     expect(run.env.node).toBe(process.versions.node);
     const smoke = run.suites.find((suite) => suite.id === "smoke");
-    const endpoint = run.suites.find((suite) => suite.kind === "endpoint");
+    // The cached pass: an uncached 1 s pass may finish no request at all on a loaded machine.
+    const endpoint = run.suites.find((suite) => suite.id === "products-list");
     expect(smoke?.status).toBe("ok");
+    expect(endpoint?.kind).toBe("endpoint");
     expect(endpoint?.status).toBe("ok");
     const k6Latency = smoke?.metrics.find((m) => m.id === "http_req_duration")?.summary;
     const acLatency = endpoint?.metrics.find((m) => m.id === "latency")?.summary;
