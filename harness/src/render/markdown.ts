@@ -42,6 +42,12 @@ export function renderMarkdown(model: RunReportModel): string {
       table(VERDICT_HEADER, model.verdicts.map(verdictCells), ["l", "l", "l", "l", "r", "l"]),
       "",
     );
+    // A memory verdict's message is its evidence (slope interval, growing constructors, the
+    // generator's RSS span): too long for a cell, the reason a reader opens the report.
+    const explained = model.verdicts.filter((v) => v.source === "memory" && v.message);
+    for (const verdict of explained)
+      out.push(`- **${verdict.suite} · ${verdict.metric}**: ${verdict.message}`);
+    if (explained.length > 0) out.push("");
   }
   for (const suite of model.suites) {
     out.push(`## ${suite.kind} · ${suite.id}`, "");

@@ -45,3 +45,25 @@ describe("run report renderers", () => {
     expect(renderMarkdown(clean)).toContain("**PASS");
   });
 });
+
+describe("memory verdicts in markdown", () => {
+  it("spell out their evidence under the verdict table", () => {
+    const run = fixture("report-run.json");
+    run.verdicts.push({
+      suite: "memory",
+      metric: "heap_slope",
+      source: "memory",
+      level: "error",
+      status: "fail",
+      label: "leak-suspected",
+      rule: "heap_slope > 1 MB/min and its interval above 0",
+      actual: 12.59,
+      message:
+        "leak suspected: retained memory grows 12.59 MB/min (95% CI 12.54 to 12.65); growing most between heap snapshots: JSArrayBufferData +28.1 MB (+14 objects)",
+    });
+    const markdown = renderMarkdown(buildRunReport(run));
+    expect(markdown).toContain(
+      "- **memory · heap_slope**: leak suspected: retained memory grows 12.59 MB/min (95% CI 12.54 to 12.65); growing most between heap snapshots: JSArrayBufferData +28.1 MB",
+    );
+  });
+});
