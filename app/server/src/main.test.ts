@@ -1,7 +1,9 @@
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
+import { findOnPath } from "./cache/redis-server.ts";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 
@@ -13,6 +15,30 @@ function alive(pid: number): boolean {
     return false;
   }
 }
+
+/** Linux: the pids whose parent is `ppid` and whose command is `name`, from /proc. */
+function childrenNamed(ppid: number, name: string): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        return parent === ppid && comm.startsWith(name);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+async function untilGone(pid: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
+
+const redisBinary = await findOnPath("redis-server");
 
 describe("app process", () => {
   it("shuts down when the process that started it is SIGKILLed (PERFGATE_APP_EXIT_WITH_STDIN)", async () => {
@@ -51,4 +77,30 @@ describe("app process", () => {
       if (appPid && alive(appPid)) process.kill(appPid, "SIGKILL");
     }
   }, 90_000);
+
+  it.skipIf(process.platform !== "linux" || !redisBinary)(
+    "takes the redis-server it started with it when it is SIGKILLed",
+    async () => {
+      const app = spawn(process.execPath, ["--import", "tsx", "app/server/src/main.ts"], {
+        cwd: root,
+        stdio: ["ignore", "pipe", "inherit"],
+        env: { ...process.env, PERFGATE_APP_PORT: "0", REDIS_URL: "" },
+      });
+      let redisPid: number | undefined;
+      try {
+        for await (const line of createInterface({ input: app.stdout })) {
+          if ((JSON.parse(line) as { event: string }).event === "listening") break;
+        }
+        [redisPid] = childrenNamed(app.pid as number, "redis-server");
+        expect(redisPid).toBeGreaterThan(0);
+        app.kill("SIGKILL");
+        await untilGone(redisPid as number, 15_000);
+        expect(alive(redisPid as number)).toBe(false);
+      } finally {
+        app.kill("SIGKILL");
+        if (redisPid && alive(redisPid)) process.kill(redisPid, "SIGKILL");
+      }
+    },
+    90_000,
+  );
 });

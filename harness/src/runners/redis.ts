@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { EXIT, HarnessError } from "../schema/index.ts";
 import { waitForExit } from "./app.ts";
+import { findOnPath } from "./tools.ts";
 
 /** A redis-server the harness owns, so a fault step can kill it and start it again. */
 export interface RedisProcess {
@@ -45,13 +46,17 @@ export async function freeLoopbackPort(): Promise<number> {
   return address.port;
 }
 
-function launch(binary: string, port: number, readyTimeoutMs: number): Promise<ChildProcess> {
+async function launch(binary: string, port: number, readyTimeoutMs: number): Promise<ChildProcess> {
   // A cache, not a store: no persistence, so a restart comes back empty, as after a crash.
-  const child = spawn(
-    binary,
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+  // The exit hook below cannot run on SIGKILL; util-linux's setpriv (Linux) execs redis-server
+  // with a parent-death signal, so even a killed harness leaves no redis-server behind.
+  const setpriv = process.platform === "linux" ? await findOnPath("setpriv") : undefined;
+  const child = setpriv
+    ? spawn(setpriv, ["--pdeathsig", "TERM", "--", binary, ...args], {
+        stdio: ["ignore", "pipe", "pipe"],
+      })
+    : spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   live.add(child);
   child.once("exit", () => live.delete(child));
   let output = "";

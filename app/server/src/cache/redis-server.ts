@@ -43,11 +43,24 @@ export interface LocalRedis {
  */
 export async function startLocalRedis(binary: string, port?: number): Promise<LocalRedis> {
   const chosen = port ?? (await freeLoopbackPort());
-  const child = spawn(
-    binary,
-    ["--port", String(chosen), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const args = [
+    "--port",
+    String(chosen),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+  ];
+  // util-linux's setpriv (Linux) execs redis-server with a parent-death signal, so an app that
+  // is SIGKILLed takes its Redis with it; the child is still redis-server itself (same pid).
+  const setpriv = process.platform === "linux" ? await findOnPath("setpriv") : undefined;
+  const child = setpriv
+    ? spawn(setpriv, ["--pdeathsig", "TERM", "--", binary, ...args], {
+        stdio: ["ignore", "pipe", "pipe"],
+      })
+    : spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
