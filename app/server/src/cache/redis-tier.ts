@@ -21,10 +21,10 @@ export interface RedisTierEvents {
 const PREFIX = "perfgate:cache:";
 const TAG_PREFIX = "perfgate:tag:";
 const CHANNEL = "perfgate:invalidate";
-/** Pending purges kept while Redis is down; beyond this the next resync clears everything. */
+/** Pending purges kept while Redis is down; beyond this the replay clears everything instead. */
+const MAX_PENDING_TAGS = 10_000;
 /** Wait before retrying a replay that failed on a connection that said it was ready. */
 const RETRY_REPLAY_MS = 500;
-const MAX_PENDING_TAGS = 10_000;
 
 // Deleting a tag's members and the tag itself in one script keeps a concurrent set from
 // re-adding a member between SMEMBERS and DEL.
@@ -74,6 +74,8 @@ export class RedisTier {
   private readonly client: Redis;
   private readonly subscriber: Redis;
   private readonly pending = new Set<string>();
+  /** More tags were purged while down than `pending` keeps: only clearing everything is safe. */
+  private pendingOverflow = false;
   private everUp = false;
   private replaying = false;
   private subscribed = false;
@@ -82,6 +84,7 @@ export class RedisTier {
   constructor(
     readonly url: string,
     private readonly events: RedisTierEvents,
+    private readonly maxPendingTags = MAX_PENDING_TAGS,
   ) {
     const options = {
       enableOfflineQueue: false,
@@ -172,7 +175,29 @@ export class RedisTier {
   }
 
   private keepPending(tags: readonly string[]): void {
-    for (const tag of tags) if (this.pending.size < MAX_PENDING_TAGS) this.pending.add(tag);
+    for (const tag of tags) {
+      if (this.pending.size < this.maxPendingTags) this.pending.add(tag);
+      else if (!this.pending.has(tag)) this.pendingOverflow = true;
+    }
+  }
+
+  /**
+   * Delete every entry and tag set of this cache (not the rest of a shared Redis) and tell the
+   * other instances to drop their local copies too.
+   */
+  private async clearEverything(): Promise<boolean> {
+    try {
+      for (const match of [`${PREFIX}*`, `${TAG_PREFIX}*`]) {
+        const stream = this.client.scanStream({ match, count: 1000 });
+        for await (const keys of stream as AsyncIterable<string[]>)
+          if (keys.length > 0) await this.client.unlink(...keys);
+      }
+      await this.client.publish(CHANNEL, JSON.stringify({ from: this.instanceId, all: true }));
+      return true;
+    } catch (error) {
+      this.failed(error as Error);
+      return false;
+    }
   }
 
   async close(): Promise<void> {
@@ -205,6 +230,15 @@ export class RedisTier {
       // Reads stay off Redis until the purges missed while it was down are replayed: going up
       // first would let a read fetch an entry a write made stale in the meantime. Writes made
       // during the replay land in `pending` too, hence the loop.
+      if (this.pendingOverflow) {
+        this.events.log(`redis ${this.url} back: too many purges were missed, clearing the cache`);
+        if (!(await this.clearEverything())) {
+          if (!this.closing) setTimeout(() => void this.onReady(), RETRY_REPLAY_MS).unref();
+          return;
+        }
+        this.pendingOverflow = false;
+        this.pending.clear();
+      }
       this.events.log(`redis ${this.url} back: replaying ${this.pending.size} purged keys`);
       while (this.pending.size > 0) {
         const tags = [...this.pending];
@@ -225,8 +259,14 @@ export class RedisTier {
 
   private onMessage(message: string): void {
     try {
-      const { from, tags } = JSON.parse(message) as { from: string; tags: string[] };
-      if (from !== this.instanceId && Array.isArray(tags)) this.events.onInvalidate(tags);
+      const { from, tags, all } = JSON.parse(message) as {
+        from: string;
+        tags?: string[];
+        all?: boolean;
+      };
+      if (from === this.instanceId) return;
+      if (all === true) this.events.onResync();
+      else if (Array.isArray(tags)) this.events.onInvalidate(tags);
     } catch {
       this.events.log(`ignored a malformed invalidation message: ${message.slice(0, 80)}`);
     }
