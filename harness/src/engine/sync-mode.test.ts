@@ -49,11 +49,15 @@ describe("detectMode", () => {
 
 describe("sync mode runs real k6 scripts unmodified", () => {
   it("runs k6's own v0.48.0 fixture script (sync http.get in an async default) like k6 did", async () => {
-    // Only the target address differs from the captured run: the fixture server was on :18080.
+    // Only the target address differs from the captured run (the fixture server was on :18080),
+    // and handleSummary's file goes to the temp folder, not the cwd (the repository).
     const script = path.join(dir, "script.js");
+    const handledFile = path.join(dir, "handle-summary.json");
     await writeFile(
       script,
-      readFileSync(FIXTURE, "utf8").replace("127.0.0.1:18080", `127.0.0.1:${port}`),
+      readFileSync(FIXTURE, "utf8")
+        .replace("127.0.0.1:18080", `127.0.0.1:${port}`)
+        .replace("'handle-summary.json'", JSON.stringify(handledFile)),
     );
     let stdout = "";
     const code = await runEngine({
@@ -109,10 +113,7 @@ describe("sync mode runs real k6 scripts unmodified", () => {
       "p(95)<500": false,
       "avg<200": false,
     });
-    const handled = JSON.parse(
-      await readFile(path.join(process.cwd(), "handle-summary.json"), "utf8").catch(() => "{}"),
-    );
+    const handled = JSON.parse(await readFile(handledFile, "utf8"));
     expect(handled.metrics?.iterations?.type).toBe("counter");
-    await rm(path.join(process.cwd(), "handle-summary.json"), { force: true });
   }, 60_000);
 });
