@@ -34,6 +34,9 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${JSON.stringify({ event: "listening", url: app.url, pid: process.pid })}\n`,
   );
+  // The reader of stdout may be gone (a harness that died, `| head`): shutting down must not
+  // crash on EPIPE before it has closed the database and Redis.
+  process.stdout.on("error", () => {});
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
