@@ -27,14 +27,8 @@ export interface ListQuery {
   offset: number;
 }
 
-export interface ProductInput {
-  sku: string;
-  name: string;
-  categoryId: number;
-  priceCents: number;
-  stock: number;
-  description: string;
-}
+/** What a create sends: a product without the fields the database assigns. */
+export type ProductInput = Omit<Product, "id" | "updatedAt">;
 
 const COLUMNS = `id, sku, name, category_id AS "categoryId", price_cents AS "priceCents", stock,
   description, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt"`;
