@@ -5,6 +5,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 import type { Metric, Suite } from "../../schema/index.ts";
+import { startProcessRssSampler } from "../process-rss.ts";
 import { arrivalRateScript, closedLoopScript, TARGET_SERVER } from "./scripts.ts";
 
 export interface EngineBenchOptions {
@@ -32,13 +33,6 @@ async function startTarget(): Promise<{ url: string; child: ChildProcess }> {
     child.once("exit", (code) => reject(new Error(`bench target exited ${code}`)));
   });
   return { url, child };
-}
-
-function rssOf(pid: number): Promise<number> {
-  return readFile(`/proc/${pid}/status`, "utf8").then(
-    (text) => Number(text.match(/VmRSS:\s+(\d+) kB/)?.[1] ?? 0) * 1024,
-    () => 0,
-  );
 }
 
 /** Runs the engine as a child process, as the harness does, sampling its RSS every second. */
@@ -69,15 +63,11 @@ async function runEngineChild(
     ],
     { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, ...env } },
   );
-  const rss: { t: number; bytes: number }[] = [];
-  const started = Date.now();
-  const timer = setInterval(async () => {
-    if (child.pid) rss.push({ t: (Date.now() - started) / 1000, bytes: await rssOf(child.pid) });
-  }, 1000);
+  const sampler = child.pid !== undefined ? startProcessRssSampler(child.pid, 1000) : undefined;
   const onAbort = () => child.kill("SIGINT");
   options.signal.addEventListener("abort", onAbort, { once: true });
   const code = await new Promise<number>((resolve) => child.once("exit", (c) => resolve(c ?? 1)));
-  clearInterval(timer);
+  const rss = (await sampler?.stop()) ?? [];
   options.signal.removeEventListener("abort", onAbort);
   if (code !== 0) throw new Error(`engine run ${name} exited ${code}`);
   const metrics = (
@@ -178,8 +168,9 @@ export async function runEngineBench(options: EngineBenchOptions): Promise<Suite
     const syncRate = syncRun.metrics.http_reqs?.rate ?? 0;
     const target = options.arrivalRate * options.arrivalSeconds;
     const started = car.metrics.iterations?.count ?? 0;
-    const early = soak.rss.find((s) => s.t >= Math.min(30, options.soakSeconds / 2))?.bytes ?? 0;
-    const late = soak.rss.at(-1)?.bytes ?? 0;
+    const earlyMs = Math.min(30, options.soakSeconds / 2) * 1000;
+    const early = soak.rss.find((s) => s.tMs >= earlyMs)?.rss ?? 0;
+    const late = soak.rss.at(-1)?.rss ?? 0;
     return [
       {
         kind: "endpoint",
