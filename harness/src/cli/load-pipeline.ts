@@ -98,7 +98,7 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
       { hint: "drop --base-url for --profile faults", exitCode: EXIT.usage },
     );
   }
-  const engine = await selectK6Engine(root, env);
+  const engine = await selectK6Engine(env);
   const autocannonVersion = packageVersion("autocannon");
   const envInfo = readEnvironment(
     {

@@ -19,21 +19,22 @@ afterAll(async () => {
 });
 
 describe("selectK6Engine", () => {
-  const root = "/repo";
-
   it("uses the built-in engine when k6 is not found", async () => {
-    const engine = await selectK6Engine(root, { PATH: "/nonexistent" });
+    const engine = await selectK6Engine({ PATH: "/nonexistent" });
     expect(engine.kind).toBe("builtin");
-    expect(engine.path).toBe(path.join(root, "harness/bin/perfgate.mjs"));
+    // Found from the harness package, wherever the working directory is.
+    expect(engine.path).toBe(
+      path.resolve(import.meta.dirname, "../../../engine/bin/perfgate-k6.mjs"),
+    );
   });
 
   it("uses the real k6 found on PATH, with its version", async () => {
-    const engine = await selectK6Engine(root, { PATH: `/nonexistent${path.delimiter}${binDir}` });
+    const engine = await selectK6Engine({ PATH: `/nonexistent${path.delimiter}${binDir}` });
     expect(engine).toEqual({ kind: "k6", path: path.join(binDir, "k6"), version: "0.48.0" });
   });
 
   it("prefers K6_PATH over PATH", async () => {
-    const engine = await selectK6Engine(root, {
+    const engine = await selectK6Engine({
       PATH: "/nonexistent",
       K6_PATH: path.join(binDir, "k6"),
     });
@@ -41,14 +42,12 @@ describe("selectK6Engine", () => {
   });
 
   it("PERFGATE_ENGINE=builtin forces the built-in engine even when k6 is installed", async () => {
-    const engine = await selectK6Engine(root, { PATH: binDir, PERFGATE_ENGINE: "builtin" });
+    const engine = await selectK6Engine({ PATH: binDir, PERFGATE_ENGINE: "builtin" });
     expect(engine.kind).toBe("builtin");
   });
 
   it("a K6_PATH that is not executable is a usage error, not a silent fallback", async () => {
-    await expect(
-      selectK6Engine(root, { PATH: binDir, K6_PATH: "/no/such/k6" }),
-    ).rejects.toMatchObject({
+    await expect(selectK6Engine({ PATH: binDir, K6_PATH: "/no/such/k6" })).rejects.toMatchObject({
       code: "E_K6_PATH",
       exitCode: 2,
     });

@@ -13,19 +13,24 @@ export type K6Engine =
 /** Trend stats requested from either engine so p99 is always present. */
 export const SUMMARY_TREND_STATS = "avg,min,med,max,p(90),p(95),p(99),count";
 
+/** The `perfgate-k6` bin of `@perfgate/engine`, found from this package, not the working directory. */
+export function builtinEngine(): K6Engine {
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve("@perfgate/engine/package.json");
+  const { version, bin } = require(manifest) as { version: string; bin: Record<string, string> };
+  return {
+    kind: "builtin",
+    path: path.join(path.dirname(manifest), bin["perfgate-k6"] as string),
+    version,
+  };
+}
+
 /**
  * The one engine selection point. `K6_PATH` or `k6` on PATH selects the real binary;
  * `PERFGATE_ENGINE=builtin` forces the built-in engine even when k6 is installed.
  */
-export async function selectK6Engine(
-  root: string,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<K6Engine> {
-  const builtin: K6Engine = {
-    kind: "builtin",
-    path: path.join(root, "harness/bin/perfgate.mjs"),
-    version: (createRequire(import.meta.url)("../../package.json") as { version: string }).version,
-  };
+export async function selectK6Engine(env: NodeJS.ProcessEnv = process.env): Promise<K6Engine> {
+  const builtin = builtinEngine();
   if (env.PERFGATE_ENGINE === "builtin") return builtin;
   const k6 = await detectK6(env);
   if (k6.path) return { kind: "k6", path: k6.path, version: k6.version ?? "unknown" };
@@ -96,8 +101,9 @@ export async function runK6Scenario(options: K6RunOptions): Promise<K6RunRaw> {
     ...(options.outJson ? ["--out", `json=${options.outJson}`] : []),
     bundle,
   ];
+  // The built-in engine's bin takes k6's arguments; it runs on this Node.
   const command = engine.kind === "builtin" ? process.execPath : engine.path;
-  const argv = engine.kind === "builtin" ? [engine.path, "k6", ...args] : args;
+  const argv = engine.kind === "builtin" ? [engine.path, ...args] : args;
   const child = spawn(command, argv, { stdio: ["ignore", "pipe", "pipe"], env: process.env });
   if (child.pid !== undefined) options.onStart?.(child.pid);
   let output = "";

@@ -5,6 +5,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 import type { Metric, Suite } from "../../schema/index.ts";
+import { builtinEngine } from "../k6.ts";
 import { startProcessRssSampler } from "../process-rss.ts";
 import { arrivalRateScript, closedLoopScript, TARGET_SERVER } from "./scripts.ts";
 
@@ -49,8 +50,7 @@ async function runEngineChild(
   const child = spawn(
     process.execPath,
     [
-      path.join(options.root, "harness/bin/perfgate.mjs"),
-      "k6",
+      builtinEngine().path,
       "run",
       "-q",
       "-e",

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runEngine } from "../../src/engine/run.ts";
+import { runEngine } from "../../src/run.ts";
 import { type Loopback, startLoopback } from "./loopback.ts";
 
 /**
@@ -12,7 +12,7 @@ import { type Loopback, startLoopback } from "./loopback.ts";
  * with its arrival time, so schedules are checked from the outside.
  */
 // Real k6 v0.48.0 outputs, copied into the repository: a clean clone has nothing beside it.
-const FIXTURES = path.join(import.meta.dirname, "../fixtures/raw/k6");
+const FIXTURES = path.join(import.meta.dirname, "../fixtures/k6-v0.48.0");
 
 let server: Loopback;
 let baseUrl: string;

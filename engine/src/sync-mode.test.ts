@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runEngine } from "./run.ts";
 import { detectMode } from "./script.ts";
 
-const FIXTURE = path.join(import.meta.dirname, "../../test/fixtures/raw/k6/script.js");
+const FIXTURE = path.join(import.meta.dirname, "../test/fixtures/k6-v0.48.0/script.js");
 let server: Server;
 let dir: string;
 let port = 0;
@@ -77,7 +77,7 @@ describe("sync mode runs real k6 scripts unmodified", () => {
     const exported = JSON.parse(await readFile(path.join(dir, "summary-export.json"), "utf8"));
     const expected = JSON.parse(
       readFileSync(
-        path.join(import.meta.dirname, "../../test/fixtures/raw/k6/summary-export.json"),
+        path.join(import.meta.dirname, "../test/fixtures/k6-v0.48.0/summary-export.json"),
         "utf8",
       ),
     );

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage } from "node:http";
-import { k6Command } from "../../src/cli/commands/k6.ts";
+import { engineCli } from "../../src/cli.ts";
 
 /** What the test server answers: a status (200) and a text or JSON body. */
 export interface Reply {
@@ -36,10 +36,7 @@ export async function startLoopback(
   };
 }
 
-/**
- * `perfgate k6 run|merge <argv>` in process, output captured. A usage error (thrown by the
- * command, e.g. a bad flag) comes back as its exit code with its message on stderr.
- */
+/** The engine's CLI (`run|merge <argv>`) in process, output captured; usage errors answer 104. */
 export async function k6Cli(
   argv: string[],
   cwd: string,
@@ -47,24 +44,16 @@ export async function k6Cli(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  let code: number;
-  try {
-    code = await k6Command.run(argv, {
-      out: (text) => {
-        stdout += text;
-      },
-      err: (text) => {
-        stderr += text;
-      },
-      cwd,
-      env,
-      signal: new AbortController().signal,
-    });
-  } catch (error) {
-    const { exitCode, message } = error as { exitCode?: number; message: string };
-    if (exitCode === undefined) throw error;
-    code = exitCode;
-    stderr += message;
-  }
+  const code = await engineCli(argv, {
+    out: (text) => {
+      stdout += text;
+    },
+    err: (text) => {
+      stderr += text;
+    },
+    cwd,
+    env,
+    signal: new AbortController().signal,
+  });
   return { code, stdout, stderr };
 }

@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { Registry, Sink } from "../../src/engine/metrics.ts";
-import { planScenarios, rampingArrivalStarts, rampingVusAt } from "../../src/engine/options.ts";
+import { Registry, Sink } from "../../src/metrics.ts";
+import { planScenarios, rampingArrivalStarts, rampingVusAt } from "../../src/options.ts";
 import {
   rampingVusPlannedSteps,
   rampingVusRawSteps,
   type VuStep,
-} from "../../src/engine/ramping-vus-steps.ts";
+} from "../../src/ramping-vus-steps.ts";
 import {
   aggregate,
   parseExpression,
   parseThresholds,
   thresholdPasses,
-} from "../../src/engine/thresholds.ts";
+} from "../../src/thresholds.ts";
 
 /**
  * Pure parts of the engine against k6's own rules and test vectors (reference §3.2, §3.4, §3.5;

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rampingArrivalStarts } from "../../src/engine/options.ts";
+import { rampingArrivalStarts } from "../../src/options.ts";
 import { k6Cli, type Loopback, startLoopback } from "./loopback.ts";
 
 /**
@@ -13,7 +13,7 @@ import { k6Cli, type Loopback, startLoopback } from "./loopback.ts";
  * URL, read from `__ENV.BASE_URL`. Each test asserts what k6 would report for that example.
  */
 const EXAMPLES = path.join(import.meta.dirname, "examples");
-const LOCAL_FIXTURES = path.join(import.meta.dirname, "../fixtures/raw/k6");
+const LOCAL_FIXTURES = path.join(import.meta.dirname, "../fixtures/k6-v0.48.0");
 
 let server: Loopback;
 let baseUrl: string;

@@ -1,0 +1,214 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { type InstanceSummary, mergeSummaries } from "./merge.ts";
+import { K6_EXIT, runEngine } from "./run.ts";
+import { executionTuple } from "./segment.ts";
+
+/** Where the CLI prints and what it runs in; injected so tests run it in process. */
+export interface EngineIo {
+  out(text: string): void;
+  err(text: string): void;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  signal: AbortSignal;
+}
+
+/** A usage error: k6 answers a bad flag or argument with exit 104 (invalid config). */
+export class EngineUsageError extends Error {
+  readonly exitCode = K6_EXIT.invalidConfig;
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
+
+const RUN_USAGE =
+  "perfgate-k6 run [--vus N] [--duration 30s] [--iterations N] [-e K=V] [--summary-export f.json] [--out json=f.ndjson] [--execution-segment 0:1/2 --execution-segment-sequence 0,1/2,1] <script.ts|js>";
+const MERGE_USAGE = "perfgate-k6 merge <dir> <dir>... --out <dir>";
+
+const RUN_OPTIONS = {
+  "summary-export": { type: "string" },
+  out: { type: "string", short: "o", multiple: true },
+  "summary-trend-stats": { type: "string" },
+  env: { type: "string", short: "e", multiple: true },
+  vus: { type: "string", short: "u" },
+  duration: { type: "string", short: "d" },
+  iterations: { type: "string", short: "i" },
+  "hdr-out": { type: "string" },
+  "no-thresholds": { type: "boolean" },
+  "no-summary": { type: "boolean" },
+  "no-color": { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+  "include-system-env-vars": { type: "string" },
+  "execution-segment": { type: "string" },
+  "execution-segment-sequence": { type: "string" },
+} as const;
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+function parse<T extends Options>(command: string, usage: string, argv: string[], options: T) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (cause) {
+    throw new EngineUsageError(`${command}: ${(cause as Error).message}`, usage);
+  }
+}
+
+function positiveInt(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new EngineUsageError(
+      `run: --${name} must be a positive integer, got "${text}"`,
+      RUN_USAGE,
+    );
+  }
+  return value;
+}
+
+/** Replace a file in one step, so a reader never sees half of it. */
+async function writeWhole(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}
+
+async function readInstance(dir: string, cwd: string): Promise<InstanceSummary> {
+  const read = async (name: string) => {
+    try {
+      return JSON.parse(await readFile(path.resolve(cwd, dir, name), "utf8"));
+    } catch (cause) {
+      throw new EngineUsageError(
+        `merge: ${path.join(dir, name)}: cannot read (${(cause as Error).message})`,
+        "each input is a folder holding summary-export.json and hdr.json (`run --summary-export ... --hdr-out ...`)",
+      );
+    }
+  };
+  return { summary: await read("summary-export.json"), histograms: await read("hdr.json") };
+}
+
+/** `merge <dir>... --out <dir>`: exact merge of several engine instances' summaries. */
+async function runMerge(argv: string[], io: EngineIo): Promise<number> {
+  const { values, positionals } = parse("merge", MERGE_USAGE, argv, { out: { type: "string" } });
+  if (positionals.length < 2 || !values.out) {
+    throw new EngineUsageError(
+      "merge: expected two or more input folders and --out <folder>",
+      MERGE_USAGE,
+    );
+  }
+  const merged = mergeSummaries(
+    await Promise.all(positionals.map((dir) => readInstance(dir, io.cwd))),
+  );
+  const out = path.resolve(io.cwd, values.out);
+  await writeWhole(
+    path.join(out, "summary-export.json"),
+    `${JSON.stringify(merged.summary, null, 4)}\n`,
+  );
+  await writeWhole(path.join(out, "hdr.json"), `${JSON.stringify(merged.histograms)}\n`);
+  io.out(
+    `merged ${positionals.length} summaries into ${values.out}/{summary-export.json,hdr.json}\n`,
+  );
+  return K6_EXIT.ok;
+}
+
+function runVars(values: { env?: string[]; "include-system-env-vars"?: string }, io: EngineIo) {
+  const vars: Record<string, string> = {};
+  if (values["include-system-env-vars"] !== "false") {
+    for (const [key, value] of Object.entries(io.env)) if (value !== undefined) vars[key] = value;
+  }
+  for (const pair of values.env ?? []) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new EngineUsageError(`run: -e ${pair}: expected KEY=VALUE`, RUN_USAGE);
+    vars[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return vars;
+}
+
+/** `run <script>`: k6's `run` on the built-in engine, with k6's flags and exit codes. */
+async function runRun(argv: string[], io: EngineIo): Promise<number> {
+  const { values, positionals } = parse("run", RUN_USAGE, argv, RUN_OPTIONS);
+  if (positionals.length !== 1) {
+    throw new EngineUsageError(`run: expected one script, got ${positionals.length}`, RUN_USAGE);
+  }
+  let outJson: string | undefined;
+  for (const out of values.out ?? []) {
+    if (!out.startsWith("json=")) {
+      throw new EngineUsageError(
+        `run: --out ${out}: only json=<file> is supported by the built-in engine`,
+        RUN_USAGE,
+      );
+    }
+    outJson = out.slice("json=".length);
+  }
+  const segment = values["execution-segment"];
+  const sequence = values["execution-segment-sequence"];
+  try {
+    executionTuple(segment, sequence);
+  } catch (error) {
+    throw new EngineUsageError(`run: ${(error as Error).message}`, RUN_USAGE);
+  }
+  return runEngine({
+    script: positionals[0] as string,
+    executionSegment: segment,
+    executionSegmentSequence: sequence,
+    env: runVars(values, io),
+    overrides: {
+      ...(values.vus !== undefined ? { vus: positiveInt("vus", values.vus) } : {}),
+      ...(values.duration !== undefined ? { duration: values.duration } : {}),
+      ...(values.iterations !== undefined
+        ? { iterations: positiveInt("iterations", values.iterations) }
+        : {}),
+    },
+    summaryExport: values["summary-export"],
+    outJson,
+    hdrOut: values["hdr-out"],
+    trendStats: values["summary-trend-stats"]
+      ?.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    noThresholds: values["no-thresholds"] ?? false,
+    noSummary: values["no-summary"] ?? false,
+    noColor: values["no-color"] ?? false,
+    signal: io.signal,
+    stdout: values.quiet ? () => {} : io.out,
+    stderr: io.err,
+  });
+}
+
+export const ENGINE_HELP = `perfgate-k6: perfgate's built-in k6-compatible engine
+
+usage:
+  ${RUN_USAGE}
+  ${MERGE_USAGE}
+
+Exit codes are k6's: 0 ok, 99 thresholds crossed, 104 bad options, 105 interrupted,
+107 script error, 108 aborted by the script, 110 test failed.
+`;
+
+/**
+ * The engine's command line, k6's shape: `run` and `merge`. Returns k6's exit code; a usage
+ * error is printed with its hint and answered with 104.
+ */
+export async function engineCli(argv: string[], io: EngineIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  try {
+    if (sub === "run") return await runRun(rest, io);
+    if (sub === "merge") return await runMerge(rest, io);
+    if (sub === "--help" || sub === "-h" || sub === "help") {
+      io.out(ENGINE_HELP);
+      return K6_EXIT.ok;
+    }
+    throw new EngineUsageError(
+      `expected "run" or "merge", got ${sub === undefined ? "nothing" : `"${sub}"`}`,
+      `${RUN_USAGE}\n  ${MERGE_USAGE}`,
+    );
+  } catch (error) {
+    if (!(error instanceof EngineUsageError)) throw error;
+    io.err(`error: ${error.message}\n  usage: ${error.hint}\n`);
+    return error.exitCode;
+  }
+}

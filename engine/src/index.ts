@@ -1,0 +1,5 @@
+// The engine's public surface: what the harness and other tools may import.
+export { ENGINE_HELP, type EngineIo, EngineUsageError, engineCli } from "./cli.ts";
+export { type InstanceSummary, mergeSummaries } from "./merge.ts";
+export { type EngineRunOptions, K6_EXIT, runEngine } from "./run.ts";
+export { executionTuple } from "./segment.ts";

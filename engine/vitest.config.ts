@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    name: "engine",
+    root: import.meta.dirname,
+    include: ["{src,test}/**/*.test.ts"],
+    // Conformance tests run real engines against loopback servers on a 2-core machine.
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+    maxWorkers: 2,
+  },
+});
