@@ -2,6 +2,8 @@ import path from "node:path";
 import { fitRunBudget } from "../../history/run-budget.ts";
 import { writeRun, writeScratchRun } from "../../history/run-store.ts";
 import { writeTrendPages } from "../../history/trend-pages.ts";
+import { runLoadPipeline } from "../../pipeline/load.ts";
+import { isProfileName, type LoadProfile, PROFILES } from "../../pipeline/profiles.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { renderTerminal } from "../../render/terminal.ts";
 import { buildRunReport } from "../../report/index.ts";
@@ -9,8 +11,6 @@ import { EXIT, HarnessError } from "../../schema/index.ts";
 import { hasFailingVerdict } from "../../verdicts/thresholds.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
-import { runLoadPipeline } from "../load-pipeline.ts";
-import { isProfileName, type LoadProfile, PROFILES } from "../profiles.ts";
 import { useColor } from "../tty.ts";
 
 const OPTIONS = {

@@ -1,8 +1,11 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { normalizeLighthouse } from "../adapters/lighthouse.ts";
-import { runLighthouse } from "../runners/lighthouse.ts";
-import type { Metric, Suite, Verdict } from "../schema/index.ts";
+import { normalizeLighthouse } from "../../adapters/lighthouse.ts";
+import { runLighthouse } from "../../runners/lighthouse.ts";
+import { detectChromium } from "../../runners/tools.ts";
+import type { Metric, Suite, Verdict } from "../../schema/index.ts";
+import type { LoadContext } from "../load-context.ts";
+import type { Stage } from "../stage.ts";
 
 export interface LighthouseStageOptions {
   root: string;
@@ -64,3 +67,48 @@ export async function runLighthouseStage(
   }
   return { suites, verdicts };
 }
+
+/** Lighthouse on the profile's pages; skipped (and said) where no Chromium is found. */
+export const lighthouseStage: Stage<LoadContext> = {
+  id: "lighthouse",
+  unit: { kind: "lighthouse", tool: "lighthouse" },
+  skip: ({ profile, baseUrl }) =>
+    !profile.lighthouse
+      ? "not configured in this profile"
+      : baseUrl
+        ? undefined
+        : "no app to audit",
+  describe: ({ profile }) =>
+    `lighthouse: ${profile.lighthouse?.paths.join(", ")} × ${profile.lighthouse?.runs} run(s)`,
+  async run(context) {
+    const chromium = await detectChromium(context.env);
+    if (!chromium.path) {
+      return {
+        suites: [],
+        warnings: [
+          {
+            code: "stage-skipped",
+            message:
+              "lighthouse stage skipped: no Chromium found (apt-get install chromium, or set CHROME_PATH)",
+          },
+        ],
+      };
+    }
+    const { paths, runs, gate } = context.profile.lighthouse as NonNullable<
+      LoadContext["profile"]["lighthouse"]
+    >;
+    const stage = await runLighthouseStage({
+      root: context.root,
+      baseUrl: context.baseUrl as string,
+      rawDir: context.rawDir,
+      chromePath: chromium.path,
+      paths,
+      runs,
+      signal: context.signal,
+      log: context.log,
+    });
+    // One run is too noisy to fail on: an ungated profile reports budget misses as warnings.
+    const verdicts = stage.verdicts.map((v) => (gate ? v : { ...v, level: "warn" as const }));
+    return { suites: stage.suites, verdicts };
+  },
+};
