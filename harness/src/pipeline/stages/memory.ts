@@ -13,7 +13,6 @@ import {
   startProcessRssSampler,
 } from "../../runners/process-rss.ts";
 import type { QualityWarning, Suite, Verdict } from "../../schema/index.ts";
-import { theilSen } from "../../stats/index.ts";
 import { judgeGeneratorMemory } from "../../verdicts/generator-memory.ts";
 import { judgeLeak } from "../../verdicts/leak.ts";
 import type { LoadContext } from "../load-context.ts";
@@ -150,7 +149,7 @@ export function startMemoryStage(options: MemoryStageOptions): MemoryStage {
       await writeFile(path.join(dir, "samples.json"), `${JSON.stringify(raw)}\n`);
       if (growth)
         await writeFile(path.join(dir, "growth.json"), `${JSON.stringify(growth, null, 2)}\n`);
-      const normalized = normalizeMemory({ id: SUITE_ID, raw, fit: theilSen });
+      const normalized = normalizeMemory({ id: SUITE_ID, raw });
       const verdict = judgeLeak(normalized.suite, {
         thresholdMbPerMin: profile.thresholdMbPerMin,
         ...(growth ? { growth } : {}),
