@@ -269,6 +269,7 @@ export async function batch(
   return Object.fromEntries(entries);
 }
 
+/** @alias In async mode every request is already a promise, as k6's asyncRequest returns. */
 export const asyncRequest = request;
 
 type RequestFn<R> = (

@@ -4,8 +4,6 @@ import { qualityProblems } from "./microbench-quality.ts";
 import { foreignCores, type MicrobenchRaw } from "./microbench-raw.ts";
 import { median, significant, summarize } from "./microbench-summary.ts";
 
-export { MICROBENCH_LIMITS } from "./microbench-quality.ts";
-
 export interface MicrobenchFailureInput {
   suite: string;
   group: string;

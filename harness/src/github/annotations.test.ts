@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { fixture } from "../../test/github-api-double.ts";
 import type { Verdict } from "../schema/index.ts";
 import { annotationLines, workflowCommand } from "./annotations.ts";
-import { fixture } from "./api-double.ts";
 
 describe("workflowCommand", () => {
   it("escapes data and property values the way the runner decodes them", () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type ApiDouble, fixture, startApiDouble } from "../../test/github-api-double.ts";
 import { isHarnessError } from "../schema/index.ts";
-import { type ApiDouble, fixture, startApiDouble } from "./api-double.ts";
 import { GitHubClient, nextLink } from "./client.ts";
 import { WORKFLOW_TOKEN } from "./context.ts";
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type ApiDouble, fixture, startApiDouble } from "./api-double.ts";
+import { type ApiDouble, fixture, startApiDouble } from "../../test/github-api-double.ts";
 import { GitHubClient } from "./client.ts";
 import { COMMENT_MARKER, commentBody, MAX_COMMENT_CHARS, upsertStickyComment } from "./comment.ts";
 

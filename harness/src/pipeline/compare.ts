@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../history/atomic-write.ts";
+import { readCalibrationFile, writeCalibrationFile } from "../history/calibration-store.ts";
 import { renderComparisonMarkdown } from "../render/comparison-markdown.ts";
 import {
   comparisonVerdicts,
@@ -15,6 +16,7 @@ import { loadPathsModule } from "../runners/paths-module.ts";
 import { type BaseTree, prepareBaseTree } from "../runners/worktree.ts";
 import {
   type BlockSample,
+  COMPARISON_SCHEMA_VERSION,
   ComparisonRecord,
   EXIT,
   formatIssues,
@@ -71,16 +73,6 @@ export interface ComparePipelineResult {
 
 const GATES_FILE = "harness/config/gates.json";
 const CALIBRATION_FILE = "reports/calibration.json";
-
-async function readCalibration(file: string): Promise<Calibration> {
-  const text = await readFile(file, "utf8").catch(() => undefined);
-  if (text === undefined) return {};
-  try {
-    return (JSON.parse(text) as { metrics: Calibration }).metrics ?? {};
-  } catch {
-    return {};
-  }
-}
 
 /** One round: `blocks` blocks, each running base and head back to back in a seeded random order. */
 async function measureRound(
@@ -169,7 +161,7 @@ export async function runComparePipeline(
     GATES_FILE,
   );
   const calibrationFile = options.calibrationFile ?? path.join(root, CALIBRATION_FILE);
-  const calibration = await readCalibration(calibrationFile);
+  const calibration = (await readCalibrationFile<Calibration>(calibrationFile)) as Calibration;
   const today = startedAt.toISOString().slice(0, 10);
   const suites = [
     ...(options.selection.microbench
@@ -180,7 +172,7 @@ export async function runComparePipeline(
     ...(options.selection.load ? ["load"] : []),
   ];
   const record: ComparisonRecord = {
-    schemaVersion: 1,
+    schemaVersion: COMPARISON_SCHEMA_VERSION,
     id,
     status: "failed",
     mode: "compare",
@@ -315,10 +307,7 @@ export async function runComparePipeline(
           falseAlarm: d.status === "regressed" || d.status === "improved",
         })),
       );
-      await writeFileAtomic(
-        calibrationFile,
-        `${JSON.stringify({ updatedAt: now().toISOString(), metrics: next }, null, 2)}\n`,
-      );
+      await writeCalibrationFile(calibrationFile, next, now());
       log(`calibration: ${path.relative(root, calibrationFile)} updated (${final.length} metrics)`);
     }
   } catch (error) {

@@ -5,7 +5,7 @@ import {
   type RunResult,
   type Unit,
 } from "../schema/index.ts";
-import { type ChangePoint, detectChangePoints } from "../stats/change-points.ts";
+import { type ChangePoint, detectChangePoints } from "../stats/index.ts";
 
 /** One value of a metric in one committed run. */
 export interface TrendPoint {

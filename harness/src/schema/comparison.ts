@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { Verdict } from "./run-result.ts";
 
+/** Version of the comparison record's shape (its own, beside the run record's). */
+export const COMPARISON_SCHEMA_VERSION = 1;
+
 const finite = z.number().refine(Number.isFinite, "expected a finite number");
 /** Infinity (an MDE with < 2 blocks) travels as null in JSON. */
 const maybeInfinite = z.number().nullable();
@@ -47,7 +50,7 @@ export const ComparisonRound = z
  */
 export const ComparisonRecord = z
   .object({
-    schemaVersion: z.literal(1),
+    schemaVersion: z.literal(COMPARISON_SCHEMA_VERSION),
     id: z.string().min(1),
     status: z.enum(["complete", "interrupted", "failed"]),
     mode: z.enum(["compare", "calibration"]),

@@ -32,24 +32,3 @@ export function holm(pValues: readonly number[]): number[] {
   });
   return adjusted;
 }
-
-/**
- * Benjamini–Hochberg step-up adjustment: controls the false discovery rate (expected share of
- * false alarms among the flagged metrics) for independent or positively dependent tests.
- * Adjusted p_(i) = min over j ≥ i of min(1, m / j · p_(j)).
- *
- * @throws RangeError when a p-value is outside [0, 1].
- */
-export function benjaminiHochberg(pValues: readonly number[]): number[] {
-  checked(pValues);
-  const m = pValues.length;
-  const adjusted = new Array<number>(m);
-  const order = ascendingOrder(pValues);
-  let running = 1;
-  for (let rank = m - 1; rank >= 0; rank -= 1) {
-    const index = order[rank] as number;
-    running = Math.min(running, (m / (rank + 1)) * (pValues[index] as number));
-    adjusted[index] = running;
-  }
-  return adjusted;
-}

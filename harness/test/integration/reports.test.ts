@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeRun } from "../../src/history/run-store.ts";
-import { writeTrendPages } from "../../src/history/trend-pages.ts";
+import { writeTrendPages } from "../../src/pipeline/trend-pages.ts";
 import { chromePath, launchChromium } from "../chromium.ts";
 import { makeRuns } from "../fixtures/trends/make-runs.ts";
 

@@ -123,19 +123,3 @@ export async function updateProduct(
   );
   return rows[0];
 }
-
-/** Units sold per month for one product: the input of the rendered sales report. */
-export async function salesByMonth(
-  db: Database,
-  productId: number,
-): Promise<{ month: string; units: number; revenueCents: number }[]> {
-  return countedQuery(
-    db,
-    "sales",
-    `SELECT to_char(date_trunc('month', o.created_at), 'YYYY-MM') AS month,
-       sum(i.qty)::int AS units, sum(i.qty * i.price_cents)::int AS "revenueCents"
-     FROM order_items i JOIN orders o ON o.id = i.order_id
-     WHERE i.product_id = $1 GROUP BY 1 ORDER BY 1`,
-    [productId],
-  );
-}

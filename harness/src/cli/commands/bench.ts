@@ -8,7 +8,13 @@ import {
   readLoadAverage,
 } from "../../runners/environment.ts";
 import { DEFAULT_HASH_SEEDS, readRawDir, runMicrobench } from "../../runners/microbench.ts";
-import { EXIT, HarnessError, parseRunResult, type RunResult } from "../../schema/index.ts";
+import {
+  EXIT,
+  HarnessError,
+  parseRunResult,
+  type RunResult,
+  SCHEMA_VERSION,
+} from "../../schema/index.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 
@@ -97,7 +103,7 @@ export async function runBench(options: RunBenchOptions): Promise<RunBenchResult
   }
   const run = parseRunResult(
     {
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
       runId,
       startedAt: startedAt.toISOString(),
       finishedAt: now().toISOString(),

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { compactRuns } from "../../history/archive.ts";
-import { writeTrendPages } from "../../history/trend-pages.ts";
+import { writeTrendPages } from "../../pipeline/trend-pages.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";

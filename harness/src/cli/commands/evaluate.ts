@@ -1,14 +1,13 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { writeFileAtomic } from "../../history/atomic-write.ts";
+import { replaceMarkedSection } from "../../history/marked-section.ts";
 import { writeRun } from "../../history/run-store.ts";
-import { writeTrendPages } from "../../history/trend-pages.ts";
 import { runEvaluation } from "../../pipeline/evaluate.ts";
 import { beginRunRecord } from "../../pipeline/run-record.ts";
+import { writeTrendPages } from "../../pipeline/trend-pages.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { renderEvaluationTable } from "../../report/evaluation.ts";
 import { buildRunReport } from "../../report/index.ts";
-import { EXIT } from "../../schema/index.ts";
+import { EXIT, type RunResult } from "../../schema/index.ts";
 import { integerFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 
@@ -23,18 +22,15 @@ const OPTIONS = {
   replay: { type: "boolean", default: false },
 } as const;
 
-const START = "<!-- perfgate:evaluation:start -->";
-const END = "<!-- perfgate:evaluation:end -->";
+const README_MARKERS = {
+  start: "<!-- perfgate:evaluation:start -->",
+  end: "<!-- perfgate:evaluation:end -->",
+};
 
-/** Replace the evaluation section of the README (between its markers), keeping everything else. */
-async function updateReadme(file: string, table: string, runId: string): Promise<boolean> {
-  const text = await readFile(file, "utf8");
-  const start = text.indexOf(START);
-  const end = text.indexOf(END);
-  if (start < 0 || end < start) return false;
-  const body = `${START}\nMeasured by \`npm run evaluate\` (run ${runId}) on this repository's 2-core machine.\n\n${table}${END}`;
-  await writeFileAtomic(file, text.slice(0, start) + body + text.slice(end + END.length));
-  return true;
+/** The machine the evaluation really ran on, as its run record says. */
+function machineLine(run: RunResult): string {
+  const { cpuModel, cores, loadAvgBefore, loadAvgAfter } = run.env;
+  return `${cores} cores (${cpuModel}), load average ${loadAvgBefore[0]} at the start${loadAvgAfter ? ` and ${loadAvgAfter[0]} at the end` : ""}`;
 }
 
 /** `perfgate evaluate`: the regression detector's false-alarm rate and power, measured here. */
@@ -87,7 +83,11 @@ export const evaluateCommand: Command = {
       const reportsDir = path.join(io.cwd, "reports");
       const dir = await writeRun(reportsDir, run, renderMarkdown(buildRunReport(run)));
       await writeTrendPages(reportsDir);
-      const readme = await updateReadme(path.join(io.cwd, "README.md"), table, run.runId);
+      const readme = await replaceMarkedSection(
+        path.join(io.cwd, "README.md"),
+        README_MARKERS,
+        `Measured by \`npm run evaluate\` (run ${run.runId}) on ${machineLine(run)}.\n\n${table}`,
+      );
       io.err(
         `[evaluate] wrote ${path.relative(io.cwd, dir)}${readme ? " and the README's evaluation table" : ""}\n`,
       );

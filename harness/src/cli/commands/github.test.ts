@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeRuns } from "../../../test/fixtures/trends/make-runs.ts";
-import { type ApiDouble, fixture, startApiDouble } from "../../github/api-double.ts";
+import { type ApiDouble, fixture, startApiDouble } from "../../../test/github-api-double.ts";
 import { COMMENT_MARKER } from "../../github/comment.ts";
 import { writeRun } from "../../history/run-store.ts";
 

@@ -1,9 +1,9 @@
 import path from "node:path";
 import { fitRunBudget } from "../../history/run-budget.ts";
 import { writeRun, writeScratchRun } from "../../history/run-store.ts";
-import { writeTrendPages } from "../../history/trend-pages.ts";
 import { runLoadPipeline } from "../../pipeline/load.ts";
 import { isProfileName, type LoadProfile, PROFILES } from "../../pipeline/profiles.ts";
+import { writeTrendPages } from "../../pipeline/trend-pages.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { renderTerminal } from "../../render/terminal.ts";
 import { buildRunReport } from "../../report/index.ts";

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { writeTrendPages } from "../../history/trend-pages.ts";
+import { writeTrendPages } from "../../pipeline/trend-pages.ts";
 import { EXIT } from "../../schema/index.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
  * pagination (`per_page`, `page`, `Link`), token checking, and injectable failures. Binds
  * 127.0.0.1 on a free port.
  */
-const FIXTURES = new URL("../../test/fixtures/github/", import.meta.url);
+const FIXTURES = new URL("./fixtures/github/", import.meta.url);
 
 /** A recorded payload from the fixtures folder, as a fresh object. */
 export function fixture<T = Record<string, unknown>>(name: string): T {

@@ -1,0 +1,30 @@
+import { readArchives } from "../history/archive.ts";
+import { writeReportPages } from "../history/report-pages.ts";
+import { readRuns } from "../history/run-store.ts";
+import { renderDashboardHtml } from "../render/dashboard-html.ts";
+import { chartFileName, renderSvgChart } from "../render/svg-chart.ts";
+import { renderTrendsMarkdown } from "../render/trends-markdown.ts";
+import { buildTrendModel } from "../report/trends.ts";
+
+/**
+ * Regenerate `reports/TRENDS.md`, `reports/charts/*.svg` and `reports/index.html` from
+ * `reports/runs/`. Deterministic: the same runs give the same bytes. Stale charts are removed.
+ */
+export async function writeTrendPages(
+  reportsDir: string,
+): Promise<{ files: string[]; warnings: string[] }> {
+  const { runs, warnings } = await readRuns(reportsDir);
+  const archives = await readArchives(reportsDir);
+  const model = buildTrendModel(runs, {
+    archived: archives.runs,
+    warnings: [...archives.warnings, ...warnings].map((w) => w.message),
+  });
+  const files = await writeReportPages(reportsDir, {
+    charts: new Map(model.series.map((series) => [chartFileName(series), renderSvgChart(series)])),
+    files: {
+      "TRENDS.md": renderTrendsMarkdown(model),
+      "index.html": renderDashboardHtml(model),
+    },
+  });
+  return { files, warnings: model.warnings };
+}
