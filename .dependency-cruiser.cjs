@@ -94,7 +94,9 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "(^|/)(node_modules|dist|\\.perf|reports)/|^engine/test/conformance/examples/|/fixtures/" },
+    exclude: {
+      path: "(^|/)(node_modules|dist|\\.perf|reports)/|^engine/test/conformance/examples/|/fixtures/",
+    },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     combinedDependencies: true,
