@@ -140,6 +140,209 @@ async function measureRound(
   return samples;
 }
 
+function suiteNames(selection: CompareSelection): string[] {
+  return [
+    ...(selection.microbench
+      ? [`microbench${selection.microbench.length ? `:${selection.microbench.join("+")}` : ""}`]
+      : []),
+    ...(selection.load ? ["load"] : []),
+  ];
+}
+
+function newRecord(
+  options: ComparePipelineOptions,
+  id: string,
+  startedAt: Date,
+  head: { sha: string; dirty: boolean },
+): ComparisonRecord {
+  return {
+    schemaVersion: COMPARISON_SCHEMA_VERSION,
+    id,
+    status: "failed",
+    mode: "compare",
+    startedAt: startedAt.toISOString(),
+    finishedAt: startedAt.toISOString(),
+    base: { ref: options.base, sha: "", install: "" },
+    head,
+    settings: {
+      suites: suiteNames(options.selection),
+      blocks: options.blocks,
+      confirmBlocks: options.confirmBlocks,
+      seed: options.seed,
+    },
+    rounds: [],
+    final: [],
+    verdicts: [],
+    failing: [],
+  };
+}
+
+/** What a comparison needs once the base is checked out: both sides and the read mix. */
+interface CompareSetup {
+  sides: { base: Side; head: Side };
+  readMix: readonly string[];
+  decide(samples: BlockSample[]): MetricDecision[];
+}
+
+/**
+ * Re-measure the suspected regressions with more blocks and decide them on all blocks: a
+ * suspect fails a check only when the confirmation agrees.
+ */
+async function confirmSuspects(
+  options: ComparePipelineOptions,
+  setup: CompareSetup,
+  record: ComparisonRecord,
+  initial: BlockSample[],
+  first: MetricDecision[],
+  dir: string,
+): Promise<MetricDecision[]> {
+  const suspects = first.filter(isSuspect);
+  if (suspects.length === 0 || options.confirmBlocks === 0 || options.signal.aborted) return first;
+  const keys = new Set(suspects.map((d) => `${d.suiteId}/${d.metricId}`));
+  const benchCases = new Set(
+    suspects
+      .filter((d) => d.suiteId.startsWith("microbench/"))
+      .map((d) => `${d.suiteId.slice("microbench/".length)}/${d.metricId}`),
+  );
+  const selection: CompareSelection = {
+    microbench:
+      benchCases.size > 0
+        ? [...new Set([...benchCases].map((k) => k.split("/")[0] as string))]
+        : undefined,
+    load: suspects.some((d) => d.suiteId.startsWith("load/")),
+  };
+  options.log(
+    `confirming ${suspects.length} suspected regression(s) with ${options.confirmBlocks} more blocks: ${[...keys].join(", ")}`,
+  );
+  const round = {
+    name: "confirmation",
+    firstBlock: options.blocks,
+    blocks: options.confirmBlocks,
+    selection,
+    onlyBench: benchCases,
+  };
+  const more = await measureRound(options, setup.sides, round, dir, setup.readMix);
+  await writeFileAtomic(path.join(dir, "samples-confirmation.json"), `${JSON.stringify(more)}\n`);
+  const confirmed = setup.decide([
+    ...initial,
+    ...more.filter((s) => keys.has(`${s.suiteId}/${s.metricId}`)),
+  ]);
+  record.rounds.push({
+    name: "confirmation",
+    blocks: options.confirmBlocks,
+    suites: suiteNames(selection),
+    decisions: confirmed.filter((d) => keys.has(`${d.suiteId}/${d.metricId}`)),
+  });
+  return confirmed;
+}
+
+/** The final decisions into the record; partial blocks decide nothing and never fail a check. */
+function closeRecord(record: ComparisonRecord, final: MetricDecision[], aborted: boolean): void {
+  record.final = final;
+  record.verdicts = comparisonVerdicts(final);
+  record.failing = failingMetrics(final);
+  record.status = aborted ? "interrupted" : "complete";
+  if (aborted) {
+    record.error = "interrupted (Ctrl+C or SIGTERM) before every block ran";
+    record.failing = [];
+    record.verdicts = record.verdicts.map((v) => ({ ...v, level: "warn" as const }));
+  }
+}
+
+/** Check out the base and settle whether this is a comparison or an A/A calibration. */
+async function checkOutBase(
+  options: ComparePipelineOptions,
+  record: ComparisonRecord,
+  git: { sha: string; dirty: boolean },
+  dir: string,
+): Promise<BaseTree> {
+  const baseTree = await prepareBaseTree(
+    options.root,
+    options.base,
+    path.join(dir, "base-tree"),
+    options.signal,
+    options.log,
+  );
+  record.base = { ref: options.base, sha: baseTree.sha, install: baseTree.install };
+  if (options.calibrate && baseTree.sha !== git.sha) {
+    await baseTree.remove();
+    throw new HarnessError(
+      "E_USAGE",
+      `compare: --calibrate needs --base HEAD (the same commit on both sides), got ${options.base}`,
+      { hint: "npm run compare -- --base HEAD --calibrate", exitCode: EXIT.usage },
+    );
+  }
+  record.mode =
+    baseTree.sha === git.sha && (!git.dirty || options.calibrate) ? "calibration" : "compare";
+  options.log(
+    `base ${baseTree.sha.slice(0, 7)} checked out (${baseTree.install})${record.mode === "calibration" ? "; same code on both sides: A/A calibration" : ""}`,
+  );
+  return baseTree;
+}
+
+/** Measure, confirm, decide and (for an A/A run) store the calibration. */
+async function measureAndDecide(
+  options: ComparePipelineOptions,
+  record: ComparisonRecord,
+  baseRoot: string,
+  dir: string,
+  context: {
+    gates: GatesConfig;
+    calibration: Calibration;
+    calibrationFile: string;
+    today: string;
+    now: () => Date;
+  },
+): Promise<void> {
+  const { root, signal, log } = options;
+  // Both sides share one seeded catalogue template, so the base does not seed its own.
+  const appEnv = { PERFGATE_APP_DB_CACHE: path.join(root, ".perf", "app-db") };
+  const generate = await loadPathsModule(root, READ_MIX_MODULE, path.join(dir, "paths"));
+  const setup: CompareSetup = {
+    sides: {
+      base: { label: "base", root: baseRoot, appEnv },
+      head: { label: "head", root, appEnv },
+    },
+    readMix: generate({ seed: PATHS_SEED, count: 50_000, env: options.env }),
+    decide: (samples) =>
+      decideComparison(toComparisonInputs(samples), context.gates, context.calibration, {
+        seed: options.seed,
+        today: context.today,
+      }),
+  };
+  const round = {
+    name: "initial",
+    firstBlock: 0,
+    blocks: options.blocks,
+    selection: options.selection,
+  };
+  const initial = await measureRound(options, setup.sides, round, dir, setup.readMix);
+  await writeFileAtomic(path.join(dir, "samples.json"), `${JSON.stringify(initial)}\n`);
+  const first = setup.decide(initial);
+  record.rounds.push({
+    name: "initial",
+    blocks: options.blocks,
+    suites: record.settings.suites,
+    decisions: first,
+  });
+  const final = await confirmSuspects(options, setup, record, initial, first, dir);
+  closeRecord(record, final, signal.aborted);
+  if (record.mode === "calibration" && record.status === "complete") {
+    const next = updateCalibration(
+      context.calibration,
+      final.map((d) => ({
+        key: `${d.suiteId}/${d.metricId}`,
+        mdePct: d.mdePct ?? Number.POSITIVE_INFINITY,
+        falseAlarm: d.status === "regressed" || d.status === "improved",
+      })),
+    );
+    await writeCalibrationFile(context.calibrationFile, next, context.now());
+    log(
+      `calibration: ${path.relative(root, context.calibrationFile)} updated (${final.length} metrics)`,
+    );
+  }
+}
+
 /**
  * `perfgate compare`: base (a git worktree) vs the working tree, measured in interleaved blocks,
  * decided per metric with paired statistics, and confirmed: a suspected regression is
@@ -150,166 +353,30 @@ async function measureRound(
 export async function runComparePipeline(
   options: ComparePipelineOptions,
 ): Promise<ComparePipelineResult> {
-  const { root, signal, log } = options;
+  const { root, signal } = options;
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const git = await readGitInfo(root);
   const id = `compare-${makeRunId(startedAt, git.shortSha)}`;
   const dir = path.join(root, ".perf", "compare", id);
-  const gates: GatesConfig = parseGates(
-    await readFile(path.join(root, GATES_FILE), "utf8"),
-    GATES_FILE,
-  );
+  const gates = parseGates(await readFile(path.join(root, GATES_FILE), "utf8"), GATES_FILE);
   const calibrationFile = options.calibrationFile ?? path.join(root, CALIBRATION_FILE);
   const calibration = (await readCalibrationFile<Calibration>(calibrationFile)) as Calibration;
-  const today = startedAt.toISOString().slice(0, 10);
-  const suites = [
-    ...(options.selection.microbench
-      ? [
-          `microbench${options.selection.microbench.length ? `:${options.selection.microbench.join("+")}` : ""}`,
-        ]
-      : []),
-    ...(options.selection.load ? ["load"] : []),
-  ];
-  const record: ComparisonRecord = {
-    schemaVersion: COMPARISON_SCHEMA_VERSION,
-    id,
-    status: "failed",
-    mode: "compare",
-    startedAt: startedAt.toISOString(),
-    finishedAt: startedAt.toISOString(),
-    base: { ref: options.base, sha: "", install: "" },
-    head: { sha: git.sha, dirty: git.dirty },
-    settings: {
-      suites,
-      blocks: options.blocks,
-      confirmBlocks: options.confirmBlocks,
-      seed: options.seed,
-    },
-    rounds: [],
-    final: [],
-    verdicts: [],
-    failing: [],
-  };
+  const record = newRecord(options, id, startedAt, { sha: git.sha, dirty: git.dirty });
   let baseTree: BaseTree | undefined;
   try {
-    log(
+    options.log(
       `compare ${id}: base ${options.base} vs the working tree (${git.shortSha}${git.dirty ? " + changes" : ""})`,
     );
-    baseTree = await prepareBaseTree(root, options.base, path.join(dir, "base-tree"), signal, log);
-    record.base = { ref: options.base, sha: baseTree.sha, install: baseTree.install };
-    if (options.calibrate && baseTree.sha !== git.sha) {
-      throw new HarnessError(
-        "E_USAGE",
-        `compare: --calibrate needs --base HEAD (the same commit on both sides), got ${options.base}`,
-        {
-          hint: "npm run compare -- --base HEAD --calibrate",
-          exitCode: EXIT.usage,
-        },
-      );
-    }
-    record.mode =
-      baseTree.sha === git.sha && (!git.dirty || options.calibrate) ? "calibration" : "compare";
-    log(
-      `base ${baseTree.sha.slice(0, 7)} checked out (${baseTree.install})${record.mode === "calibration" ? "; same code on both sides: A/A calibration" : ""}`,
-    );
-    // Both sides share one seeded catalogue template, so the base does not seed its own.
-    const appEnv = { PERFGATE_APP_DB_CACHE: path.join(root, ".perf", "app-db") };
-    const sides = {
-      base: { label: "base", root: baseTree.root, appEnv } as Side,
-      head: { label: "head", root, appEnv } as Side,
-    };
-    const generate = await loadPathsModule(root, READ_MIX_MODULE, path.join(dir, "paths"));
-    const readMix = generate({ seed: PATHS_SEED, count: 50_000, env: options.env });
-
-    const initial = await measureRound(
-      options,
-      sides,
-      { name: "initial", firstBlock: 0, blocks: options.blocks, selection: options.selection },
-      dir,
-      readMix,
-    );
-    const decide = (samples: BlockSample[]) =>
-      decideComparison(toComparisonInputs(samples), gates, calibration, {
-        seed: options.seed,
-        today,
-      });
-    await writeFileAtomic(path.join(dir, "samples.json"), `${JSON.stringify(initial)}\n`);
-    const first = decide(initial);
-    record.rounds.push({ name: "initial", blocks: options.blocks, suites, decisions: first });
-    let final: MetricDecision[] = first;
-    const suspects = first.filter(isSuspect);
-    if (suspects.length > 0 && options.confirmBlocks > 0 && !signal.aborted) {
-      const keys = new Set(suspects.map((d) => `${d.suiteId}/${d.metricId}`));
-      const benchCases = new Set(
-        suspects
-          .filter((d) => d.suiteId.startsWith("microbench/"))
-          .map((d) => `${d.suiteId.slice("microbench/".length)}/${d.metricId}`),
-      );
-      const selection: CompareSelection = {
-        microbench:
-          benchCases.size > 0
-            ? [...new Set([...benchCases].map((k) => k.split("/")[0] as string))]
-            : undefined,
-        load: suspects.some((d) => d.suiteId.startsWith("load/")),
-      };
-      log(
-        `confirming ${suspects.length} suspected regression(s) with ${options.confirmBlocks} more blocks: ${[...keys].join(", ")}`,
-      );
-      const more = await measureRound(
-        options,
-        sides,
-        {
-          name: "confirmation",
-          firstBlock: options.blocks,
-          blocks: options.confirmBlocks,
-          selection,
-          onlyBench: benchCases,
-        },
-        dir,
-        readMix,
-      );
-      await writeFileAtomic(
-        path.join(dir, "samples-confirmation.json"),
-        `${JSON.stringify(more)}\n`,
-      );
-      const confirmed = decide([
-        ...initial,
-        ...more.filter((s) => keys.has(`${s.suiteId}/${s.metricId}`)),
-      ]);
-      record.rounds.push({
-        name: "confirmation",
-        blocks: options.confirmBlocks,
-        suites: [
-          ...(selection.microbench ? ["microbench"] : []),
-          ...(selection.load ? ["load"] : []),
-        ],
-        decisions: confirmed.filter((d) => keys.has(`${d.suiteId}/${d.metricId}`)),
-      });
-      final = confirmed;
-    }
-    record.final = final;
-    record.verdicts = comparisonVerdicts(final);
-    record.failing = failingMetrics(final);
-    record.status = signal.aborted ? "interrupted" : "complete";
-    if (signal.aborted) {
-      record.error = "interrupted (Ctrl+C or SIGTERM) before every block ran";
-      record.failing = [];
-      // Partial blocks decide nothing: no verdict of an unfinished comparison may fail a check.
-      record.verdicts = record.verdicts.map((v) => ({ ...v, level: "warn" as const }));
-    }
-    if (record.mode === "calibration" && record.status === "complete") {
-      const next = updateCalibration(
-        calibration,
-        final.map((d) => ({
-          key: `${d.suiteId}/${d.metricId}`,
-          mdePct: d.mdePct ?? Number.POSITIVE_INFINITY,
-          falseAlarm: d.status === "regressed" || d.status === "improved",
-        })),
-      );
-      await writeCalibrationFile(calibrationFile, next, now());
-      log(`calibration: ${path.relative(root, calibrationFile)} updated (${final.length} metrics)`);
-    }
+    baseTree = await checkOutBase(options, record, git, dir);
+    const today = startedAt.toISOString().slice(0, 10);
+    await measureAndDecide(options, record, baseTree.root, dir, {
+      gates,
+      calibration,
+      calibrationFile,
+      today,
+      now,
+    });
   } catch (error) {
     record.status = signal.aborted ? "interrupted" : "failed";
     record.error = isHarnessError(error) ? error.message : (error as Error).message;

@@ -170,6 +170,84 @@ function analyse(input: MetricComparisonInput, policy: GatePolicy): Analysis {
   return { input, policy, baseMedian: median(base), headMedian: median(head), ratios, pValue };
 }
 
+interface RatioJudgement {
+  estimate: number;
+  low: number;
+  high: number;
+  mde: number;
+  needed: number;
+  status: RegressionStatus;
+  notes: string[];
+}
+
+/** The interval, detectable change and status of a metric's per-block log ratios. */
+function judgeRatios(
+  analysis: Analysis,
+  ratios: number[],
+  adjustedPValue: number,
+  family: number,
+  seed: number,
+): RatioJudgement {
+  const { input, policy } = analysis;
+  const t = policy.threshold;
+  const judgement: RatioJudgement = {
+    estimate: 0,
+    low: 0,
+    high: 0,
+    mde: Number.POSITIVE_INFINITY,
+    needed: Number.POSITIVE_INFINITY,
+    status: "inconclusive",
+    notes: [],
+  };
+  const ci = pairedBlockBootstrap(
+    ratios.map((r) => ({ base: [0], head: [r] })),
+    (_base, head) => median(head),
+    { seed: metricSeed(seed, input), confidence: CONFIDENCE },
+  );
+  const [estimate, low, high] = [ci.estimate, ci.low, ci.high].map(Math.expm1) as [
+    number,
+    number,
+    number,
+  ];
+  Object.assign(judgement, { estimate, low, high });
+  const alphaEach = policy.alpha / family;
+  // Two blocks give a t-test one degree of freedom: it cannot reach a Holm-adjusted α.
+  const minBlocksForP = 3;
+  if (ratios.length >= 2) {
+    const spread = robustSd(ratios) || standardDeviation(ratios);
+    const perSide = spread / Math.SQRT2;
+    const power = { alpha: alphaEach, power: POWER };
+    judgement.mde = Math.expm1(
+      minimalDetectableChange({ noiseSd: perSide, n: ratios.length, ...power }),
+    );
+    judgement.needed = Math.max(
+      minBlocksForP,
+      blocksNeeded({ noiseSd: perSide, change: Math.log1p(t), ...power }),
+    );
+  }
+  const worse = input.direction === "lower" ? 1 : -1;
+  const significant = adjustedPValue <= policy.alpha && ratios.length >= minBlocksForP;
+  if (significant && worse * low > 0 && worse * high > 0 && worse * estimate > t)
+    judgement.status = "regressed";
+  else if (significant && worse * low < 0 && worse * high < 0 && -worse * estimate > t)
+    judgement.status = "improved";
+  // One block has no noise estimate: its zero-width interval proves nothing.
+  else if (ratios.length >= 2 && low >= -t && high <= t) judgement.status = "unchanged";
+  else if (ratios.length < minBlocksForP)
+    judgement.notes.push(
+      `inconclusive: ${ratios.length} blocks cannot reach p ≤ ${fmtP(alphaEach)} (α/${family}); at least ${minBlocksForP} needed`,
+    );
+  else if (judgement.mde > t)
+    judgement.notes.push(
+      `inconclusive: too noisy or too few blocks (MDE ${fmtPct(judgement.mde)} > threshold ${fmtPct(t)}; ~${judgement.needed} blocks needed)`,
+    );
+  else
+    judgement.notes.push(
+      `inconclusive: the interval reaches past ±${fmtPct(t)} without a significant change`,
+    );
+  return judgement;
+}
+
 function decide(
   analysis: Analysis,
   adjustedPValue: number,
@@ -181,62 +259,19 @@ function decide(
   const acceptance = policy.accepted;
   const acceptanceActive =
     acceptance !== undefined && acceptance.until.slice(0, 10) >= options.today.slice(0, 10);
-  let estimate = 0;
-  let low = 0;
-  let high = 0;
-  let mde = Number.POSITIVE_INFINITY;
-  let needed = Number.POSITIVE_INFINITY;
-  let status: RegressionStatus = "inconclusive";
-  const notes: string[] = [];
-  if (ratios) {
-    const ci = pairedBlockBootstrap(
-      ratios.map((r) => ({ base: [0], head: [r] })),
-      (_base, head) => median(head),
-      { seed: metricSeed(options.seed, input), confidence: CONFIDENCE },
-    );
-    [estimate, low, high] = [ci.estimate, ci.low, ci.high].map(Math.expm1) as [
-      number,
-      number,
-      number,
-    ];
-    const alphaEach = policy.alpha / family;
-    // Two blocks give a t-test one degree of freedom: it cannot reach a Holm-adjusted α.
-    const minBlocksForP = 3;
-    if (ratios.length >= 2) {
-      const spread = robustSd(ratios) || standardDeviation(ratios);
-      const perSide = spread / Math.SQRT2;
-      const power = { alpha: alphaEach, power: POWER };
-      mde = Math.expm1(minimalDetectableChange({ noiseSd: perSide, n: ratios.length, ...power }));
-      needed = Math.max(
-        minBlocksForP,
-        blocksNeeded({ noiseSd: perSide, change: Math.log1p(t), ...power }),
-      );
-    }
-    const worse = input.direction === "lower" ? 1 : -1;
-    const significant = adjustedPValue <= policy.alpha && ratios.length >= minBlocksForP;
-    if (significant && worse * low > 0 && worse * high > 0 && worse * estimate > t)
-      status = "regressed";
-    else if (significant && worse * low < 0 && worse * high < 0 && -worse * estimate > t)
-      status = "improved";
-    // One block has no noise estimate: its zero-width interval proves nothing.
-    else if (ratios.length >= 2 && low >= -t && high <= t) status = "unchanged";
-    else if (ratios.length < minBlocksForP)
-      notes.push(
-        `inconclusive: ${ratios.length} blocks cannot reach p ≤ ${fmtP(alphaEach)} (α/${family}); at least ${minBlocksForP} needed`,
-      );
-    else if (mde > t)
-      notes.push(
-        `inconclusive: too noisy or too few blocks (MDE ${fmtPct(mde)} > threshold ${fmtPct(t)}; ~${needed} blocks needed)`,
-      );
-    else
-      notes.push(
-        `inconclusive: the interval reaches past ±${fmtPct(t)} without a significant change`,
-      );
-  } else {
-    notes.push(
-      "inconclusive: a block median is ≤ 0 on one side only, so a relative change is undefined",
-    );
-  }
+  const { estimate, low, high, mde, needed, status, notes } = ratios
+    ? judgeRatios(analysis, ratios, adjustedPValue, family, options.seed)
+    : {
+        estimate: 0,
+        low: 0,
+        high: 0,
+        mde: Number.POSITIVE_INFINITY,
+        needed: Number.POSITIVE_INFINITY,
+        status: "inconclusive" as const,
+        notes: [
+          "inconclusive: a block median is ≤ 0 on one side only, so a relative change is undefined",
+        ],
+      };
   let gated = policy.gate;
   if (status === "regressed" || status === "improved")
     notes.push(`${status} beyond the ${fmtPct(t)} threshold`);

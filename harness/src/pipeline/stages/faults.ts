@@ -18,7 +18,7 @@ import { faultsSuite, judgeFaults } from "../../verdicts/faults.ts";
 import type { BundledScenario, LoadContext } from "../load-context.ts";
 import type { FaultsProfile } from "../profiles.ts";
 import type { Stage } from "../stage.ts";
-import { readK6Outcome } from "./k6-outcome.ts";
+import { type K6Outcome, readK6Outcome } from "./k6-outcome.ts";
 
 export interface FaultsStageOptions {
   root: string;
@@ -77,6 +77,97 @@ async function readSamples(file: string): Promise<RequestSample[]> {
   return samples;
 }
 
+async function startFaultsRedis(warnings: QualityWarning[]): Promise<RedisProcess | undefined> {
+  const redisTool = await detectRedis();
+  if (!redisTool.path) {
+    warnings.push({
+      code: "stage-skipped",
+      suite: "faults",
+      message:
+        "redis-server not found: the app runs without Redis and the Redis fault fails (apt-get install redis-server)",
+    });
+    return undefined;
+  }
+  return startRedisProcess({ binary: redisTool.path }).catch((error) => {
+    warnings.push({ code: "stage-skipped", suite: "faults", message: message(error) });
+    return undefined;
+  });
+}
+
+/** The scenario's errored suite when the engine failed, so the fault table still stands. */
+function erroredK6(
+  id: string,
+  engine: K6Engine,
+  error: unknown,
+  log: (line: string) => void,
+): K6Outcome {
+  log(`k6 ${id}: errored — ${message(error)}`);
+  return {
+    suite: {
+      kind: "load",
+      id,
+      tool: { name: engine.kind === "k6" ? "k6" : "perfgate-engine", version: engine.version },
+      status: "errored",
+      error: message(error),
+      metrics: [],
+    },
+    verdicts: [],
+    warnings: [],
+    interrupted: false,
+  };
+}
+
+/**
+ * Inject the faults one after another while the load runs. Every plan becomes an event: a
+ * fault that cannot start in time to show its recovery is recorded as not injected, saying why.
+ */
+async function injectSchedule(
+  profile: FaultsProfile,
+  target: FaultTarget,
+  load: { startMs: number | undefined; endMs: number },
+  log: (line: string) => void,
+  signal: AbortSignal,
+): Promise<FaultEvent[]> {
+  const { startMs, endMs } = load;
+  const events: FaultEvent[] = [];
+  let previousCleared = startMs ?? 0;
+  for (const plan of profile.schedule) {
+    const startAt = Math.max(
+      (startMs ?? 0) + plan.atSeconds * 1000,
+      previousCleared + profile.gapSeconds * 1000,
+    );
+    const active = plan.kind === "slow-db" ? plan.forSeconds : 0;
+    const tooLate = startAt + (active + MIN_RECOVERY_WINDOW_SECONDS) * 1000 > endMs;
+    if (startMs === undefined || signal.aborted || tooLate) {
+      const why =
+        startMs === undefined
+          ? "the load never started"
+          : signal.aborted
+            ? "the run was interrupted"
+            : `the load ends ${((endMs - startAt) / 1000).toFixed(0)} s after its earliest start, too soon to see a recovery`;
+      events.push({
+        id: plan.kind,
+        label: FAULT_LABELS[plan.kind],
+        injectedAtMs: endMs,
+        clearedAtMs: endMs,
+        step: "failed",
+        message: `not injected: ${why}`,
+      });
+      log(`fault ${plan.kind}: not injected (${why})`);
+      continue;
+    }
+    await pause(startAt - Date.now(), signal);
+    log(`fault ${plan.kind}: injecting at ${((Date.now() - startMs) / 1000).toFixed(1)} s`);
+    const event = await injectFault(plan, target);
+    events.push(event);
+    previousCleared = event.clearedAtMs;
+    log(
+      `fault ${plan.kind}: ${event.step === "ok" ? "cleared" : `FAILED: ${event.message}`} after ${((event.clearedAtMs - event.injectedAtMs) / 1000).toFixed(1)} s`,
+    );
+  }
+  return events;
+}
+
 /**
  * The faults profile: its own redis-server and app (debug routes on), one constant-arrival-rate
  * scenario with `--out json`, and the faults injected one after another while it runs. Every
@@ -91,21 +182,7 @@ export async function runFaultsStage(options: FaultsStageOptions): Promise<Fault
   await mkdir(dir, { recursive: true });
   await mkdir(k6Dir, { recursive: true });
   const warnings: QualityWarning[] = [];
-  let redis: RedisProcess | undefined;
-  const redisTool = await detectRedis();
-  if (redisTool.path) {
-    redis = await startRedisProcess({ binary: redisTool.path }).catch((error) => {
-      warnings.push({ code: "stage-skipped", suite: "faults", message: message(error) });
-      return undefined;
-    });
-  } else {
-    warnings.push({
-      code: "stage-skipped",
-      suite: "faults",
-      message:
-        "redis-server not found: the app runs without Redis and the Redis fault fails (apt-get install redis-server)",
-    });
-  }
+  const redis = await startFaultsRedis(warnings);
   const appEnv: Record<string, string> = {
     ...options.appEnv,
     ...profile.appEnv,
@@ -149,66 +226,13 @@ export async function runFaultsStage(options: FaultsStageOptions): Promise<Fault
     });
     run.catch(() => {});
     const startMs = await loadStarted(outJson, run, signal);
-    const events: FaultEvent[] = [];
     const endMs = (startMs ?? Date.now()) + profile.loadSeconds * 1000;
-    let previousCleared = startMs ?? 0;
-    for (const plan of profile.schedule) {
-      const startAt = Math.max(
-        (startMs ?? 0) + plan.atSeconds * 1000,
-        previousCleared + profile.gapSeconds * 1000,
-      );
-      const active = plan.kind === "slow-db" ? plan.forSeconds : 0;
-      const tooLate = startAt + (active + MIN_RECOVERY_WINDOW_SECONDS) * 1000 > endMs;
-      if (startMs === undefined || signal.aborted || tooLate) {
-        const why =
-          startMs === undefined
-            ? "the load never started"
-            : signal.aborted
-              ? "the run was interrupted"
-              : `the load ends ${((endMs - startAt) / 1000).toFixed(0)} s after its earliest start, too soon to see a recovery`;
-        events.push({
-          id: plan.kind,
-          label: FAULT_LABELS[plan.kind],
-          injectedAtMs: endMs,
-          clearedAtMs: endMs,
-          step: "failed",
-          message: `not injected: ${why}`,
-        });
-        log(`fault ${plan.kind}: not injected (${why})`);
-        continue;
-      }
-      await pause(startAt - Date.now(), signal);
-      log(`fault ${plan.kind}: injecting at ${((Date.now() - startMs) / 1000).toFixed(1)} s`);
-      const event = await injectFault(plan, target);
-      events.push(event);
-      previousCleared = event.clearedAtMs;
-      log(
-        `fault ${plan.kind}: ${event.step === "ok" ? "cleared" : `FAILED: ${event.message}`} after ${((event.clearedAtMs - event.injectedAtMs) / 1000).toFixed(1)} s`,
-      );
-    }
+    const events = await injectSchedule(profile, target, { startMs, endMs }, log, signal);
     await writeFile(path.join(dir, "events.json"), `${JSON.stringify(events, null, 2)}\n`);
     // The engine failing (exit code, no summary) costs its own suite, never the fault table.
     const k6 = await run
       .then((raw) => readK6Outcome(raw, engine))
-      .catch((error: unknown) => {
-        log(`k6 ${scenario.id}: errored — ${message(error)}`);
-        return {
-          suite: {
-            kind: "load" as const,
-            id: scenario.id,
-            tool: {
-              name: engine.kind === "k6" ? "k6" : "perfgate-engine",
-              version: engine.version,
-            },
-            status: "errored" as const,
-            error: message(error),
-            metrics: [],
-          },
-          verdicts: [],
-          warnings: [],
-          interrupted: false,
-        };
-      });
+      .catch((error: unknown) => erroredK6(scenario.id, engine, error, log));
     const samples = await readSamples(outJson).catch(() => [] as RequestSample[]);
     const loadEnd = samples.reduce((max, s) => Math.max(max, s.timeMs), endMs);
     const impacts = analyzeFaults(samples, events, loadEnd + 1, {

@@ -56,6 +56,51 @@ async function summarizeFile(file: string) {
   return summarizeHeapSnapshot(JSON.parse(await readFile(file, "utf8")), file);
 }
 
+/** The constructors that grew between the steady-phase snapshot and one taken now. */
+async function snapshotGrowth(
+  at: {
+    baseUrl: string;
+    dir: string;
+    snapshotOptions: { signal: AbortSignal; allowHosts?: readonly string[] };
+    signal: AbortSignal;
+  },
+  steadySnapshot: Promise<string | undefined> | undefined,
+  snapshotAfterSeconds: number,
+  warnings: QualityWarning[],
+): Promise<ConstructorGrowth[] | undefined> {
+  if (!steadySnapshot) {
+    warnings.push({
+      code: "stage-skipped",
+      suite: SUITE_ID,
+      message: `no heap snapshot diff: the load ended before the steady phase (${snapshotAfterSeconds} s)`,
+    });
+    return undefined;
+  }
+  const steadyFile = await steadySnapshot;
+  if (!steadyFile || at.signal.aborted) return undefined;
+  try {
+    const end = await captureHeapSnapshot(
+      at.baseUrl,
+      path.join(at.dir, "end.heapsnapshot"),
+      at.snapshotOptions,
+    );
+    return diffHeapSnapshots(await summarizeFile(steadyFile), await summarizeFile(end.file));
+  } catch (error) {
+    warnings.push({ code: "stage-skipped", suite: SUITE_ID, message: message(error) });
+    return undefined;
+  }
+}
+
+function judgeMemory(raw: MemoryRaw, profile: MemoryProfile, growth?: ConstructorGrowth[]) {
+  const normalized = normalizeMemory({ id: SUITE_ID, raw });
+  const verdict = judgeLeak(normalized.suite, {
+    thresholdMbPerMin: profile.thresholdMbPerMin,
+    ...(growth ? { growth } : {}),
+  });
+  const generatorVerdict = judgeGeneratorMemory(normalized.suite, GENERATOR_MAX_GROWTH_PCT);
+  return { normalized, verdict, generatorVerdict };
+}
+
 /**
  * Start sampling the app's memory while the load phase runs; the first heap snapshot is taken
  * at the start of the steady phase, the second by `finish()` when the load is over. Raw output
@@ -108,29 +153,12 @@ export function startMemoryStage(options: MemoryStageOptions): MemoryStage {
         (longest, series) => (series.length > longest.length ? series : longest),
         [],
       );
-      const steadyFile = await steadySnapshot;
-      let growth: ConstructorGrowth[] | undefined;
-      if (steadyFile && !signal.aborted) {
-        try {
-          const end = await captureHeapSnapshot(
-            baseUrl,
-            path.join(dir, "end.heapsnapshot"),
-            snapshotOptions,
-          );
-          growth = diffHeapSnapshots(
-            await summarizeFile(steadyFile),
-            await summarizeFile(end.file),
-          );
-        } catch (error) {
-          warnings.push({ code: "stage-skipped", suite: SUITE_ID, message: message(error) });
-        }
-      } else if (!steadySnapshot) {
-        warnings.push({
-          code: "stage-skipped",
-          suite: SUITE_ID,
-          message: `no heap snapshot diff: the load ended before the steady phase (${profile.snapshotAfterSeconds} s)`,
-        });
-      }
+      const growth = await snapshotGrowth(
+        { baseUrl, dir, snapshotOptions, signal },
+        steadySnapshot,
+        profile.snapshotAfterSeconds,
+        warnings,
+      );
       if (sampling.failedPolls > 0) {
         warnings.push({
           code: "http-errors",
@@ -149,12 +177,7 @@ export function startMemoryStage(options: MemoryStageOptions): MemoryStage {
       await writeFile(path.join(dir, "samples.json"), `${JSON.stringify(raw)}\n`);
       if (growth)
         await writeFile(path.join(dir, "growth.json"), `${JSON.stringify(growth, null, 2)}\n`);
-      const normalized = normalizeMemory({ id: SUITE_ID, raw });
-      const verdict = judgeLeak(normalized.suite, {
-        thresholdMbPerMin: profile.thresholdMbPerMin,
-        ...(growth ? { growth } : {}),
-      });
-      const generatorVerdict = judgeGeneratorMemory(normalized.suite, GENERATOR_MAX_GROWTH_PCT);
+      const { normalized, verdict, generatorVerdict } = judgeMemory(raw, profile, growth);
       log(`memory: ${verdict.message}`);
       log(`memory: ${generatorVerdict.message}`);
       return {
