@@ -98,7 +98,7 @@ type Facts = NonNullable<FaultEvent["facts"]>;
 export async function injectFault(plan: FaultPlan, target: FaultTarget): Promise<FaultEvent> {
   const facts: Facts = {};
   const injectedAtMs = Date.now();
-  const event = (step: FaultEvent["step"], message?: string): FaultEvent => ({
+  const event: EventOf = (step, message) => ({
     id: plan.kind,
     label: FAULT_LABELS[plan.kind],
     injectedAtMs,
@@ -109,74 +109,89 @@ export async function injectFault(plan: FaultPlan, target: FaultTarget): Promise
   });
   try {
     switch (plan.kind) {
-      case "redis-kill": {
-        const redis = target.redis;
-        if (!redis)
-          return event(
-            "failed",
-            "no redis-server to kill: install it (apt-get install redis-server)",
-          );
-        await redis.kill();
-        await pause(plan.downSeconds * 1000, target.signal);
-        try {
-          await redis.restart();
-        } catch (error) {
-          return event("failed", `redis-server did not restart: ${reason(error)}`);
-        }
-        const cleared = event("ok");
-        facts.redisStateAfter = await waitForRedisUp(target.app(), 10_000);
-        facts.redisBackAfterMs = Date.now() - cleared.clearedAtMs;
-        if (facts.redisStateAfter !== "up")
-          return {
-            ...cleared,
-            step: "failed",
-            message: `the app's Redis tier stayed ${facts.redisStateAfter} for 10 s after the restart`,
-          };
-        return cleared;
-      }
-      case "worker-crash": {
-        const { status, json } = await call(target.app(), "POST", "/debug/crash-worker");
-        const cleared = event("ok");
-        facts.crashStatus = status;
-        const pool = (await debugMemory(target.app()).catch(() => ({}) as Record<string, unknown>))
-          .pool as { threads?: number; crashed?: number } | undefined;
-        if (pool?.threads !== undefined) facts.poolThreads = pool.threads;
-        if (pool?.crashed !== undefined) facts.poolCrashed = pool.crashed;
-        if (status !== 503)
-          return {
-            ...cleared,
-            step: "failed",
-            message: `POST /debug/crash-worker answered ${status} (${JSON.stringify(json).slice(0, 120)}), expected 503 from a crashed thread; is PERFGATE_APP_DEBUG on?`,
-          };
-        return cleared;
-      }
+      case "redis-kill":
+        return await killRedis(plan, target, event, facts);
+      case "worker-crash":
+        return await crashWorker(target, event, facts);
       case "app-restart": {
         const before = target.app().url;
         const { stopMs, startMs } = await target.restartApp();
-        facts.stopMs = stopMs;
-        facts.startMs = startMs;
-        facts.sameUrl = target.app().url === before;
+        Object.assign(facts, { stopMs, startMs, sameUrl: target.app().url === before });
         const cleared = event("ok");
         facts.restartMs = cleared.clearedAtMs - injectedAtMs;
         return cleared;
       }
-      case "slow-db": {
-        const on = await call(target.app(), "POST", "/debug/faults", { dbDelayMs: plan.delayMs });
-        if (on.status !== 200)
-          return event(
-            "failed",
-            `POST /debug/faults answered ${on.status}: ${JSON.stringify(on.json).slice(0, 120)}`,
-          );
-        facts.delayMs = plan.delayMs;
-        // pause() never throws, so the delay is switched off even after Ctrl+C.
-        await pause(plan.forSeconds * 1000, target.signal);
-        const off = await call(target.app(), "POST", "/debug/faults", { dbDelayMs: 0 });
-        if (off.status !== 200)
-          return event("failed", `switching the delay off answered ${off.status}`);
-        return event("ok");
-      }
+      case "slow-db":
+        return await slowDatabase(plan, target, event, facts);
     }
   } catch (error) {
     return event("failed", reason(error));
   }
+}
+
+type EventOf = (step: FaultEvent["step"], message?: string) => FaultEvent;
+
+async function killRedis(
+  plan: Extract<FaultPlan, { kind: "redis-kill" }>,
+  target: FaultTarget,
+  event: EventOf,
+  facts: Facts,
+): Promise<FaultEvent> {
+  const redis = target.redis;
+  if (!redis)
+    return event("failed", "no redis-server to kill: install it (apt-get install redis-server)");
+  await redis.kill();
+  await pause(plan.downSeconds * 1000, target.signal);
+  try {
+    await redis.restart();
+  } catch (error) {
+    return event("failed", `redis-server did not restart: ${reason(error)}`);
+  }
+  const cleared = event("ok");
+  facts.redisStateAfter = await waitForRedisUp(target.app(), 10_000);
+  facts.redisBackAfterMs = Date.now() - cleared.clearedAtMs;
+  if (facts.redisStateAfter !== "up")
+    return {
+      ...cleared,
+      step: "failed",
+      message: `the app's Redis tier stayed ${facts.redisStateAfter} for 10 s after the restart`,
+    };
+  return cleared;
+}
+
+async function crashWorker(target: FaultTarget, event: EventOf, facts: Facts): Promise<FaultEvent> {
+  const { status, json } = await call(target.app(), "POST", "/debug/crash-worker");
+  const cleared = event("ok");
+  facts.crashStatus = status;
+  const pool = (await debugMemory(target.app()).catch(() => ({}) as Record<string, unknown>))
+    .pool as { threads?: number; crashed?: number } | undefined;
+  if (pool?.threads !== undefined) facts.poolThreads = pool.threads;
+  if (pool?.crashed !== undefined) facts.poolCrashed = pool.crashed;
+  if (status !== 503)
+    return {
+      ...cleared,
+      step: "failed",
+      message: `POST /debug/crash-worker answered ${status} (${JSON.stringify(json).slice(0, 120)}), expected 503 from a crashed thread; is PERFGATE_APP_DEBUG on?`,
+    };
+  return cleared;
+}
+
+async function slowDatabase(
+  plan: Extract<FaultPlan, { kind: "slow-db" }>,
+  target: FaultTarget,
+  event: EventOf,
+  facts: Facts,
+): Promise<FaultEvent> {
+  const on = await call(target.app(), "POST", "/debug/faults", { dbDelayMs: plan.delayMs });
+  if (on.status !== 200)
+    return event(
+      "failed",
+      `POST /debug/faults answered ${on.status}: ${JSON.stringify(on.json).slice(0, 120)}`,
+    );
+  facts.delayMs = plan.delayMs;
+  // pause() never throws, so the delay is switched off even after Ctrl+C.
+  await pause(plan.forSeconds * 1000, target.signal);
+  const off = await call(target.app(), "POST", "/debug/faults", { dbDelayMs: 0 });
+  if (off.status !== 200) return event("failed", `switching the delay off answered ${off.status}`);
+  return event("ok");
 }

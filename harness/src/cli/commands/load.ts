@@ -44,6 +44,68 @@ function parseVars(pairs: readonly string[]): Record<string, string> {
   return vars;
 }
 
+/** The profile a `load` invocation asks for: a named profile changed by its flags. */
+function profileFromFlags(values: {
+  profile: string;
+  port: string;
+  skip?: string[];
+  scenario?: string[];
+  var?: string[];
+  "endpoint-seconds"?: string;
+}): { profileName: string; profile: LoadProfile; port: number } {
+  const profileName = values.profile;
+  if (!isProfileName(profileName)) {
+    throw new HarnessError("E_USAGE", `load: --profile "${profileName}" is not a profile`, {
+      hint: `choose one of: ${Object.keys(PROFILES).join(", ")}`,
+      exitCode: EXIT.usage,
+    });
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new HarnessError("E_USAGE", `load: --port "${values.port}" is not a port number`, {
+      hint: "use 0 (a free port, the default) or 1-65535",
+      exitCode: EXIT.usage,
+    });
+  }
+  const skip = new Set((values.skip ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()));
+  for (const stage of skip) {
+    if (!(SKIPPABLE as readonly string[]).includes(stage)) {
+      throw new HarnessError(
+        "E_USAGE",
+        `load: --skip "${stage}" is not a stage that can be skipped`,
+        {
+          hint: `use ${SKIPPABLE.join(" or ")}`,
+          exitCode: EXIT.usage,
+        },
+      );
+    }
+  }
+  const seconds = values["endpoint-seconds"];
+  const endpointSeconds = seconds === undefined ? undefined : Number(seconds);
+  if (
+    endpointSeconds !== undefined &&
+    (!Number.isInteger(endpointSeconds) || endpointSeconds < 1 || endpointSeconds > 3600)
+  ) {
+    throw new HarnessError("E_USAGE", `load: --endpoint-seconds "${seconds}" is not 1-3600`, {
+      hint: "e.g. --endpoint-seconds 2 for short autocannon passes",
+      exitCode: EXIT.usage,
+    });
+  }
+  const base: LoadProfile = PROFILES[profileName];
+  const profile: LoadProfile = {
+    ...base,
+    scenarios: values.scenario ?? base.scenarios,
+    vars: { ...base.vars, ...parseVars(values.var ?? []) },
+    endpoints: skip.has("endpoints")
+      ? []
+      : base.endpoints.map((e) =>
+          endpointSeconds ? { ...e, durationSeconds: endpointSeconds } : e,
+        ),
+  };
+  if (skip.has("lighthouse")) delete profile.lighthouse;
+  return { profileName, profile, port };
+}
+
 /**
  * `perfgate load`: start the app, run the profile's scenarios and endpoint passes, commit the
  * run to `reports/runs/<runId>/`, print the summary; the exit code comes from the verdicts.
@@ -52,56 +114,7 @@ export const loadCommand: Command = {
   summary: `load [--profile ${Object.keys(PROFILES).join("|")}] [--scenario file.ts] [--skip endpoints,lighthouse] [--endpoint-seconds n]: app up, k6 + autocannon, run record, report`,
   async run(argv, io) {
     const { values } = parseCommandArgs("load", argv, OPTIONS);
-    const profileName = values.profile;
-    if (!isProfileName(profileName)) {
-      throw new HarnessError("E_USAGE", `load: --profile "${profileName}" is not a profile`, {
-        hint: `choose one of: ${Object.keys(PROFILES).join(", ")}`,
-        exitCode: EXIT.usage,
-      });
-    }
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new HarnessError("E_USAGE", `load: --port "${values.port}" is not a port number`, {
-        hint: "use 0 (a free port, the default) or 1-65535",
-        exitCode: EXIT.usage,
-      });
-    }
-    const skip = new Set((values.skip ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()));
-    for (const stage of skip) {
-      if (!(SKIPPABLE as readonly string[]).includes(stage)) {
-        throw new HarnessError(
-          "E_USAGE",
-          `load: --skip "${stage}" is not a stage that can be skipped`,
-          {
-            hint: `use ${SKIPPABLE.join(" or ")}`,
-            exitCode: EXIT.usage,
-          },
-        );
-      }
-    }
-    const seconds = values["endpoint-seconds"];
-    const endpointSeconds = seconds === undefined ? undefined : Number(seconds);
-    if (
-      endpointSeconds !== undefined &&
-      (!Number.isInteger(endpointSeconds) || endpointSeconds < 1 || endpointSeconds > 3600)
-    ) {
-      throw new HarnessError("E_USAGE", `load: --endpoint-seconds "${seconds}" is not 1-3600`, {
-        hint: "e.g. --endpoint-seconds 2 for short autocannon passes",
-        exitCode: EXIT.usage,
-      });
-    }
-    const base: LoadProfile = PROFILES[profileName];
-    const profile: LoadProfile = {
-      ...base,
-      scenarios: values.scenario ?? base.scenarios,
-      vars: { ...base.vars, ...parseVars(values.var ?? []) },
-      endpoints: skip.has("endpoints")
-        ? []
-        : base.endpoints.map((e) =>
-            endpointSeconds ? { ...e, durationSeconds: endpointSeconds } : e,
-          ),
-    };
-    if (skip.has("lighthouse")) delete profile.lighthouse;
+    const { profileName, profile, port } = profileFromFlags(values);
     const started = Date.now();
     const log = (line: string) =>
       io.err(`[perfgate ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);

@@ -168,6 +168,31 @@ async function injectSchedule(
   return events;
 }
 
+/** The per-second timeline around each fault, from the engine's samples; kept as timeline.json. */
+async function analyzeTimeline(
+  outJson: string,
+  events: FaultEvent[],
+  endMs: number,
+  profile: FaultsProfile,
+  dir: string,
+) {
+  const samples = await readSamples(outJson).catch(() => [] as RequestSample[]);
+  const loadEnd = samples.reduce((max, s) => Math.max(max, s.timeMs), endMs);
+  const impacts = analyzeFaults(samples, events, loadEnd + 1, {
+    ...DEFAULT_RECOVERY_BAND,
+    ...profile.band,
+  });
+  await writeFile(
+    path.join(dir, "timeline.json"),
+    `${JSON.stringify(
+      impacts.map(({ event, seconds }) => ({ id: event.id, seconds })),
+      null,
+      1,
+    )}\n`,
+  );
+  return impacts;
+}
+
 /**
  * The faults profile: its own redis-server and app (debug routes on), one constant-arrival-rate
  * scenario with `--out json`, and the faults injected one after another while it runs. Every
@@ -233,20 +258,7 @@ export async function runFaultsStage(options: FaultsStageOptions): Promise<Fault
     const k6 = await run
       .then((raw) => readK6Outcome(raw, engine))
       .catch((error: unknown) => erroredK6(scenario.id, engine, error, log));
-    const samples = await readSamples(outJson).catch(() => [] as RequestSample[]);
-    const loadEnd = samples.reduce((max, s) => Math.max(max, s.timeMs), endMs);
-    const impacts = analyzeFaults(samples, events, loadEnd + 1, {
-      ...DEFAULT_RECOVERY_BAND,
-      ...profile.band,
-    });
-    await writeFile(
-      path.join(dir, "timeline.json"),
-      `${JSON.stringify(
-        impacts.map(({ event, seconds }) => ({ id: event.id, seconds })),
-        null,
-        1,
-      )}\n`,
-    );
+    const impacts = await analyzeTimeline(outJson, events, endMs, profile, dir);
     const suite = faultsSuite(impacts, { name: "perfgate-faults", version: engine.version });
     return {
       suites: [k6.suite, suite],

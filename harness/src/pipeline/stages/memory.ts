@@ -101,6 +101,33 @@ function judgeMemory(raw: MemoryRaw, profile: MemoryProfile, growth?: Constructo
   return { normalized, verdict, generatorVerdict };
 }
 
+/** The first heap snapshot, at the start of the steady phase; `taken()` is undefined before it. */
+function scheduleSteadySnapshot(
+  file: string,
+  at: {
+    baseUrl: string;
+    snapshotOptions: { signal: AbortSignal; allowHosts?: readonly string[] };
+    afterSeconds: number;
+  },
+  log: (line: string) => void,
+  warnings: QualityWarning[],
+) {
+  let snapshot: Promise<string | undefined> | undefined;
+  const timer = setTimeout(() => {
+    snapshot = captureHeapSnapshot(at.baseUrl, file, at.snapshotOptions).then(
+      (taken) => {
+        log(`memory: steady-phase heap snapshot (${(taken.bytes / 1e6).toFixed(1)} MB)`);
+        return taken.file;
+      },
+      (error) => {
+        warnings.push({ code: "stage-skipped", suite: SUITE_ID, message: message(error) });
+        return undefined;
+      },
+    );
+  }, at.afterSeconds * 1000);
+  return { cancel: () => clearTimeout(timer), taken: () => snapshot };
+}
+
 /**
  * Start sampling the app's memory while the load phase runs; the first heap snapshot is taken
  * at the start of the steady phase, the second by `finish()` when the load is over. Raw output
@@ -120,20 +147,12 @@ export function startMemoryStage(options: MemoryStageOptions): MemoryStage {
     signal,
     ...(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
   };
-  let steadySnapshot: Promise<string | undefined> | undefined;
-  const timer = setTimeout(() => {
-    const file = path.join(dir, "steady.heapsnapshot");
-    steadySnapshot = captureHeapSnapshot(baseUrl, file, snapshotOptions).then(
-      (taken) => {
-        log(`memory: steady-phase heap snapshot (${(taken.bytes / 1e6).toFixed(1)} MB)`);
-        return taken.file;
-      },
-      (error) => {
-        warnings.push({ code: "stage-skipped", suite: SUITE_ID, message: message(error) });
-        return undefined;
-      },
-    );
-  }, profile.snapshotAfterSeconds * 1000);
+  const steady = scheduleSteadySnapshot(
+    path.join(dir, "steady.heapsnapshot"),
+    { baseUrl, snapshotOptions, afterSeconds: profile.snapshotAfterSeconds },
+    log,
+    warnings,
+  );
   log(
     `memory: sampling ${baseUrl}/debug/memory every ${profile.intervalMs} ms, leak threshold ${profile.thresholdMbPerMin} MB/min`,
   );
@@ -146,7 +165,7 @@ export function startMemoryStage(options: MemoryStageOptions): MemoryStage {
       generators.push(startProcessRssSampler(pid, profile.intervalMs));
     },
     async finish() {
-      clearTimeout(timer);
+      steady.cancel();
       const sampling = await sampler.stop();
       const generatorSeries = await Promise.all(generators.map((g) => g.stop()));
       const generator = generatorSeries.reduce<RssSample[]>(
@@ -155,7 +174,7 @@ export function startMemoryStage(options: MemoryStageOptions): MemoryStage {
       );
       const growth = await snapshotGrowth(
         { baseUrl, dir, snapshotOptions, signal },
-        steadySnapshot,
+        steady.taken(),
         profile.snapshotAfterSeconds,
         warnings,
       );
