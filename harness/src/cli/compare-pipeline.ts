@@ -11,7 +11,13 @@ import {
   toComparisonInputs,
 } from "../report/comparison.ts";
 import { measureLoadBlock, measureMicrobenchBlock, type Side } from "../runners/compare-blocks.ts";
-import { makeRunId, readGitInfo } from "../runners/environment.ts";
+import {
+  ciRunUrl,
+  makeRunId,
+  readEnvironment,
+  readGitInfo,
+  readLoadAverage,
+} from "../runners/environment.ts";
 import { type BaseTree, prepareBaseTree } from "../runners/worktree.ts";
 import {
   type BlockSample,
@@ -196,7 +202,10 @@ export async function runComparePipeline(
     final: [],
     verdicts: [],
     failing: [],
+    environment: readEnvironment({}),
   };
+  const runUrl = ciRunUrl();
+  if (runUrl) record.runUrl = runUrl;
   let baseTree: BaseTree | undefined;
   try {
     log(
@@ -336,6 +345,7 @@ export async function runComparePipeline(
     await baseTree?.remove();
   }
   record.finishedAt = now().toISOString();
+  if (record.environment) record.environment.loadAvgAfter = readLoadAverage();
   const markdown = await write(record, dir);
   return { record, dir, markdown };
 }

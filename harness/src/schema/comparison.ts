@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Verdict } from "./run-result.ts";
+import { Environment, Verdict } from "./run-result.ts";
 
 const finite = z.number().refine(Number.isFinite, "expected a finite number");
 /** Infinity (an MDE with < 2 blocks) travels as null in JSON. */
@@ -71,6 +71,10 @@ export const ComparisonRecord = z
     /** Gated, confirmed regressions: the exit code is 1 when non-empty. */
     failing: z.array(z.string()),
     error: z.string().optional(),
+    /** The machine the blocks ran on, with load average before and after (the noise line). */
+    environment: Environment.optional(),
+    /** The CI run that produced this comparison (its page holds the artifacts). */
+    runUrl: z.string().optional(),
   })
   .strict();
 export type ComparisonRecord = z.infer<typeof ComparisonRecord>;
