@@ -32,6 +32,19 @@ describe("trend renderers", () => {
     expect(html).not.toContain("<script");
   });
 
+  it("gives each change its percentage beside the noise band it must clear", () => {
+    const markdown = renderTrendsMarkdown(model);
+    expect(markdown).toMatch(/http_reqs_rate.* \| (≈|✅|🔻) [+−]\d+\.\d% \(noise ±\d+\.\d%\) \|/);
+    const [last, ...rest] = makeRuns(12, 99).reverse();
+    const lastRun = last as NonNullable<typeof last>;
+    for (const suite of lastRun.suites)
+      for (const metric of suite.metrics) if (metric.value) metric.value *= 0.05;
+    const dropped = buildTrendModel([...rest.reverse(), lastRun]);
+    const rate = dropped.series.find((s) => s.metric === "http_reqs_rate");
+    expect(rate?.change).toBe("worse");
+    expect(rate?.changePct).toBeCloseTo(-95, 0);
+  });
+
   it("labels changes by direction", () => {
     const rate = model.series.find((s) => s.metric === "http_reqs_rate");
     expect(["better", "worse", "same"]).toContain(rate?.change);
