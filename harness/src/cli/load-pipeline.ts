@@ -7,6 +7,7 @@ import {
   readGitInfo,
   readLoadAverage,
 } from "../runners/environment.ts";
+import { startForeignLoadSampler } from "../runners/foreign-load.ts";
 import { runK6Scenario, scenarioId, selectK6Engine } from "../runners/k6.ts";
 import { bundleK6Script } from "../runners/k6-bundle.ts";
 import { assertLoadTarget } from "../runners/target.ts";
@@ -21,6 +22,7 @@ import {
   type Suite,
   type Verdict,
 } from "../schema/index.ts";
+import { foreignLoadMeta, judgeForeignLoad } from "../verdicts/foreign-load.ts";
 import { runBundleStage } from "./bundle-stage.ts";
 import { runEndpointStage } from "./endpoint-stage.ts";
 import { runFaultsStage } from "./faults-stage.ts";
@@ -285,7 +287,8 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
         });
         if (stage) {
           const gate = profile.lighthouse.gate;
-          suites.push(...stage.suites);
+          const sampled = foreignMetaOf(lab);
+          suites.push(...stage.suites.map((s) => ({ ...s, meta: { ...s.meta, ...sampled } })));
           verdicts.push(
             ...stage.verdicts.map((v) => (gate ? v : { ...v, level: "warn" as const })),
           );
@@ -297,6 +300,10 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
     await app?.stop();
   }
   interrupted ||= signal.aborted;
+  // Numbers measured while other processes used the machine carry that with them (issue 18).
+  const foreign = judgeForeignLoad(suites, verdicts);
+  warnings.push(...foreign.warnings);
+  verdicts.splice(0, verdicts.length, ...foreign.verdicts);
   if (interrupted) {
     warnings.push({ code: "interrupted", message: "the run was interrupted; results are partial" });
   }
@@ -319,6 +326,18 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
   return { run, rawDir };
 }
 
+/** Stages whose numbers foreign CPU load moves: sampled while they run. */
+const SAMPLED_KINDS = new Set<Suite["kind"]>(["load", "endpoint", "lighthouse"]);
+
+function foreignMetaOf(suite: Suite): Record<string, number> {
+  const { foreignCores, foreignCoresMax, stealPct } = suite.meta ?? {};
+  return typeof foreignCores === "number" &&
+    typeof foreignCoresMax === "number" &&
+    typeof stealPct === "number"
+    ? { foreignCores, foreignCoresMax, stealPct }
+    : {};
+}
+
 /** A unit that fails becomes an `errored` suite and the run goes on (C15); usage errors still stop it. */
 async function runUnit(
   id: string,
@@ -327,9 +346,13 @@ async function runUnit(
   toolVersion: string,
   work: () => Promise<Suite>,
 ): Promise<Suite> {
+  const sampler = SAMPLED_KINDS.has(kind) ? startForeignLoadSampler() : undefined;
   try {
-    return await work();
+    const suite = await work();
+    const load = sampler?.stop();
+    return load ? { ...suite, meta: { ...suite.meta, ...foreignLoadMeta(load) } } : suite;
   } catch (error) {
+    sampler?.stop();
     if (isHarnessError(error) && error.exitCode === EXIT.usage) throw error;
     const message = isHarnessError(error) ? error.message.split("\n")[0] : String(error);
     return {

@@ -1,0 +1,168 @@
+/**
+ * Foreign CPU load: how much of the machine other processes used while a stage measured. The
+ * machine's busy time comes from /proc/stat (os.cpus off Linux), the stage's own from /proc for
+ * this process and every descendant (the app, k6, Chromium), so what is left is someone
+ * else's. Steal time (a hypervisor giving our vCPU to another guest) is read beside it. The
+ * microbench worker measures its windows with the same machine reading.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
+
+/** Busy CPU time of the whole machine in ms, summed over cores (os.cpus works off Linux too). */
+export function machineBusyMs(): number {
+  let busy = 0;
+  for (const cpu of os.cpus())
+    busy += cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.irq;
+  return busy;
+}
+
+/** Aggregate CPU counters of /proc/stat, in clock ticks; undefined off Linux. */
+interface MachineTicks {
+  busy: number;
+  steal: number;
+  total: number;
+}
+
+function readMachineTicks(): MachineTicks | undefined {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0] ?? "";
+    const [, ...fields] = line.trim().split(/\s+/);
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.map(Number) as number[];
+    const values = [user, nice, system, idle, iowait, irq, softirq, steal] as number[];
+    if (values.some((v) => !Number.isFinite(v))) return undefined;
+    const total = values.reduce((a, b) => a + b, 0);
+    return {
+      busy:
+        (user as number) +
+        (nice as number) +
+        (system as number) +
+        (irq as number) +
+        (softirq as number),
+      steal: steal as number,
+      total,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU ticks of `rootPid` and all its descendants, children that already exited included (their
+ * time moves into the parent's cutime/cstime when reaped, so a delta stays right).
+ */
+function readTreeTicks(rootPid: number): number {
+  const parents = new Map<number, { ppid: number; ticks: number }>();
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return 0;
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      // The command name may hold spaces and parentheses: fields start after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ppid = Number(fields[1]);
+      const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
+      parents.set(Number(name), { ppid, ticks });
+    } catch {
+      // The process exited between readdir and read.
+    }
+  }
+  const inTree = new Set([rootPid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, { ppid }] of parents) {
+      if (!inTree.has(pid) && inTree.has(ppid)) {
+        inTree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  let ticks = 0;
+  for (const pid of inTree) ticks += parents.get(pid)?.ticks ?? 0;
+  return ticks;
+}
+
+/** What other processes did to the machine while one stage ran. */
+export interface ForeignLoad {
+  /** Mean foreign CPU over the stage, in cores. */
+  meanCores: number;
+  /** The most foreign CPU in any one sampling interval, in cores. */
+  maxCores: number;
+  /** Steal time over the stage, % of all CPU time. */
+  stealPct: number;
+  samples: number;
+  wallMs: number;
+}
+
+export interface ForeignLoadSampler {
+  stop(): ForeignLoad;
+}
+
+interface Reading {
+  at: number;
+  machine: MachineTicks | undefined;
+  own: number;
+}
+
+function read(rootPid: number): Reading {
+  return { at: performance.now(), machine: readMachineTicks(), own: readTreeTicks(rootPid) };
+}
+
+/** Foreign cores and steal ticks between two readings. */
+function between(
+  a: Reading,
+  b: Reading,
+  cores: number,
+): { cores: number; steal: number; total: number } {
+  if (!a.machine || !b.machine) return { cores: 0, steal: 0, total: 0 };
+  const total = b.machine.total - a.machine.total;
+  if (total <= 0) return { cores: 0, steal: 0, total: 0 };
+  const foreign = b.machine.busy - a.machine.busy - (b.own - a.own);
+  return {
+    cores: Math.max(0, (foreign * cores) / total),
+    steal: b.machine.steal - a.machine.steal,
+    total,
+  };
+}
+
+/**
+ * Sample foreign CPU load every `intervalMs` until stopped. Readings are synchronous and cheap
+ * (/proc), so the sampler costs the measured stage a few ms a second at most.
+ */
+export function startForeignLoadSampler(
+  options: { intervalMs?: number; rootPid?: number } = {},
+): ForeignLoadSampler {
+  const rootPid = options.rootPid ?? process.pid;
+  const cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  const first = read(rootPid);
+  let previous = first;
+  let maxCores = 0;
+  let samples = 0;
+  const sample = () => {
+    const now = read(rootPid);
+    maxCores = Math.max(maxCores, between(previous, now, cores).cores);
+    previous = now;
+    samples++;
+  };
+  const timer = setInterval(sample, options.intervalMs ?? 500);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      const whole = between(first, previous, cores);
+      return {
+        meanCores: whole.cores,
+        maxCores: Math.max(maxCores, whole.cores),
+        stealPct: whole.total > 0 ? (whole.steal / whole.total) * 100 : 0,
+        samples,
+        wallMs: previous.at - first.at,
+      };
+    },
+  };
+}
