@@ -3,6 +3,7 @@ import path from "node:path";
 import { renderDashboardHtml } from "../render/dashboard-html.ts";
 import { chartFileName, renderSvgChart } from "../render/svg-chart.ts";
 import { renderTrendsMarkdown } from "../render/trends-markdown.ts";
+import { buildDashboardModel } from "../report/dashboard.ts";
 import { buildTrendModel } from "../report/trends.ts";
 import { readArchives } from "./archive.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
@@ -15,6 +16,7 @@ import { readRuns } from "./run-store.ts";
  */
 export async function writeTrendPages(
   reportsDir: string,
+  options: { commitUrl?: string } = {},
 ): Promise<{ files: string[]; warnings: string[] }> {
   const { runs, warnings } = await readRuns(reportsDir);
   const archives = await readArchives(reportsDir);
@@ -37,7 +39,11 @@ export async function writeTrendPages(
         await rm(path.join(chartsDir, name), { force: true });
     }
     await writeFileAtomic(path.join(reportsDir, "TRENDS.md"), renderTrendsMarkdown(model));
-    await writeFileAtomic(path.join(reportsDir, "index.html"), renderDashboardHtml(model));
+    const dashboard = buildDashboardModel(runs, {
+      warnings: model.warnings,
+      ...(options.commitUrl ? { commitUrl: options.commitUrl } : {}),
+    });
+    await writeFileAtomic(path.join(reportsDir, "index.html"), renderDashboardHtml(dashboard));
     files.push(path.join(reportsDir, "TRENDS.md"), path.join(reportsDir, "index.html"));
     return { files, warnings: model.warnings };
   });

@@ -55,6 +55,12 @@ export function ciRunUrl(env: NodeJS.ProcessEnv = process.env): string | undefin
   return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
 }
 
+/** Commit page prefix of the repository this CI run belongs to (dashboard change-point links). */
+export function ciCommitUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = env;
+  return server && repo ? `${server}/${repo}/commit/` : undefined;
+}
+
 export function readLoadAverage(): [number, number, number] {
   return loadAverage();
 }
