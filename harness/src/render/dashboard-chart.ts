@@ -20,10 +20,19 @@ function niceStep(span: number): number {
   return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * power;
 }
 
+/**
+ * A threshold far above the data (500 ms against a 5 ms p95) would flatten the line into the
+ * axis: it is drawn as a note at the top edge instead of stretching the scale.
+ */
+function onScale(value: number, chart: DashChart): boolean {
+  const top = Math.max(...chart.points.map((p) => Math.max(p.value, p.p95 ?? p.value)));
+  return top <= 0 || value <= top * 3;
+}
+
 /** Ticks from a zero baseline for non-negative data (418 → 422 B must not fill the chart). */
 function yScale(chart: DashChart): { lo: number; hi: number; ticks: number[] } {
   const values = chart.points.flatMap((p) => [p.value, p.p50 ?? p.value, p.p95 ?? p.value]);
-  values.push(...chart.thresholds.map((t) => t.value));
+  values.push(...chart.thresholds.filter((t) => onScale(t.value, chart)).map((t) => t.value));
   const min = Math.min(...values);
   const max = Math.max(...values);
   const lo0 = Math.min(min, 0);
@@ -106,6 +115,12 @@ export function renderDashboardChart(chart: DashChart, links: ChartLinks = {}): 
     );
   }
   for (const line of chart.thresholds) {
+    if (!onScale(line.value, chart)) {
+      out.push(
+        `<g class="threshold off-scale"><text x="${PAD.left + IW + 4}" y="${PAD.top + 3}" fill="#c00">${esc(`↑ ${line.label}`)}</text><title>${esc(`${line.label}: far above the data`)}</title></g>`,
+      );
+      continue;
+    }
     out.push(
       `<g class="threshold"><line x1="${PAD.left}" x2="${PAD.left + IW}" y1="${y(line.value)}" y2="${y(line.value)}" stroke="#c00" stroke-dasharray="6 3"/><text x="${PAD.left + IW + 4}" y="${y(line.value) + 3}" fill="#c00">${esc(line.label)}</text></g>`,
     );
