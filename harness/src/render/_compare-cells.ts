@@ -39,9 +39,15 @@ export function pairedHead(d: MetricDecision): number {
   return d.baseMedian * (1 + d.deltaPct / 100);
 }
 
-/** `suite · metric ↓`, without the `microbench/` and `load/` prefix the section already says. */
+/** `pool · object16/pool ↓`: without the `microbench/` or `load/` the suite line already says. */
 export function metricName(d: MetricDecision): string {
-  return `${d.suiteId} · ${d.metricId} ${d.direction === "lower" ? "↓" : "↑"}`;
+  const suite = d.suiteId.replace(/^(microbench|load)\//, "");
+  return `${suite} · ${d.metricId} ${d.direction === "lower" ? "↓" : "↑"}`;
+}
+
+/** A value that never wraps between number and unit in a narrow table cell. */
+export function unbroken(text: string): string {
+  return text.replace(/ /g, "\u00a0");
 }
 
 function threshold(d: MetricDecision): string | undefined {

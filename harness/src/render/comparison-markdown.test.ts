@@ -104,6 +104,7 @@ function tableRows(markdown: string): { base: number; head: number; delta: numbe
   return rows.map((row) => {
     const cells = row.split(" | ");
     const [base, head] = (cells[2] as string)
+      .replace(/\u00a0/g, " ")
       .split(" → ")
       .map((v) => Number.parseFloat(v.replace(/,/g, "")));
     const delta = Number.parseFloat((cells[3] as string).replace("−", "-"));

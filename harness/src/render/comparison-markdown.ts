@@ -7,6 +7,7 @@ import {
   pairedHead,
   signedPct,
   statusIcon,
+  unbroken,
   verdictCell,
 } from "./_compare-cells.ts";
 
@@ -22,7 +23,7 @@ function table(decisions: readonly MetricDecision[]): string[] {
   for (const d of decisions) {
     const [low, high] = d.ciPct;
     out.push(
-      `| ${statusIcon(d)} | ${metricName(d)} | ${compareValue(d.baseMedian, d.unit)} → ${compareValue(pairedHead(d), d.unit)} | ${signedPct(d.deltaPct)} [${signedPct(low, 0)}, ${signedPct(high, 0)}] | ${verdictCell(d)} |`,
+      `| ${statusIcon(d)} | ${metricName(d)} | ${unbroken(compareValue(d.baseMedian, d.unit))} → ${unbroken(compareValue(pairedHead(d), d.unit))} | ${signedPct(d.deltaPct)}<br><sub>${signedPct(low, 0)}…${signedPct(high, 0)}</sub> | ${verdictCell(d)} |`,
     );
   }
   return out;
