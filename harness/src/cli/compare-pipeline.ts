@@ -18,6 +18,7 @@ import {
   readGitInfo,
   readLoadAverage,
 } from "../runners/environment.ts";
+import { type ForeignLoadSampler, startForeignLoadSampler } from "../runners/foreign-load.ts";
 import { type BaseTree, prepareBaseTree } from "../runners/worktree.ts";
 import {
   type BlockSample,
@@ -29,6 +30,7 @@ import {
   type MetricDecision,
 } from "../schema/index.ts";
 import { seededRandom } from "../stats/index.ts";
+import { foreignLoadMeta } from "../verdicts/foreign-load.ts";
 import {
   type Calibration,
   type GatesConfig,
@@ -207,6 +209,7 @@ export async function runComparePipeline(
   const runUrl = ciRunUrl();
   if (runUrl) record.runUrl = runUrl;
   let baseTree: BaseTree | undefined;
+  let sampler: ForeignLoadSampler | undefined;
   try {
     log(
       `compare ${id}: base ${options.base} vs the working tree (${git.shortSha}${git.dirty ? " + changes" : ""})`,
@@ -236,6 +239,8 @@ export async function runComparePipeline(
     };
     const readMix = readMixPaths({ seed: 20261125, count: 50_000, products: options.seedProducts });
 
+    // Foreign CPU over every block: the noise line of the comment, and a warning above the limit.
+    sampler = startForeignLoadSampler();
     const initial = await measureRound(
       options,
       sides,
@@ -342,6 +347,8 @@ export async function runComparePipeline(
           });
     }
   } finally {
+    const load = sampler?.stop();
+    if (load) record.foreignLoad = foreignLoadMeta(load);
     await baseTree?.remove();
   }
   record.finishedAt = now().toISOString();

@@ -1,4 +1,5 @@
 import { type ComparisonRecord, type MetricDecision, Unit } from "../schema/index.ts";
+import { FOREIGN_LOAD_LIMITS } from "../verdicts/foreign-load.ts";
 import { formatValue } from "./_format.ts";
 
 const ICON: Record<MetricDecision["status"], string> = {
@@ -106,6 +107,29 @@ export function decisionHeadline(record: ComparisonRecord): string {
   return `✅ No change beyond noise${improved ? ` · ${improved} improved` : ""}${notGated ? ` · ${notGated} regressed but report only` : ""}`;
 }
 
+/** What other processes did to the machine while the blocks ran, and a warning above the limit. */
+function foreignLoadLines(record: ComparisonRecord): string[] {
+  const load = record.foreignLoad;
+  const env = record.environment;
+  if (load) {
+    const text = `other processes used ${load.foreignCores.toFixed(2)} cores on average (peak ${load.foreignCoresMax.toFixed(2)}), steal ${load.stealPct.toFixed(1)}%`;
+    const over =
+      load.foreignCores > FOREIGN_LOAD_LIMITS.meanCores ||
+      load.stealPct > FOREIGN_LOAD_LIMITS.stealPct;
+    return [
+      over
+        ? `> ⚠ **foreign-load**: ${text} — these verdicts were measured under load`
+        : `**Foreign load**: ${text}`,
+    ];
+  }
+  const peak = env ? Math.max(env.loadAvgBefore[0], env.loadAvgAfter?.[0] ?? 0) : 0;
+  return env && peak > env.cores
+    ? [
+        `> ⚠ **foreign-load**: load average reached ${peak.toFixed(1)} on ${env.cores} cores — these verdicts were measured under load`,
+      ]
+    : [];
+}
+
 /** Environment and noise: what the numbers were measured on and how loaded the machine was. */
 export function environmentLines(record: ComparisonRecord): string[] {
   const out: string[] = [];
@@ -128,11 +152,7 @@ export function environmentLines(record: ComparisonRecord): string[] {
       `**Noise**: median smallest detectable change ${mid.toFixed(1)}% (best ${(mdes[0] as number).toFixed(1)}%, worst ${(mdes[mdes.length - 1] as number).toFixed(1)}%); ${noisy} of ${record.final.length} metrics too noisy for their gate at this many blocks`,
     );
   }
-  const peak = env ? Math.max(env.loadAvgBefore[0], env.loadAvgAfter?.[0] ?? 0) : 0;
-  if (env && peak > env.cores)
-    out.push(
-      `> ⚠ **foreign-load**: load average reached ${peak.toFixed(1)} on ${env.cores} cores: these verdicts were measured under load from other processes`,
-    );
+  out.push(...foreignLoadLines(record));
   if (record.runUrl)
     out.push(`**Run**: [${record.id}](${record.runUrl}) (artifacts on the run page)`);
   return out;

@@ -115,13 +115,34 @@ function tableRows(markdown: string): { base: number; head: number; delta: numbe
 describe("comparison markdown (recorded blocks of a real compare)", () => {
   it("renders the PR comment: all inconclusive, said in the header", () => {
     const text = renderComparisonMarkdown(
-      record({ environment, runUrl: "https://github.com/o/r/actions/runs/42" }),
+      record({
+        environment,
+        foreignLoad: { foreignCores: 0.12, foreignCoresMax: 0.61, stealPct: 0 },
+        runUrl: "https://github.com/o/r/actions/runs/42",
+      }),
     );
     expectGolden("compare/comparison.md", text);
     expect(text).toContain(
       "### ⚠ Inconclusive: 12 of 12 metrics undecided at 4 blocks (11 too noisy) — no regression confirmed",
     );
     expect(text).not.toContain("No confirmed regression");
+  });
+
+  it("says the blocks were measured under foreign load when they were", () => {
+    const busy = renderComparisonMarkdown(
+      record({ environment, foreignLoad: { foreignCores: 1.4, foreignCoresMax: 2, stealPct: 0 } }),
+    );
+    expect(busy).toContain(
+      "> ⚠ **foreign-load**: other processes used 1.40 cores on average (peak 2.00), steal 0.0% — these verdicts were measured under load",
+    );
+    const quiet = renderComparisonMarkdown(
+      record({
+        environment,
+        foreignLoad: { foreignCores: 0.1, foreignCoresMax: 0.4, stealPct: 0 },
+      }),
+    );
+    expect(quiet).toContain("**Foreign load**: other processes used 0.10 cores");
+    expect(quiet).not.toContain("⚠ **foreign-load**");
   });
 
   it("gives every inconclusive its reason in the table row", () => {

@@ -73,6 +73,11 @@ export const ComparisonRecord = z
     error: z.string().optional(),
     /** The machine the blocks ran on, with load average before and after (the noise line). */
     environment: Environment.optional(),
+    /** Other processes' CPU while the blocks ran (runners/foreign-load.ts), in cores and % steal. */
+    foreignLoad: z
+      .object({ foreignCores: z.number(), foreignCoresMax: z.number(), stealPct: z.number() })
+      .strict()
+      .optional(),
     /** The CI run that produced this comparison (its page holds the artifacts). */
     runUrl: z.string().optional(),
   })
