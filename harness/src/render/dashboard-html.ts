@@ -15,7 +15,7 @@ figure{margin:0;border:1px solid #e3e3e3;border-radius:6px;padding:6px;backgroun
 figcaption{font-size:12px;color:#444}.fail{color:#b00;font-weight:600}.pass{color:#070}
 table{border-collapse:collapse}td,th{padding:2px 10px;border-bottom:1px solid #eee;text-align:left}
 td.num{text-align:right;font-variant-numeric:tabular-nums}summary h2{display:inline}
-details.section>summary{cursor:pointer}
+details.section>summary{cursor:pointer}.legend{font-size:12px;color:#555}
 `;
 
 /** Shows the chosen profile's view; without script the default profile alone is visible. */
@@ -26,6 +26,9 @@ select.addEventListener("change", () => {
     view.hidden = view.dataset.profile !== select.value;
 });
 `;
+
+const LEGEND =
+  '<p class="legend">Each chart: the line is the statistic its gate reads (p95 where the threshold is p(95)), the band p50–p95, red dashes a threshold or budget, orange dashes a level shift (click: its commit); click a point for its run report. y-axes start at zero.</p>';
 
 const pct = (v: number) => `${v < 0 ? "−" : "+"}${Math.abs(v).toFixed(1)}%`;
 
@@ -167,7 +170,7 @@ export function renderDashboardHtml(model: DashboardModel): string {
     out.push(
       `<div class="profile" data-profile="${esc(view.profile)}"${view.profile === model.defaultProfile ? "" : " hidden"}>`,
     );
-    out.push(...summary(view), ...sections(view, model.commitUrl));
+    out.push(...summary(view), LEGEND, ...sections(view, model.commitUrl));
     out.push("<h2>Runs</h2><table><tr><th>run</th><th>commit</th><th>started (UTC)</th></tr>");
     for (const run of [...view.runs].reverse())
       out.push(

@@ -87,7 +87,8 @@ export const SECTIONS: { id: string; title: string; kinds: Suite["kind"][] }[] =
   { id: "load", title: "Load scenarios", kinds: ["load", "memory"] },
   { id: "endpoint", title: "Endpoints", kinds: ["endpoint", "faults"] },
   { id: "lighthouse", title: "Lighthouse & Web Vitals", kinds: ["lighthouse"] },
-  { id: "microbench", title: "Microbenchmarks", kinds: ["microbench", "evaluation"] },
+  { id: "microbench", title: "Microbenchmarks", kinds: ["microbench"] },
+  { id: "evaluation", title: "Regression detector (self-evaluation)", kinds: ["evaluation"] },
   { id: "bundle", title: "Bundle size", kinds: ["bundle"] },
 ];
 
