@@ -77,6 +77,9 @@ export function renderDashboardChart(chart: DashChart, links: ChartLinks = {}): 
   const { lo, hi, ticks } = yScale(chart);
   const y = (v: number) => r1(PAD.top + IH - ((v - lo) / (hi - lo)) * IH);
   const fmt = (v: number) => formatValue(v, chart.unit);
+  // Ticks are round numbers: "20 ms", not "20.0 ms"; "0 ms", not "0.000 ms".
+  const tick = (v: number) =>
+    fmt(v).replace(/\.(\d*?)0+(?!\d)/, (_m, keep: string) => (keep ? `.${keep}` : ""));
   const stat = STAT_LABEL[chart.statistic];
   const out: string[] = [];
   const label = `${chart.suite} · ${chart.metric}: ${stat} in ${chart.unit} over time`;
@@ -86,7 +89,7 @@ export function renderDashboardChart(chart: DashChart, links: ChartLinks = {}): 
   for (const v of ticks) {
     out.push(
       `<line x1="${PAD.left}" x2="${PAD.left + IW}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/>`,
-      `<text class="y-tick" x="${PAD.left - 5}" y="${y(v) + 3}" text-anchor="end">${esc(fmt(v))}</text>`,
+      `<text class="y-tick" x="${PAD.left - 5}" y="${y(v) + 3}" text-anchor="end">${esc(tick(v))}</text>`,
     );
   }
   let lastTickX = Number.NEGATIVE_INFINITY;

@@ -70,10 +70,11 @@ function summary(view: ProfileView): string[] {
     `<h2>Summary: latest main run ${link(head)} (${esc(head.startedAt.slice(0, 16).replace("T", " "))} UTC)${base ? ` vs the one before, ${link(base)}` : ""}</h2>`,
   );
   const biggest = changes[0];
+  const underLoad = warnings.some((w) => w.code === "foreign-load");
   if (!base) out.push("<p>No earlier main run of this profile to compare with.</p>");
   else if (biggest)
     out.push(
-      `<p class="biggest ${biggest.kind}">Biggest change: <b>${esc(`${biggest.suite} · ${biggest.metric}`)} ${pct(biggest.changePct)}</b> (${esc(formatValue(biggest.before, biggest.unit))} → ${esc(formatValue(biggest.after, biggest.unit))}, ${biggest.kind})</p>`,
+      `<p class="biggest ${biggest.kind}">Biggest change: <b>${esc(`${biggest.suite} · ${biggest.metric}`)} ${pct(biggest.changePct)}</b> (${esc(formatValue(biggest.before, biggest.unit))} → ${esc(formatValue(biggest.after, biggest.unit))}, ${biggest.kind})${underLoad ? ' <span class="warn">— measured under foreign load, see the warnings below</span>' : ""}</p>`,
     );
   else out.push('<p class="biggest">No change beyond noise.</p>');
   if (base) {
