@@ -301,7 +301,7 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
   }
   interrupted ||= signal.aborted;
   // Numbers measured while other processes used the machine carry that with them (issue 18).
-  const foreign = judgeForeignLoad(suites, verdicts);
+  const foreign = judgeForeignLoad(suites, verdicts, { externalTarget: Boolean(options.baseUrl) });
   warnings.push(...foreign.warnings);
   verdicts.splice(0, verdicts.length, ...foreign.verdicts);
   if (interrupted) {

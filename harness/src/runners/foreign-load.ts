@@ -46,44 +46,48 @@ function readMachineTicks(): MachineTicks | undefined {
   }
 }
 
+/** utime + stime + cutime + cstime of one process, in clock ticks; undefined once it is gone. */
+function processTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name may hold spaces and parentheses: fields start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Direct children of a process, from every thread's `children` list (Linux ≥ 3.5). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8")
+        .split(" ")
+        .filter(Boolean)
+        .map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
 /**
  * CPU ticks of `rootPid` and all its descendants, children that already exited included (their
- * time moves into the parent's cutime/cstime when reaped, so a delta stays right).
+ * time moves into the parent's cutime/cstime when reaped, so a delta stays right). Walks only
+ * our own tree, so a reading costs the same however many other processes the machine runs.
  */
-function readTreeTicks(rootPid: number): number {
-  const parents = new Map<number, { ppid: number; ticks: number }>();
-  let entries: string[];
-  try {
-    entries = readdirSync("/proc");
-  } catch {
-    return 0;
-  }
-  for (const name of entries) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      // The command name may hold spaces and parentheses: fields start after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      const ppid = Number(fields[1]);
-      const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
-      parents.set(Number(name), { ppid, ticks });
-    } catch {
-      // The process exited between readdir and read.
-    }
-  }
-  const inTree = new Set([rootPid]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [pid, { ppid }] of parents) {
-      if (!inTree.has(pid) && inTree.has(ppid)) {
-        inTree.add(pid);
-        grew = true;
-      }
-    }
-  }
+export function readTreeTicks(rootPid: number): number {
   let ticks = 0;
-  for (const pid of inTree) ticks += parents.get(pid)?.ticks ?? 0;
+  const queue = [rootPid];
+  const seen = new Set<number>();
+  while (queue.length > 0) {
+    const pid = queue.pop() as number;
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    ticks += processTicks(pid) ?? 0;
+    queue.push(...childrenOf(pid));
+  }
   return ticks;
 }
 

@@ -45,6 +45,11 @@ describe("foreign load", () => {
     expect(verdicts[1]?.evidence).toMatchObject({ foreignLoadCores: 1.83, stealPct: 0 });
   });
 
+  it("says when the app under test ran outside perfgate and counts as foreign", () => {
+    const { warnings } = judgeForeignLoad([suite("busy", 1.2)], [], { externalTarget: true });
+    expect(warnings[0]?.message).toMatch(/--base-url runs outside perfgate/);
+  });
+
   it("says nothing about suites that were not sampled", () => {
     const plain = { ...suite("x", 0), meta: {} };
     expect(judgeForeignLoad([plain], [verdict("x")]).warnings).toEqual([]);

@@ -48,7 +48,12 @@ function describe(load: ForeignLoadMeta): string {
 export function judgeForeignLoad(
   suites: readonly Suite[],
   verdicts: readonly Verdict[],
+  options: { externalTarget?: boolean } = {},
 ): { warnings: QualityWarning[]; verdicts: Verdict[] } {
+  // An app started outside perfgate (--base-url) is not in our process tree: its CPU counts too.
+  const note = options.externalTarget
+    ? "; the app at --base-url runs outside perfgate, so its own CPU is counted here too"
+    : "";
   const loaded = new Map<string, ForeignLoadMeta>();
   const warnings: QualityWarning[] = [];
   for (const suite of suites) {
@@ -63,7 +68,7 @@ export function judgeForeignLoad(
     warnings.push({
       code: "foreign-load",
       suite: suite.id,
-      message: `measured under foreign load: ${describe(load)} (limits ${FOREIGN_LOAD_LIMITS.meanCores} cores, ${FOREIGN_LOAD_LIMITS.stealPct}% steal); its numbers and verdicts are not the code's alone`,
+      message: `measured under foreign load: ${describe(load)} (limits ${FOREIGN_LOAD_LIMITS.meanCores} cores, ${FOREIGN_LOAD_LIMITS.stealPct}% steal); its numbers and verdicts are not the code's alone${note}`,
     });
   }
   return {
