@@ -18,7 +18,11 @@ import {
   readGitInfo,
   readLoadAverage,
 } from "../runners/environment.ts";
-import { type ForeignLoadSampler, startForeignLoadSampler } from "../runners/foreign-load.ts";
+import {
+  type ForeignLoadSampler,
+  foreignLoadMeta,
+  startForeignLoadSampler,
+} from "../runners/foreign-load.ts";
 import { type BaseTree, prepareBaseTree } from "../runners/worktree.ts";
 import {
   type BlockSample,
@@ -30,7 +34,6 @@ import {
   type MetricDecision,
 } from "../schema/index.ts";
 import { seededRandom } from "../stats/index.ts";
-import { foreignLoadMeta } from "../verdicts/foreign-load.ts";
 import {
   type Calibration,
   type GatesConfig,

@@ -7,7 +7,7 @@ import {
   readGitInfo,
   readLoadAverage,
 } from "../runners/environment.ts";
-import { startForeignLoadSampler } from "../runners/foreign-load.ts";
+import { SAMPLED_KINDS, withForeignLoad } from "../runners/foreign-load.ts";
 import { runK6Scenario, scenarioId, selectK6Engine } from "../runners/k6.ts";
 import { bundleK6Script } from "../runners/k6-bundle.ts";
 import { assertLoadTarget } from "../runners/target.ts";
@@ -22,7 +22,7 @@ import {
   type Suite,
   type Verdict,
 } from "../schema/index.ts";
-import { foreignLoadMeta, judgeForeignLoad } from "../verdicts/foreign-load.ts";
+import { judgeForeignLoad } from "../verdicts/foreign-load.ts";
 import { runBundleStage } from "./bundle-stage.ts";
 import { runEndpointStage } from "./endpoint-stage.ts";
 import { runFaultsStage } from "./faults-stage.ts";
@@ -326,9 +326,6 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
   return { run, rawDir };
 }
 
-/** Stages whose numbers foreign CPU load moves: sampled while they run. */
-const SAMPLED_KINDS = new Set<Suite["kind"]>(["load", "endpoint", "lighthouse"]);
-
 function foreignMetaOf(suite: Suite): Record<string, number> {
   const { foreignCores, foreignCoresMax, stealPct } = suite.meta ?? {};
   return typeof foreignCores === "number" &&
@@ -346,13 +343,9 @@ async function runUnit(
   toolVersion: string,
   work: () => Promise<Suite>,
 ): Promise<Suite> {
-  const sampler = SAMPLED_KINDS.has(kind) ? startForeignLoadSampler() : undefined;
   try {
-    const suite = await work();
-    const load = sampler?.stop();
-    return load ? { ...suite, meta: { ...suite.meta, ...foreignLoadMeta(load) } } : suite;
+    return await (SAMPLED_KINDS.has(kind) ? withForeignLoad(work) : work());
   } catch (error) {
-    sampler?.stop();
     if (isHarnessError(error) && error.exitCode === EXIT.usage) throw error;
     const message = isHarnessError(error) ? error.message.split("\n")[0] : String(error);
     return {

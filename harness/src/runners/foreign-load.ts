@@ -7,6 +7,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
+import type { Suite } from "../schema/index.ts";
 
 /** Busy CPU time of the whole machine in ms, summed over cores (os.cpus works off Linux too). */
 export function machineBusyMs(): number {
@@ -155,18 +156,57 @@ export function startForeignLoadSampler(
   };
   const timer = setInterval(sample, options.intervalMs ?? 500);
   timer.unref();
+  let result: ForeignLoad | undefined;
   return {
+    // Idempotent: a wrapper may stop it on success and again in its finally.
     stop() {
+      if (result) return result;
       clearInterval(timer);
       sample();
       const whole = between(first, previous, cores);
-      return {
+      result = {
         meanCores: whole.cores,
         maxCores: Math.max(maxCores, whole.cores),
         stealPct: whole.total > 0 ? (whole.steal / whole.total) * 100 : 0,
         samples,
         wallMs: previous.at - first.at,
       };
+      return result;
     },
   };
+}
+
+/** Suite kinds whose numbers foreign CPU load moves: sampled while they run. */
+export const SAMPLED_KINDS: ReadonlySet<Suite["kind"]> = new Set([
+  "load",
+  "endpoint",
+  "lighthouse",
+]);
+
+/** The sampled figures as suite `meta` (what verdicts/foreign-load.ts judges), rounded. */
+export function foreignLoadMeta(load: ForeignLoad): {
+  foreignCores: number;
+  foreignCoresMax: number;
+  stealPct: number;
+} {
+  const round = (v: number) => Math.round(v * 100) / 100;
+  return {
+    foreignCores: round(load.meanCores),
+    foreignCoresMax: round(load.maxCores),
+    stealPct: round(load.stealPct),
+  };
+}
+
+/**
+ * Run one stage's unit with the sampler on and record what it saw in the suite's `meta`. Any
+ * stage wrapper (cli's runUnit, a pipeline's guardUnit) wraps its work with this, once.
+ */
+export async function withForeignLoad(work: () => Promise<Suite>): Promise<Suite> {
+  const sampler = startForeignLoadSampler();
+  try {
+    const suite = await work();
+    return { ...suite, meta: { ...suite.meta, ...foreignLoadMeta(sampler.stop()) } };
+  } finally {
+    sampler.stop();
+  }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Suite, Verdict } from "../schema/index.ts";
-import { foreignLoadMeta, judgeForeignLoad } from "./foreign-load.ts";
+import { judgeForeignLoad } from "./foreign-load.ts";
 
 function suite(id: string, meanCores: number, stealPct = 0): Suite {
   return {
@@ -11,7 +11,9 @@ function suite(id: string, meanCores: number, stealPct = 0): Suite {
     metrics: [],
     meta: {
       connections: 10,
-      ...foreignLoadMeta({ meanCores, maxCores: meanCores * 1.5, stealPct }),
+      foreignCores: meanCores,
+      foreignCoresMax: meanCores * 1.5,
+      stealPct,
     },
   };
 }

@@ -14,19 +14,6 @@ export interface ForeignLoadMeta {
   stealPct: number;
 }
 
-export function foreignLoadMeta(load: {
-  meanCores: number;
-  maxCores: number;
-  stealPct: number;
-}): ForeignLoadMeta {
-  const round = (v: number) => Math.round(v * 100) / 100;
-  return {
-    foreignCores: round(load.meanCores),
-    foreignCoresMax: round(load.maxCores),
-    stealPct: round(load.stealPct),
-  };
-}
-
 function readMeta(suite: Suite): ForeignLoadMeta | undefined {
   const { foreignCores, foreignCoresMax, stealPct } = suite.meta ?? {};
   if (typeof foreignCores !== "number" || typeof stealPct !== "number") return undefined;
