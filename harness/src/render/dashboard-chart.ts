@@ -61,6 +61,8 @@ function xTicks(points: readonly DashPoint[]): DashPoint[] {
 export interface ChartLinks {
   /** Commit page prefix for change points; the run's report when absent. */
   commitUrl?: string | undefined;
+  /** Where `runs/` is from the page holding the chart (`../runs/` from `reports/charts/`). */
+  runsHref?: string;
 }
 
 /**
@@ -77,6 +79,7 @@ export function renderDashboardChart(chart: DashChart, links: ChartLinks = {}): 
   const { lo, hi, ticks } = yScale(chart);
   const y = (v: number) => r1(PAD.top + IH - ((v - lo) / (hi - lo)) * IH);
   const fmt = (v: number) => formatValue(v, chart.unit);
+  const runs = links.runsHref ?? "runs/";
   // Ticks are round numbers: "20 ms", not "20.0 ms"; "0 ms", not "0.000 ms".
   const tick = (v: number) =>
     fmt(v).replace(/\.(\d*?)0+(?!\d)/, (_m, keep: string) => (keep ? `.${keep}` : ""));
@@ -141,7 +144,7 @@ export function renderDashboardChart(chart: DashChart, links: ChartLinks = {}): 
   out.push(`<path d="${path}" fill="none" stroke="#36c" stroke-width="1.5"/>`);
   for (const p of points) {
     out.push(
-      `<a href="runs/${esc(p.runId)}/report.md"><circle class="point" cx="${x(p.t)}" cy="${y(p.value)}" r="3.5" fill="#36c"><title>${esc(`${p.runId} (${p.shortSha}, ${p.ref}): ${stat} ${fmt(p.value)}`)}</title></circle></a>`,
+      `<a href="${esc(runs)}${esc(p.runId)}/report.md"><circle class="point" cx="${x(p.t)}" cy="${y(p.value)}" r="3.5" fill="#36c"><title>${esc(`${p.runId} (${p.shortSha}, ${p.ref}): ${stat} ${fmt(p.value)}`)}</title></circle></a>`,
     );
   }
   out.push("</svg>");
