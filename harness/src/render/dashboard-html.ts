@@ -32,28 +32,34 @@ const LEGEND =
 
 const pct = (v: number) => `${v < 0 ? "−" : "+"}${Math.abs(v).toFixed(1)}%`;
 
-function changeRow(c: SummaryChange): string {
+/** Chart anchors carry the profile: the same metric has a chart in every profile's view. */
+const anchor = (profile: string, key: string) => `chart-${profile}-${key}`;
+
+function changeRow(c: SummaryChange, profile: string): string {
   const noise =
     c.noisePct === undefined ? "unknown (< 3 earlier runs)" : `±${c.noisePct.toFixed(1)}%`;
-  return `<tr class="${c.kind}"><td><a href="#chart-${esc(c.key)}">${esc(`${c.suite} · ${c.metric}`)}</a> <small>${esc(c.statistic)}</small></td><td class="num">${esc(formatValue(c.before, c.unit))} → ${esc(formatValue(c.after, c.unit))}</td><td class="num">${pct(c.changePct)}</td><td class="num">${esc(noise)}</td></tr>`;
+  return `<tr class="${c.kind}"><td><a href="#${esc(anchor(profile, c.key))}">${esc(`${c.suite} · ${c.metric}`)}</a> <small>${esc(c.statistic)}</small></td><td class="num">${esc(formatValue(c.before, c.unit))} → ${esc(formatValue(c.after, c.unit))}</td><td class="num">${pct(c.changePct)}</td><td class="num">${esc(noise)}</td></tr>`;
 }
 
 /** The largest changes in view; the rest one click away, so the summary stays a summary. */
 const SHOWN = 6;
 
-function changeTable(title: string, changes: SummaryChange[]): string[] {
+function changeTable(title: string, changes: SummaryChange[], profile: string): string[] {
   if (changes.length === 0) return [`<h3>${title}: none beyond noise</h3>`];
   const header =
     "<table><tr><th>metric</th><th>before → after</th><th>change</th><th>noise band</th></tr>";
   const out = [
     `<h3>${title} (${changes.length})</h3>`,
     header,
-    ...changes.slice(0, SHOWN).map(changeRow),
+    ...changes.slice(0, SHOWN).map((c) => changeRow(c, profile)),
     "</table>",
   ];
   if (changes.length > SHOWN)
     out.push(
-      `<details><summary>${changes.length - SHOWN} more</summary>${header}${changes.slice(SHOWN).map(changeRow).join("")}</table></details>`,
+      `<details><summary>${changes.length - SHOWN} more</summary>${header}${changes
+        .slice(SHOWN)
+        .map((c) => changeRow(c, profile))
+        .join("")}</table></details>`,
     );
   return out;
 }
@@ -82,12 +88,14 @@ function summary(view: ProfileView): string[] {
       ...changeTable(
         "Regressions",
         changes.filter((c) => c.kind === "regression"),
+        view.profile,
       ),
     );
     out.push(
       ...changeTable(
         "Improvements",
         changes.filter((c) => c.kind === "improvement"),
+        view.profile,
       ),
     );
   }
@@ -114,7 +122,7 @@ function figure(chart: DashChart, view: ProfileView, commitUrl: string | undefin
     .map((v) => `<span class="${v.startsWith("FAIL") ? "fail" : "pass"}">${esc(v)}</span>`)
     .join(" ");
   return [
-    `<figure id="chart-${esc(chart.key)}" data-key="${esc(chart.key)}">`,
+    `<figure id="${esc(anchor(view.profile, chart.key))}" data-key="${esc(chart.key)}">`,
     `<figcaption><b>${esc(`${chart.suite} · ${chart.metric}`)}</b> ${chart.direction === "lower" ? "↓ lower is better" : "↑ higher is better"} · latest ${esc(chart.statistic)} ${esc(last ? formatValue(last.value, chart.unit) : "—")} ${verdicts}${loaded ? ' <span class="warn">⚠ foreign-load: measured under load</span>' : ""}</figcaption>`,
     renderDashboardChart(chart, { commitUrl }),
     "</figure>",
