@@ -57,6 +57,10 @@ function modeLine(rows: readonly HeadlineRow[]): string {
 function headline(model: RunReportModel, paint: Paint): string[] {
   const overall = overallLine(model);
   const out = [paint(model.overall === "pass" ? "green" : "red", paint("bold", overall))];
+  // The verdict above is only as good as the machine was quiet: say so next to it.
+  const loaded = model.warnings.filter((w) => w.code === "foreign-load").map((w) => w.where);
+  if (loaded.length > 0)
+    out.push(paint("yellow", `⚠ measured under foreign load: ${loaded.join(", ")} (see warnings)`));
   const { rows, baseline } = model.headline;
   if (rows.length === 0) return out;
   const header = ["scenario", "p95", "throughput", "errors"];

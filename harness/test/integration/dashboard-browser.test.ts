@@ -90,6 +90,8 @@ describe.skipIf(!chromePath)("the dashboard built from the committed runs, in Ch
       0,
     );
     expect(charts).toHaveLength(total);
+    const ids = await page.locator("[id]").evaluateAll((els) => els.map((el) => el.id));
+    expect(new Set(ids).size).toBe(ids.length);
     for (const chart of charts) {
       expect(chart.x, chart.label).toBe("run start (UTC) · commit");
       expect(chart.y, chart.label).toMatch(/^(value|p50|p90|p95|p99) \([^)]+\)$/);

@@ -91,6 +91,7 @@ describe("a load stage measured while other processes burn both cores", () => {
     );
     const terminal = renderTerminal(model, { color: false });
     expect(terminal).toContain("⚠ foreign-load (tiny)");
+    expect(terminal).toContain("⚠ measured under foreign load: tiny (see warnings)");
     expect(terminal).toMatch(/PASS with [1-9]\d* warnings?/);
   });
 });
