@@ -128,6 +128,19 @@ describe("comparison markdown (recorded blocks of a real compare)", () => {
     expect(text).not.toContain("No confirmed regression");
   });
 
+  it("says 'too noisy' in the header when every metric is inconclusive for noise", () => {
+    const base = record();
+    const noisy = base.final.map((d) => ({
+      ...d,
+      blocks: 2,
+      evidence: `${d.evidence}; inconclusive: too noisy or too few blocks (MDE 50.0% > threshold 5.0%; ~99 blocks needed)`,
+    }));
+    const text = renderComparisonMarkdown({ ...base, final: noisy });
+    expect(text).toContain(
+      "### ⚠ Inconclusive: 12 of 12 metrics too noisy at 2 blocks — no regression confirmed",
+    );
+  });
+
   it("says the blocks were measured under foreign load when they were", () => {
     const busy = renderComparisonMarkdown(
       record({ environment, foreignLoad: { foreignCores: 1.4, foreignCoresMax: 2, stealPct: 0 } }),
