@@ -137,7 +137,7 @@ export function normalizeLighthouse(
         status: a.passed ? ("pass" as const) : ("fail" as const),
         rule: `${a.name} ${a.operator} ${a.expected}`,
         actual: a.actual,
-        message: `${new URL(a.url).pathname}: ${budget} ${a.passed ? "within" : "over"} budget (${a.name} ${a.operator} ${a.expected}, actual ${Number(a.actual.toPrecision(4))})`,
+        message: `${new URL(a.url).pathname}: ${budget} ${a.passed ? "within budget" : a.operator === ">=" ? "below its minimum" : "over budget"} (${a.name} ${a.operator} ${a.expected}, actual ${Number(a.actual.toPrecision(4))})`,
       },
     ];
   });

@@ -41,6 +41,12 @@ describe("runCli exit codes", () => {
     expect(cli.output()).toMatch(/error\[E_USAGE\]: unknown command "lod"\n {2}hint: .*doctor/);
   });
 
+  it("2 for compare --blocks below what the paired test needs, before anything runs", async () => {
+    const cli = io();
+    expect(await runCli(["compare", "--base", "HEAD", "--blocks", "2"], cli)).toBe(2);
+    expect(cli.output()).toContain('--blocks "2" is not an integer 3-100');
+  });
+
   it("4 for a run record that fails validation, 0 for a valid one", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "perfgate-cli-"));
     try {

@@ -58,6 +58,23 @@ describe("GitHub workflows", () => {
   });
 });
 
+describe("the dashboard on GitHub Pages", () => {
+  const perf = readFileSync(new URL("perf.yml", WORKFLOWS), "utf8");
+  const record = perf.slice(perf.indexOf("  record:"), perf.indexOf("  pages:"));
+  const pages = perf.slice(perf.indexOf("  pages:"), perf.indexOf("  nightly:"));
+
+  it("uploads reports/ after the main-branch run and deploys it from a job of its own", () => {
+    expect(record).toMatch(/uses: actions\/upload-pages-artifact@v3\n\s+with:\n\s+path: reports\//);
+    expect(record.indexOf("upload-pages-artifact")).toBeGreaterThan(
+      record.indexOf("npm run report"),
+    );
+    expect(pages).toMatch(/needs: record/);
+    expect(pages).toMatch(/uses: actions\/deploy-pages@v4/);
+    expect(pages).toMatch(/permissions:\n\s+pages: write\n\s+id-token: write\n/);
+    expect(pages).not.toMatch(/contents: write|npm /);
+  });
+});
+
 describe("composite action (action.yml)", () => {
   const action = readFileSync(fileURLToPath(new URL("action.yml", ROOT)), "utf8");
 

@@ -11,7 +11,18 @@ import {
   toComparisonInputs,
 } from "../report/comparison.ts";
 import { measureLoadBlock, measureMicrobenchBlock, type Side } from "../runners/compare-blocks.ts";
-import { makeRunId, readGitInfo } from "../runners/environment.ts";
+import {
+  ciRunUrl,
+  makeRunId,
+  readEnvironment,
+  readGitInfo,
+  readLoadAverage,
+} from "../runners/environment.ts";
+import {
+  type ForeignLoadSampler,
+  foreignLoadMeta,
+  startForeignLoadSampler,
+} from "../runners/foreign-load.ts";
 import { loadPathsModule } from "../runners/paths-module.ts";
 import { type BaseTree, prepareBaseTree } from "../runners/worktree.ts";
 import {
@@ -174,6 +185,8 @@ function newRecord(
     final: [],
     verdicts: [],
     failing: [],
+    environment: readEnvironment({}),
+    ...(ciRunUrl() ? { runUrl: ciRunUrl() } : {}),
   };
 }
 
@@ -364,11 +377,14 @@ export async function runComparePipeline(
   const calibration = (await readCalibrationFile<Calibration>(calibrationFile)) as Calibration;
   const record = newRecord(options, id, startedAt, { sha: git.sha, dirty: git.dirty });
   let baseTree: BaseTree | undefined;
+  let sampler: ForeignLoadSampler | undefined;
   try {
     options.log(
       `compare ${id}: base ${options.base} vs the working tree (${git.shortSha}${git.dirty ? " + changes" : ""})`,
     );
     baseTree = await checkOutBase(options, record, git, dir);
+    // Foreign CPU over every block: the noise line of the comment, and a warning above the limit.
+    sampler = startForeignLoadSampler();
     const today = startedAt.toISOString().slice(0, 10);
     await measureAndDecide(options, record, baseTree.root, dir, {
       gates,
@@ -392,9 +408,12 @@ export async function runComparePipeline(
           });
     }
   } finally {
+    const load = sampler?.stop();
+    if (load) record.foreignLoad = foreignLoadMeta(load);
     await baseTree?.remove();
   }
   record.finishedAt = now().toISOString();
+  if (record.environment) record.environment.loadAvgAfter = readLoadAverage();
   const markdown = await write(record, dir);
   return { record, dir, markdown };
 }

@@ -4,6 +4,7 @@ import { scenarioId, selectK6Engine } from "../runners/k6.ts";
 import { bundleK6Script } from "../runners/k6-bundle.ts";
 import { assertLoadTarget } from "../runners/target.ts";
 import { EXIT, HarnessError, type RunResult } from "../schema/index.ts";
+import { judgeForeignLoad } from "../verdicts/foreign-load.ts";
 import type { BundledScenario, LoadContext } from "./load-context.ts";
 import type { LoadProfile } from "./profiles.ts";
 import { beginRunRecord } from "./run-record.ts";
@@ -125,6 +126,17 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
     log: options.log,
   };
   const outcome = await runStages(LOAD_STAGES, context);
+  // Numbers measured while other processes used the machine carry that with them (issue 18).
+  const foreign = judgeForeignLoad(outcome.suites, outcome.verdicts, {
+    externalTarget: context.external,
+  });
   options.log("writing the run record…");
-  return { run: record.finish(outcome), rawDir };
+  return {
+    run: record.finish({
+      ...outcome,
+      verdicts: foreign.verdicts,
+      warnings: [...outcome.warnings, ...foreign.warnings],
+    }),
+    rawDir,
+  };
 }

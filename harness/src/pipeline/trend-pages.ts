@@ -4,6 +4,7 @@ import { readRuns } from "../history/run-store.ts";
 import { renderDashboardHtml } from "../render/dashboard-html.ts";
 import { chartFileName, renderSvgChart } from "../render/svg-chart.ts";
 import { renderTrendsMarkdown } from "../render/trends-markdown.ts";
+import { buildDashboardModel } from "../report/dashboard.ts";
 import { buildTrendModel } from "../report/trends.ts";
 
 /**
@@ -12,6 +13,7 @@ import { buildTrendModel } from "../report/trends.ts";
  */
 export async function writeTrendPages(
   reportsDir: string,
+  options: { commitUrl?: string } = {},
 ): Promise<{ files: string[]; warnings: string[] }> {
   const { runs, warnings } = await readRuns(reportsDir);
   const archives = await readArchives(reportsDir);
@@ -23,7 +25,12 @@ export async function writeTrendPages(
     charts: new Map(model.series.map((series) => [chartFileName(series), renderSvgChart(series)])),
     files: {
       "TRENDS.md": renderTrendsMarkdown(model),
-      "index.html": renderDashboardHtml(model),
+      "index.html": renderDashboardHtml(
+        buildDashboardModel(runs, {
+          warnings: model.warnings,
+          ...(options.commitUrl ? { commitUrl: options.commitUrl } : {}),
+        }),
+      ),
     },
   });
   return { files, warnings: model.warnings };

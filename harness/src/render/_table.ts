@@ -18,6 +18,13 @@ export function metricCells(row: MetricRow): string[] {
 
 export const VERDICT_HEADER = ["", "suite", "metric", "rule", "actual", "source"];
 
+/** The actual value with its unit (`3.0 KiB`, `4.883 ms`, `98.12%`); bare only when unknown. */
+export function actualText(verdict: RunReportModel["verdicts"][number]): string {
+  if (verdict.actual === undefined) return "";
+  if (verdict.unit) return formatValue(Number(verdict.actual.toPrecision(6)), verdict.unit);
+  return String(Number(verdict.actual.toPrecision(4)));
+}
+
 export function verdictCells(verdict: RunReportModel["verdicts"][number]): string[] {
   const mark =
     verdict.status === "pass"
@@ -32,17 +39,24 @@ export function verdictCells(verdict: RunReportModel["verdicts"][number]): strin
     verdict.suite,
     verdict.metric,
     verdict.rule ?? verdict.label ?? "",
-    verdict.actual === undefined ? "" : String(Number(verdict.actual.toPrecision(4))),
+    actualText(verdict),
     verdict.source,
   ];
 }
 
 export const OVERALL_TEXT: Record<RunReportModel["overall"], string> = {
-  pass: "PASS: every threshold and budget held",
+  pass: "PASS: every gating threshold and budget held",
   fail: "FAIL: an error-level verdict failed",
   errored: "ERRORED: a stage could not run; see its error",
   interrupted: "INTERRUPTED: partial results",
 };
+
+/** `PASS with 2 warnings: …`: the final line counts the warn rows it sits under. */
+export function overallLine(model: RunReportModel): string {
+  const [word, rest] = OVERALL_TEXT[model.overall].split(": ") as [string, string];
+  const n = model.warningCount;
+  return `${word}${n > 0 ? ` with ${n} warning${n === 1 ? "" : "s"}` : ""}: ${rest}`;
+}
 
 /** Header and cells of the fault table (faults profile), shared by every renderer. */
 export const FAULT_HEADER = [

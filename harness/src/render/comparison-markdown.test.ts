@@ -48,9 +48,144 @@ function record(extra: Partial<ComparisonRecord> = {}): ComparisonRecord {
   });
 }
 
+const environment = {
+  cpuModel: "AMD EPYC 7763",
+  cores: 2,
+  memoryBytes: 8 * 1024 ** 3,
+  os: "Linux 6.8.0",
+  arch: "x64",
+  node: "20.19.5",
+  v8: "12.4",
+  ci: true,
+  runner: "GitHub Actions 3",
+  tools: {},
+  loadAvgBefore: [0.6, 0.5, 0.4] as [number, number, number],
+  loadAvgAfter: [1.9, 1.1, 0.6] as [number, number, number],
+};
+
+/** Six blocks of one metric: head = base × factor, with a little per-block noise. */
+function synthetic(factor: number): BlockSample[] {
+  const out: BlockSample[] = [];
+  for (let block = 0; block < 6; block++) {
+    const base = [100 + block, 101 + block, 99 + block];
+    const wobble = 1 + (block % 3) * 0.002;
+    for (const side of ["base", "head"] as const)
+      out.push({
+        suiteId: "microbench/pool",
+        metricId: "object16/pool",
+        unit: "ns",
+        direction: "lower",
+        side,
+        block,
+        values: side === "base" ? base : base.map((v) => v * factor * wobble),
+      });
+  }
+  return out;
+}
+
+function recordFrom(blockSamples: BlockSample[], blocks: number): ComparisonRecord {
+  const final = decideComparison(
+    toComparisonInputs(blockSamples),
+    gates,
+    {},
+    { seed: 1, today: "2026-11-25" },
+  );
+  return record({
+    final,
+    verdicts: comparisonVerdicts(final),
+    failing: failingMetrics(final),
+    rounds: [{ name: "initial", blocks, suites: ["microbench:pool"], decisions: final }],
+  });
+}
+
+/** The `base → head (paired)` and `Δ` cells of every table row. */
+function tableRows(markdown: string): { base: number; head: number; delta: number }[] {
+  const rows = markdown.split("\n").filter((l) => /^\| [^|]+ \| [^|]+ · /.test(l));
+  return rows.map((row) => {
+    const cells = row.split(" | ");
+    const [base, head] = (cells[2] as string)
+      .replace(/\u00a0/g, " ")
+      .split(" → ")
+      .map((v) => Number.parseFloat(v.replace(/,/g, "")));
+    const delta = Number.parseFloat((cells[3] as string).replace("−", "-"));
+    return { base: base as number, head: head as number, delta };
+  });
+}
+
 describe("comparison markdown (recorded blocks of a real compare)", () => {
-  it("renders the PR comment", () => {
-    expectGolden("compare/comparison.md", renderComparisonMarkdown(record()));
+  it("renders the PR comment: all inconclusive, said in the header", () => {
+    const text = renderComparisonMarkdown(
+      record({
+        environment,
+        foreignLoad: { foreignCores: 0.12, foreignCoresMax: 0.61, stealPct: 0 },
+        runUrl: "https://github.com/o/r/actions/runs/42",
+      }),
+    );
+    expectGolden("compare/comparison.md", text);
+    expect(text).toContain(
+      "### ⚠ Inconclusive: 12 of 12 metrics undecided at 4 blocks (11 too noisy) — no regression confirmed",
+    );
+    expect(text).not.toContain("No confirmed regression");
+  });
+
+  it("says 'too noisy' in the header when every metric is inconclusive for noise", () => {
+    const base = record();
+    const noisy = base.final.map((d) => ({
+      ...d,
+      blocks: 2,
+      evidence: `${d.evidence}; inconclusive: too noisy or too few blocks (MDE 50.0% > threshold 5.0%; ~99 blocks needed)`,
+    }));
+    const text = renderComparisonMarkdown({ ...base, final: noisy });
+    expect(text).toContain(
+      "### ⚠ Inconclusive: 12 of 12 metrics too noisy at 2 blocks — no regression confirmed",
+    );
+  });
+
+  it("says the blocks were measured under foreign load when they were", () => {
+    const busy = renderComparisonMarkdown(
+      record({ environment, foreignLoad: { foreignCores: 1.4, foreignCoresMax: 2, stealPct: 0 } }),
+    );
+    expect(busy).toContain(
+      "> ⚠ **foreign-load**: other processes used 1.40 cores on average (peak 2.00), steal 0.0% — these verdicts were measured under load",
+    );
+    const quiet = renderComparisonMarkdown(
+      record({
+        environment,
+        foreignLoad: { foreignCores: 0.1, foreignCoresMax: 0.4, stealPct: 0 },
+      }),
+    );
+    expect(quiet).toContain("**Foreign load**: other processes used 0.10 cores");
+    expect(quiet).not.toContain("⚠ **foreign-load**");
+  });
+
+  it("gives every inconclusive its reason in the table row", () => {
+    const rows = renderComparisonMarkdown(record())
+      .split("\n")
+      .filter((l) => l.startsWith("| ❔"));
+    expect(rows).toHaveLength(12);
+    for (const row of rows) expect(row).toMatch(/inconclusive — (too noisy \(detects|interval)/);
+  });
+
+  it("prints a Δ that agrees with the base and head beside it", () => {
+    const rows = tableRows(renderComparisonMarkdown(record()));
+    expect(rows).toHaveLength(12);
+    for (const { base, head, delta } of rows) {
+      // The cells are rounded to 3-4 significant digits: allow that much, not more.
+      expect(Math.abs((head / base - 1) * 100 - delta)).toBeLessThan(1.5);
+    }
+  });
+
+  it("says a confirmed regression in the header and fits five columns", () => {
+    const text = renderComparisonMarkdown(recordFrom(synthetic(1.3), 6));
+    expectGolden("compare/comparison-regressed.md", text);
+    expect(text).toContain("### ❌ 1 confirmed regression: microbench/pool/object16/pool");
+    const header = text.split("\n").find((l) => l.startsWith("| | metric"));
+    expect(header?.split("|").length).toBe(7);
+  });
+
+  it("says no change beyond noise when every metric is within its gate", () => {
+    const text = renderComparisonMarkdown(recordFrom(synthetic(1.001), 6));
+    expect(text).toContain("### ✅ No change beyond noise");
   });
 
   it("says loudly when the comparison did not finish", () => {

@@ -1,39 +1,29 @@
-import { type ComparisonRecord, type MetricDecision, Unit } from "../schema/index.ts";
-import { formatValue } from "./_format.ts";
+import type { ComparisonRecord, MetricDecision } from "../schema/index.ts";
+import {
+  compareValue,
+  decisionHeadline,
+  environmentLines,
+  metricName,
+  pairedHead,
+  signedPct,
+  statusIcon,
+  unbroken,
+  verdictCell,
+} from "./_compare-cells.ts";
 
-const ICON: Record<MetricDecision["status"], string> = {
-  regressed: "🔴",
-  improved: "🟢",
-  unchanged: "⚪",
-  inconclusive: "❔",
-};
-
-function value(v: number, unit: string): string {
-  const parsed = Unit.safeParse(unit);
-  return parsed.success ? formatValue(v, parsed.data) : `${v.toPrecision(4)} ${unit}`;
-}
-
-function pct(v: number): string {
-  return `${v > 0 ? "+" : ""}${v.toFixed(1)}%`;
-}
-
-function verdictText(d: MetricDecision): string {
-  if (d.status === "regressed" && d.accepted)
-    return `regressed, accepted until ${d.accepted.until}`;
-  if (!d.gated) return `${d.status}, not gated`;
-  return d.status;
-}
-
+/**
+ * Five columns fit GitHub's comment width. `head` is base × (1 + Δ), so the three agree; the
+ * raw medians of block medians are in the per-round details.
+ */
 function table(decisions: readonly MetricDecision[]): string[] {
   const out = [
-    "| | metric | base | head | Δ | 95% CI | MDE | p (Holm) | verdict |",
-    "|---|---|---:|---:|---:|---|---:|---:|---|",
+    "| | metric | base → head (paired) | Δ [95% CI] | verdict |",
+    "|---|---|---:|---:|---|",
   ];
   for (const d of decisions) {
-    const icon = d.status === "regressed" && !d.gated ? "🟠" : ICON[d.status];
-    const mde = d.mdePct === null ? "—" : `${d.mdePct.toFixed(1)}%`;
+    const [low, high] = d.ciPct;
     out.push(
-      `| ${icon} | ${d.suiteId} · ${d.metricId} ${d.direction === "lower" ? "↓" : "↑"} | ${value(d.baseMedian, d.unit)} | ${value(d.headMedian, d.unit)} | ${pct(d.deltaPct)} | ${pct(d.ciPct[0])} … ${pct(d.ciPct[1])} | ${mde} | ${d.adjustedPValue.toFixed(3)} | ${verdictText(d)} |`,
+      `| ${statusIcon(d)} | ${metricName(d)} | ${unbroken(compareValue(d.baseMedian, d.unit))} → ${unbroken(compareValue(pairedHead(d), d.unit))} | ${signedPct(d.deltaPct)}<br><sub>${signedPct(low, 0)}…${signedPct(high, 0)}</sub> | ${verdictCell(d)} |`,
     );
   }
   return out;
@@ -45,11 +35,25 @@ function rank(d: MetricDecision): number {
   return { improved: 2, inconclusive: 3, unchanged: 4 }[d.status];
 }
 
+function roundDetails(record: ComparisonRecord): string[] {
+  const out: string[] = [];
+  for (const round of record.rounds) {
+    out.push(
+      `<details><summary>${round.name === "initial" ? "Initial" : "Confirmation"} round: ${round.blocks} blocks, ${round.decisions.length} metrics</summary>`,
+      "",
+    );
+    for (const d of round.decisions)
+      out.push(
+        `- ${statusIcon(d)} ${d.suiteId} · ${d.metricId}: medians of block medians ${compareValue(d.baseMedian, d.unit)} → ${compareValue(d.headMedian, d.unit)}; ${d.evidence}`,
+      );
+    out.push("", "</details>", "");
+  }
+  return out;
+}
+
 /** The PR comment and job summary of `npm run compare`. Pure. */
 export function renderComparisonMarkdown(record: ComparisonRecord): string {
   const { base, head, final, settings } = record;
-  const count = (status: MetricDecision["status"]) =>
-    final.filter((d) => d.status === status).length;
   const title = record.mode === "calibration" ? "perfgate A/A calibration" : "perfgate compare";
   const out = [
     `## ${title}: \`${head.sha.slice(0, 7)}\`${head.dirty ? " (+ uncommitted changes)" : ""} vs base \`${base.ref}\` (\`${base.sha.slice(0, 7)}\`)`,
@@ -61,35 +65,23 @@ export function renderComparisonMarkdown(record: ComparisonRecord): string {
       "",
     );
   }
+  out.push(`### ${decisionHeadline(record)}`, "");
   const confirmation = record.rounds.find((r) => r.name === "confirmation");
-  const headline =
-    record.failing.length > 0
-      ? `**${record.failing.length} confirmed regression${record.failing.length > 1 ? "s" : ""}**: ${record.failing.join(", ")}`
-      : "**No confirmed regression**";
   out.push(
-    `${headline} · ${count("improved")} improved · ${count("unchanged")} unchanged · ${count("inconclusive")} inconclusive · ${count("regressed") - record.failing.length} regressed but not gated`,
-    "",
     `${settings.blocks} interleaved blocks per suite (${settings.suites.join(", ")})${confirmation ? `, then ${confirmation.blocks} confirmation blocks for ${confirmation.suites.join(", ")}` : ""}; each block runs base and head back to back in fresh processes, each side first in half of the blocks.`,
     "",
   );
   out.push(...table([...final].sort((a, b) => rank(a) - rank(b))), "");
+  for (const line of environmentLines(record)) out.push(line, "");
   const notGated = final.filter((d) => !d.gated && d.reason);
   if (notGated.length > 0) {
-    out.push("<details><summary>Not gated, and why</summary>", "");
+    out.push("<details><summary>Report only, and why</summary>", "");
     for (const d of notGated) out.push(`- ${d.suiteId} · ${d.metricId}: ${d.reason}`);
     out.push("", "</details>", "");
   }
-  for (const round of record.rounds) {
-    out.push(
-      `<details><summary>${round.name === "initial" ? "Initial" : "Confirmation"} round: ${round.blocks} blocks, ${round.decisions.length} metrics</summary>`,
-      "",
-    );
-    for (const d of round.decisions)
-      out.push(`- ${ICON[d.status]} ${d.suiteId} · ${d.metricId}: ${d.evidence}`);
-    out.push("", "</details>", "");
-  }
+  out.push(...roundDetails(record));
   out.push(
-    "<sub>Δ is the paired estimate (median over blocks of head/base); the interval is a bootstrap over whole blocks; p is a 20%-trimmed (Yuen) t-test on the per-block log ratios, Holm-adjusted over every metric; MDE is the smallest change this many blocks can detect at the measured noise. A regression fails the check only when gated and confirmed by the second round.</sub>",
+    "<sub>Δ is the paired estimate: the median over blocks of head/base, with a bootstrap interval over whole blocks; head is shown as base × (1 + Δ) so the columns agree. p is a 20%-trimmed (Yuen) t-test on the per-block log ratios, Holm-adjusted over every metric. A regression fails the check only when gated and confirmed by the second round.</sub>",
     "",
   );
   return out.join("\n");

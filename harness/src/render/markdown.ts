@@ -1,5 +1,5 @@
 import type { RunReportModel } from "../report/index.ts";
-import { formatDuration } from "./_format.ts";
+import { formatDuration, formatValue } from "./_format.ts";
 import {
   FAULT_HEADER,
   faultCells,
@@ -21,6 +21,31 @@ function table(header: string[], rows: string[][], align: ("l" | "r")[]): string
   return [line(header), divider, ...rows.map(line)].join("\n");
 }
 
+function signed(pct: number | undefined): string {
+  if (pct === undefined) return "—";
+  return `${pct < 0 ? "−" : "+"}${Math.abs(pct).toFixed(1)}%`;
+}
+
+/** Load scenarios and endpoints first: p95, throughput, errors and the change against main. */
+function headlineTable(model: RunReportModel): string[] {
+  const { rows, baseline } = model.headline;
+  if (rows.length === 0) return [];
+  const header = ["scenario", "p95", "throughput", "errors"];
+  if (baseline) header.push(`Δ p95 vs ${baseline.shortSha}`, "Δ throughput");
+  const cells = rows.map((row) => {
+    const line = [
+      `${row.kind} ${row.id}${row.mode ? ` (${row.mode})` : ""}`,
+      formatValue(row.p95Ms, "ms"),
+      row.rate === undefined ? "—" : formatValue(row.rate, row.rateUnit ?? "req/s"),
+      row.errors ? formatValue(row.errors.value, row.errors.unit) : "—",
+    ];
+    if (baseline) line.push(signed(row.p95ChangePct), signed(row.rateChangePct));
+    return line;
+  });
+  const align = header.map((_, i) => (i === 0 ? "l" : "r")) as ("l" | "r")[];
+  return [table(header, cells, align), ""];
+}
+
 /** The run report as GitHub-flavoured markdown: `reports/runs/<runId>/report.md`. */
 export function renderMarkdown(model: RunReportModel): string {
   const out: string[] = [];
@@ -30,6 +55,7 @@ export function renderMarkdown(model: RunReportModel): string {
     `commit \`${model.git.shortSha}\` on \`${model.git.ref}\`${model.git.dirty ? " (uncommitted changes)" : ""} · profile \`${model.profile}\` · started ${model.startedAt} · ${formatDuration(model.durationSeconds)}`,
     "",
   );
+  out.push(...headlineTable(model));
   if (model.warnings.length > 0) {
     out.push("## Warnings", "");
     for (const warning of model.warnings)

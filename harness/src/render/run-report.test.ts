@@ -15,8 +15,31 @@ const fixture = (name: string) =>
     name,
   );
 
+const committed = (runId: string) =>
+  parseRunResult(
+    JSON.parse(
+      readFileSync(
+        path.join(import.meta.dirname, "../../../reports/runs", runId, "run.json"),
+        "utf8",
+      ),
+    ),
+    runId,
+  );
+
+/** The fixture as an earlier main run with a slower smoke p95 and lower endpoint throughput. */
+function earlierMainRun() {
+  const run = fixture("report-run.json");
+  run.runId = "20261124T030000Z_abc1234";
+  for (const suite of run.suites)
+    for (const metric of suite.metrics) {
+      if (metric.summary && metric.id === "http_req_duration") metric.summary.p95 = 1.0;
+      if (metric.id === "requests_rate" && metric.value) metric.value = 16_000;
+    }
+  return run;
+}
+
 describe("run report renderers", () => {
-  const model = buildRunReport(fixture("report-run.json"));
+  const model = buildRunReport(fixture("report-run.json"), { baseline: earlierMainRun() });
 
   it("markdown matches its golden file", () => {
     expectGolden("render/run-report.md", renderMarkdown(model));
@@ -24,6 +47,30 @@ describe("run report renderers", () => {
 
   it("terminal text without colour matches its golden file", () => {
     expectGolden("render/run-report.terminal.txt", renderTerminal(model, { color: false }));
+  });
+
+  it("leads with the verdict and the per-scenario headline, details after", () => {
+    const text = renderTerminal(model, { color: false });
+    const lines = text.split("\n");
+    expect(lines[3]).toBe("FAIL with 1 warning: an error-level verdict failed");
+    expect(text.indexOf("load smoke ")).toBeLessThan(text.indexOf("── details ──"));
+    expect(text).toMatch(/load smoke .* 1\.100 ms +813 req\/s +1\.88% +\+10\.0% /);
+    expect(text).toContain("endpoint products-list");
+    expect(text).toMatch(/−4\.9%/);
+  });
+
+  it("puts units on every actual value and fits 100 columns (a committed run with bundle and Lighthouse)", () => {
+    const run = committed("20261125T074800Z_dfda705");
+    const earlier = committed("20261125T040023Z_8a0c184");
+    const text = renderTerminal(buildRunReport(run, { baseline: earlier }), { color: false });
+    expectGolden("render/run-report-committed.terminal.txt", text);
+    for (const line of text.split("\n")) expect(line.length, line).toBeLessThanOrEqual(100);
+    expect(text).toContain("PASS with 3 warnings");
+    expect(text).toContain("10 skipped by a listed exception");
+    expect(text).not.toContain("exception: route chunk");
+    expect(text).toMatch(/initial_js\.gzip +<= 100\.0 KB +3\.0 KiB/);
+    // Load numbers come before any bundle row.
+    expect(text.indexOf("load smoke")).toBeLessThan(text.indexOf("bundle web"));
   });
 
   it("colours only when asked", () => {

@@ -1,9 +1,19 @@
-import type { TrendModel } from "../report/trends.ts";
+import type { TrendModel, TrendSeries } from "../report/trends.ts";
 import { formatValue } from "./_format.ts";
 import { renderSparkline } from "./sparkline.ts";
 import { chartFileName } from "./svg-chart.ts";
 
-const CHANGE_TEXT = { better: "✅ better", worse: "🔻 worse", same: "≈ same", new: "new" } as const;
+const CHANGE_ICON = { better: "✅", worse: "🔻", same: "≈", new: "new" } as const;
+
+/** `🔻 −95.0% (noise ±4.1%)`: the size of the change beside the band it must clear. */
+export function changeText(series: TrendSeries): string {
+  if (series.change === "new" || series.changePct === undefined) return CHANGE_ICON[series.change];
+  const pct = series.changePct;
+  const text = `${pct < 0 ? "−" : "+"}${Math.abs(pct).toFixed(1)}%`;
+  const noise =
+    series.noisePct === undefined ? "noise unknown" : `noise ±${series.noisePct.toFixed(1)}%`;
+  return `${CHANGE_ICON[series.change]} ${text} (${noise})`;
+}
 
 /** `reports/TRENDS.md`: per suite and metric, the last runs with fixed units and change labels. */
 export function renderTrendsMarkdown(model: TrendModel): string {
@@ -45,13 +55,13 @@ export function renderTrendsMarkdown(model: TrendModel): string {
     const previous = series.points.at(-2)?.value;
     const metric = `[${series.metric}](charts/${chartFileName(series)}) ${series.direction === "lower" ? "↓" : "↑"}`;
     out.push(
-      `| ${metric} | ${formatValue(last, series.unit)} | ${formatValue(previous, series.unit)} | ${CHANGE_TEXT[series.change]} | ${renderSparkline(series.points.map((p) => p.value))} | ${series.points.length} | ${series.latestVerdicts.join(", ")} |`,
+      `| ${metric} | ${formatValue(last, series.unit)} | ${formatValue(previous, series.unit)} | ${changeText(series)} | ${renderSparkline(series.points.map((p) => p.value))} | ${series.points.length} | ${series.latestVerdicts.join(", ")} |`,
     );
     const next = model.series[model.series.indexOf(series) + 1];
     if (!next || `${next.kind} · ${next.suite}` !== section) out.push("");
   }
   out.push(
-    "↓ lower is better · ↑ higher is better · change: last vs previous run, 2% dead band",
+    "↓ lower is better · ↑ higher is better · change: last vs previous run; ≈ when within the noise band (2 robust sd of the ten runs before, at least 2%)",
     "",
   );
   return out.join("\n");

@@ -1,1 +1,2 @@
+export * from "./headline.ts";
 export * from "./run-report.ts";

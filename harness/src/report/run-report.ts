@@ -1,5 +1,6 @@
 import type { Direction, RunResult, Suite, Unit, Verdict } from "../schema/index.ts";
 import { buildFaultRows, type FaultRow } from "./fault-rows.ts";
+import { buildHeadline, type Headline, verdictUnit } from "./headline.ts";
 
 export type { FaultRow } from "./fault-rows.ts";
 
@@ -31,6 +32,9 @@ export interface SuiteSection {
 
 export type Overall = "pass" | "fail" | "errored" | "interrupted";
 
+/** A verdict with the unit of its actual value (from the metric it judges). */
+export type ReportVerdict = Verdict & { unit?: Unit | undefined };
+
 /** Everything a renderer needs for one run, and nothing it must compute. */
 export interface RunReportModel {
   runId: string;
@@ -42,9 +46,30 @@ export interface RunReportModel {
   git: { shortSha: string; ref: string; dirty: boolean };
   /** Environment fingerprint as label/value pairs, in display order. */
   environment: [string, string][];
+  /** Load scenarios and endpoints first: p95, throughput, errors, change against main. */
+  headline: Headline;
+  /** Suites in the order people read them: load, endpoints, Lighthouse, microbench, … bundle. */
   suites: SuiteSection[];
-  verdicts: Verdict[];
+  verdicts: ReportVerdict[];
   warnings: { code: string; where: string; message: string }[];
+  /** Warn-level verdicts that failed plus quality warnings: the `PASS with N warnings` count. */
+  warningCount: number;
+}
+
+/** Reading order of suite kinds; bundle last (45 chunk rows must not hide the load numbers). */
+const KIND_ORDER: Suite["kind"][] = [
+  "load",
+  "endpoint",
+  "lighthouse",
+  "microbench",
+  "memory",
+  "faults",
+  "bundle",
+];
+
+function kindRank(kind: Suite["kind"]): number {
+  const i = KIND_ORDER.indexOf(kind);
+  return i === -1 ? KIND_ORDER.length - 1 : i;
 }
 
 function rowOf(metric: Suite["metrics"][number]): MetricRow {
@@ -71,8 +96,14 @@ function overallOf(run: RunResult): Overall {
 
 const GIB = 1024 ** 3;
 
-/** Build the report model of one run. Pure: everything comes from the record. */
-export function buildRunReport(run: RunResult): RunReportModel {
+/**
+ * Build the report model of one run. Pure: everything comes from the record and, when given,
+ * the last main run its headline compares against.
+ */
+export function buildRunReport(
+  run: RunResult,
+  options: { baseline?: RunResult } = {},
+): RunReportModel {
   const { env } = run;
   const tools = Object.entries(env.tools)
     .sort(([a], [b]) => a.localeCompare(b))
@@ -96,16 +127,22 @@ export function buildRunReport(run: RunResult): RunReportModel {
       ["load average", `${env.loadAvgBefore.join(" ")}${loadAfter}`],
       ["CI", env.ci ? `yes${env.runner ? ` (${env.runner})` : ""}` : "no"],
     ],
-    suites: run.suites.map((suite) => ({
-      id: suite.id,
-      kind: suite.kind,
-      tool: `${suite.tool.name} ${suite.tool.version}`,
-      status: suite.status,
-      error: suite.error,
-      rows: suite.metrics.map(rowOf),
-      ...(suite.kind === "faults" ? { faults: buildFaultRows(suite, run.verdicts) } : {}),
-    })),
-    verdicts: run.verdicts,
+    headline: buildHeadline(run, options.baseline),
+    suites: [...run.suites]
+      .sort((a, b) => kindRank(a.kind) - kindRank(b.kind))
+      .map((suite) => ({
+        id: suite.id,
+        kind: suite.kind,
+        tool: `${suite.tool.name} ${suite.tool.version}`,
+        status: suite.status,
+        error: suite.error,
+        rows: suite.metrics.map(rowOf),
+        ...(suite.kind === "faults" ? { faults: buildFaultRows(suite, run.verdicts) } : {}),
+      })),
+    verdicts: run.verdicts.map((v) => ({ ...v, unit: verdictUnit(run, v) })),
+    warningCount:
+      run.verdicts.filter((v) => v.level === "warn" && v.status === "fail").length +
+      run.warnings.length,
     warnings: run.warnings.map((warning) => ({
       code: warning.code,
       where: [warning.suite, warning.metric].filter(Boolean).join(" / ") || "run",

@@ -5,7 +5,13 @@ import {
   type RunResult,
   type Unit,
 } from "../schema/index.ts";
-import { type ChangePoint, detectChangePoints } from "../stats/index.ts";
+import {
+  type ChangePoint,
+  detectChangePoints,
+  median,
+  robustSd,
+  standardDeviation,
+} from "../stats/index.ts";
 
 /** One value of a metric in one committed run. */
 export interface TrendPoint {
@@ -24,8 +30,12 @@ export interface TrendSeries {
   unit: Unit;
   direction: Direction;
   points: TrendPoint[];
-  /** Last value vs the one before: `better | worse | same` by direction and a 2% dead band. */
+  /** Last value vs the one before: `better | worse | same` by direction, beyond the noise band. */
   change: "better" | "worse" | "same" | "new";
+  /** Last vs previous value in %, when there is a previous value. */
+  changePct?: number | undefined;
+  /** Run-to-run noise in % (2 robust sd of the earlier values over their median); ≥ 3 earlier runs. */
+  noisePct?: number | undefined;
   changePoints: (ChangePoint & { runId: string; shortSha: string })[];
   /** Verdicts of the latest run on this metric, e.g. `FAIL p(95)<500`. */
   latestVerdicts: string[];
@@ -38,15 +48,37 @@ export interface TrendModel {
 }
 
 const DEAD_BAND = 0.02;
+/** Earlier runs that estimate the noise band (the last ten before the latest). */
+const NOISE_WINDOW = 10;
 
-function changeOf(points: TrendPoint[], direction: Direction): TrendSeries["change"] {
-  if (points.length < 2) return "new";
+/** Two robust standard deviations of the earlier values, relative to their median, in %. */
+export function noiseBandPct(earlier: readonly number[]): number | undefined {
+  const recent = earlier.slice(-NOISE_WINDOW);
+  if (recent.length < 3) return undefined;
+  const mid = median(recent);
+  if (mid === 0) return undefined;
+  return ((2 * (robustSd(recent) || standardDeviation(recent))) / Math.abs(mid)) * 100;
+}
+
+function changeOf(
+  points: TrendPoint[],
+  direction: Direction,
+): Pick<TrendSeries, "change" | "changePct" | "noisePct"> {
+  if (points.length < 2) return { change: "new" };
   const last = (points.at(-1) as TrendPoint).value;
   const previous = (points.at(-2) as TrendPoint).value;
-  if (previous === 0) return last === 0 ? "same" : "worse";
+  const noisePct = noiseBandPct(points.slice(0, -1).map((p) => p.value));
+  if (previous === 0)
+    return last === 0 ? { change: "same", changePct: 0, noisePct } : { change: "worse", noisePct };
   const relative = last / previous - 1;
-  if (Math.abs(relative) < DEAD_BAND) return "same";
-  return relative < 0 === (direction === "lower") ? "better" : "worse";
+  const band = Math.max(DEAD_BAND, (noisePct ?? 0) / 100);
+  const change =
+    Math.abs(relative) <= band
+      ? "same"
+      : relative < 0 === (direction === "lower")
+        ? "better"
+        : "worse";
+  return { change, changePct: relative * 100, noisePct };
 }
 
 /**
@@ -105,7 +137,7 @@ export function buildTrendModel(
       runId: (main[cp.index] as TrendPoint).runId,
       shortSha: (main[cp.index] as TrendPoint).shortSha,
     }));
-    series.change = changeOf(series.points, series.direction);
+    Object.assign(series, changeOf(series.points, series.direction));
     series.points = series.points.slice(-window);
     series.latestVerdicts = (latest?.verdicts ?? [])
       .filter((v) => v.suite === series.suite && v.metric === series.metric)

@@ -49,6 +49,18 @@ export function readEnvironment(
   };
 }
 
+/** The GitHub Actions run page of this process, when it runs in one (its artifacts are there). */
+export function ciRunUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
+  return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
+}
+
+/** Commit page prefix of the repository this CI run belongs to (dashboard change-point links). */
+export function ciCommitUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo } = env;
+  return server && repo ? `${server}/${repo}/commit/` : undefined;
+}
+
 export function readLoadAverage(): [number, number, number] {
   return loadAverage();
 }

@@ -12,6 +12,7 @@ import { pathToFileURL } from "node:url";
 import { measure } from "mitata";
 import { Bench } from "tinybench";
 import type { MicrobenchRaw, MicrobenchWindow } from "../adapters/microbench-raw.ts";
+import { machineBusyMs } from "./foreign-load.ts";
 import { type LoadedGroup, pickCase, readSuiteModule } from "./microbench-suites.ts";
 
 export interface WorkerJob {
@@ -46,14 +47,6 @@ function slowedDown<T>(run: () => T, pct: number): () => T {
     }
     return result;
   };
-}
-
-/** Busy CPU time of the whole machine in ms, summed over cores (os.cpus works off Linux too). */
-function machineBusyMs(): number {
-  let busy = 0;
-  for (const cpu of os.cpus())
-    busy += cpu.times.user + cpu.times.nice + cpu.times.sys + cpu.times.irq;
-  return busy;
 }
 
 // GC kinds from node:perf_hooks constants (NODE_PERFORMANCE_GC_*).

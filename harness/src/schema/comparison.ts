@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Verdict } from "./run-result.ts";
+import { Environment, Verdict } from "./run-result.ts";
 
 /** Version of the comparison record's shape (its own, beside the run record's). */
 export const COMPARISON_SCHEMA_VERSION = 1;
@@ -74,6 +74,15 @@ export const ComparisonRecord = z
     /** Gated, confirmed regressions: the exit code is 1 when non-empty. */
     failing: z.array(z.string()),
     error: z.string().optional(),
+    /** The machine the blocks ran on, with load average before and after (the noise line). */
+    environment: Environment.optional(),
+    /** Other processes' CPU while the blocks ran (runners/foreign-load.ts), in cores and % steal. */
+    foreignLoad: z
+      .object({ foreignCores: z.number(), foreignCoresMax: z.number(), stealPct: z.number() })
+      .strict()
+      .optional(),
+    /** The CI run that produced this comparison (its page holds the artifacts). */
+    runUrl: z.string().optional(),
   })
   .strict();
 export type ComparisonRecord = z.infer<typeof ComparisonRecord>;

@@ -60,7 +60,7 @@ describe("bundle adapter and budgets", () => {
       "initial_js.gzip",
     ]);
     expect(failed.find((v) => v.metric === "chunk.vendor-chart.js.raw")?.message).toContain(
-      "vendor-chart.js is 400.0 KB, outside 100.0 KB–250.0 KB raw",
+      "vendor-chart.js is 400.0 KiB, outside 100.0 KiB–250.0 KiB raw",
     );
   });
 

@@ -36,7 +36,7 @@ export function parseBundleBudgets(data: unknown, source: string): BundleBudgets
   return parsed.data;
 }
 
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** Bundle budgets as verdicts: the initial-route gzip total, and every lazy chunk's raw size. Pure. */
 export function judgeBundleBudgets(suite: Suite, budgets: BundleBudgets): Verdict[] {

@@ -22,6 +22,17 @@ describe("gates config", () => {
     ).toMatchObject({ gate: false, reason: expect.stringMatching(/GC pauses/) });
   });
 
+  it("reports third-party reference libraries without gating them (no confirmation rounds)", () => {
+    for (const peer of ["lru-cache", "mnemonist", "quick-lru"]) {
+      expect(
+        policyFor(config, {}, { suiteId: "microbench/lru", metricId: `get-90-10/${peer}` }),
+      ).toMatchObject({ gate: false, reason: expect.stringContaining("reference library") });
+    }
+    expect(
+      policyFor(config, {}, { suiteId: "microbench/lru", metricId: "get-90-10/app" }),
+    ).toMatchObject({ gate: true });
+  });
+
   it("stops gating a metric whose A/A noise exceeds its threshold", () => {
     const calibration = { "load/x/requests_rate": { mdePct: 14.2, runs: 3, falseAlarms: 0 } };
     expect(

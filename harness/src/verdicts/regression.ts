@@ -88,6 +88,8 @@ export interface MetricVerdict {
 }
 
 const CONFIDENCE = 0.95;
+/** Two blocks give a t-test one degree of freedom: it cannot reach a Holm-adjusted α. */
+export const MIN_BLOCKS_FOR_P = 3;
 const POWER = 0.8;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 const TIME_UNITS = new Set(["ns", "us", "µs", "ms", "s", "min"]);
@@ -211,8 +213,7 @@ function judgeRatios(
   ];
   Object.assign(judgement, { estimate, low, high });
   const alphaEach = policy.alpha / family;
-  // Two blocks give a t-test one degree of freedom: it cannot reach a Holm-adjusted α.
-  const minBlocksForP = 3;
+  const minBlocksForP = MIN_BLOCKS_FOR_P;
   if (ratios.length >= 2) {
     const spread = robustSd(ratios) || standardDeviation(ratios);
     const perSide = spread / Math.SQRT2;

@@ -76,7 +76,7 @@ describe("npm run compare (real worktree, real processes)", () => {
     expect(record.rounds[0]?.blocks).toBe(3);
     expect(record.final.length).toBeGreaterThan(1);
     expect(record.final.every((d) => d.suiteId === "microbench/pool" && d.blocks === 3)).toBe(true);
-    expect(stdout).toContain("| | metric | base | head |");
+    expect(stdout).toContain("| | metric | base → head (paired) | Δ [95% CI] | verdict |");
     expect(await readFile(path.join(folder, "comparison.md"), "utf8")).toBe(stdout);
     // The base checkout is gone; the samples that were decided on are kept for replay.
     expect(existsSync(path.join(folder, "base-tree"))).toBe(false);

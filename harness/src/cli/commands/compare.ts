@@ -2,6 +2,7 @@ import path from "node:path";
 import { writeFileAtomic } from "../../history/atomic-write.ts";
 import { type CompareSelection, runComparePipeline } from "../../pipeline/compare.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
+import { MIN_BLOCKS_FOR_P } from "../../verdicts/regression.ts";
 import { integerFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 
@@ -60,7 +61,8 @@ export const compareCommand: Command = {
       root: io.cwd,
       base: values.base,
       selection: parseSelection(values.suites),
-      blocks: integerFlag("compare", "blocks", values.blocks, 2, 100),
+      // Fewer blocks than the test needs can only ever say "inconclusive": refuse them up front.
+      blocks: integerFlag("compare", "blocks", values.blocks, MIN_BLOCKS_FOR_P, 100),
       confirmBlocks: integerFlag("compare", "confirm-blocks", values["confirm-blocks"], 0, 100),
       seed: integerFlag("compare", "seed", values.seed, 0, 2 ** 31 - 1),
       loadSeconds: integerFlag("compare", "load-seconds", values["load-seconds"], 1, 600),

@@ -1,12 +1,12 @@
 import path from "node:path";
 import { fitRunBudget } from "../../history/run-budget.ts";
-import { writeRun, writeScratchRun } from "../../history/run-store.ts";
+import { readRuns, writeRun, writeScratchRun } from "../../history/run-store.ts";
 import { runLoadPipeline } from "../../pipeline/load.ts";
 import { isProfileName, type LoadProfile, PROFILES } from "../../pipeline/profiles.ts";
 import { writeTrendPages } from "../../pipeline/trend-pages.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { renderTerminal } from "../../render/terminal.ts";
-import { buildRunReport } from "../../report/index.ts";
+import { buildRunReport, lastMainRun } from "../../report/index.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { hasFailingVerdict } from "../../verdicts/thresholds.ts";
 import { parseCommandArgs } from "../args.ts";
@@ -132,10 +132,12 @@ export const loadCommand: Command = {
     });
     // Trimmed before the report is rendered, so report.md says what the stored record lacks.
     const run = fitRunBudget(measured);
-    const model = buildRunReport(run);
+    const reportsDir = path.resolve(io.cwd, values["reports-dir"]);
+    // The headline compares with the last main run of this profile in the committed history.
+    const baseline = lastMainRun((await readRuns(reportsDir)).runs, run);
+    const model = buildRunReport(run, baseline ? { baseline } : {});
     const scratch = await writeScratchRun(path.join(io.cwd, ".perf"), run);
     if (run.status === "complete" && !values["no-save"]) {
-      const reportsDir = path.resolve(io.cwd, values["reports-dir"]);
       const dir = await writeRun(reportsDir, run, renderMarkdown(model));
       log(`wrote ${path.relative(io.cwd, dir)}/{run.json,report.md}`);
       await writeTrendPages(reportsDir);

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { writeTrendPages } from "../../pipeline/trend-pages.ts";
+import { ciCommitUrl } from "../../runners/environment.ts";
 import { EXIT } from "../../schema/index.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
@@ -13,7 +14,8 @@ export const reportCommand: Command = {
       "reports-dir": { type: "string", default: "reports" },
     });
     const dir = path.resolve(io.cwd, values["reports-dir"]);
-    const { files, warnings } = await writeTrendPages(dir);
+    const commitUrl = ciCommitUrl(io.env);
+    const { files, warnings } = await writeTrendPages(dir, commitUrl ? { commitUrl } : {});
     for (const warning of warnings) io.err(`warning: ${warning}\n`);
     io.out(`wrote ${files.length} files under ${path.relative(io.cwd, dir) || "."}\n`);
     return EXIT.ok;

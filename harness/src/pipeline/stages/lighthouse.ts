@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { normalizeLighthouse } from "../../adapters/lighthouse.ts";
+import { foreignLoadMeta, startForeignLoadSampler } from "../../runners/foreign-load.ts";
 import { runLighthouse } from "../../runners/lighthouse.ts";
 import { detectChromium } from "../../runners/tools.ts";
 import type { Metric, Suite, Verdict } from "../../schema/index.ts";
@@ -97,6 +98,7 @@ export const lighthouseStage: Stage<LoadContext> = {
     const { paths, runs, gate } = context.profile.lighthouse as NonNullable<
       LoadContext["profile"]["lighthouse"]
     >;
+    const sampler = startForeignLoadSampler();
     const stage = await runLighthouseStage({
       root: context.root,
       baseUrl: context.baseUrl as string,
@@ -107,8 +109,12 @@ export const lighthouseStage: Stage<LoadContext> = {
       signal: context.signal,
       log: context.log,
     });
+    const sampled = foreignLoadMeta(sampler.stop());
     // One run is too noisy to fail on: an ungated profile reports budget misses as warnings.
     const verdicts = stage.verdicts.map((v) => (gate ? v : { ...v, level: "warn" as const }));
-    return { suites: stage.suites, verdicts };
+    return {
+      suites: stage.suites.map((s) => ({ ...s, meta: { ...s.meta, ...sampled } })),
+      verdicts,
+    };
   },
 };
