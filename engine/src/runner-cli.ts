@@ -175,6 +175,8 @@ export async function runAsRunner(
 ): Promise<number> {
   const runTags = tagPairs(flags.tags ?? []);
   const run: EngineRunOptions = { ...options, runTags };
+  // k6 reads its options from K6_* variables too; the k6-operator's TestRuns set this one.
+  run.trendStats ??= io.env.K6_SUMMARY_TREND_STATS?.split(",").map((s) => s.trim());
   const cleanup: string[] = [];
   let api: Awaited<ReturnType<typeof startRestApi>> | undefined;
   try {
