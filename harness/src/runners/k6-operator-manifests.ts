@@ -44,7 +44,7 @@ export function testRunName(scenario: string, runId: string): string {
   const clean = (text: string) => text.toLowerCase().replace(/[^a-z0-9-]+/g, "-");
   const suffix = clean(runId)
     .replace(/^-+|-+$/g, "")
-    .slice(-12);
+    .slice(-24);
   const head = clean(`perfgate-${scenario}`).slice(0, 63 - 8 - suffix.length - 1);
   return `${head}-${suffix}`.replace(/-+/g, "-").replace(/^-|-$/g, "");
 }
