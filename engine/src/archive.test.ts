@@ -81,6 +81,31 @@ describe("archive", () => {
     expect(parseSummaryLine(run.stdout)?.summary.metrics.iterations?.count).toBe(3);
   });
 
+  it("takes run's flags, as k6 archive does (the operator passes a TestRun's arguments to both)", async () => {
+    const script = path.join(dir, "flags.js");
+    await writeFile(script, "export default function () {}\n");
+    const out = path.join(dir, "flags.tar");
+    const archived = await runEngineBin(
+      [
+        "archive",
+        script,
+        "--summary-trend-stats",
+        "avg,p(99)",
+        "--tag",
+        "a=b",
+        "--vus",
+        "3",
+        "-O",
+        out,
+      ],
+      process.env,
+    );
+    expect(archived.code, archived.stderr).toBe(0);
+    const opened = await openArchive(out);
+    expect(opened.metadata.options).toMatchObject({ vus: 3 });
+    await rm(opened.dir, { recursive: true, force: true });
+  });
+
   it("refuses a tar that is not an archive, naming the file", async () => {
     const bogus = path.join(dir, "bogus.tar");
     await writeFile(path.join(dir, "x.txt"), "x");

@@ -32,7 +32,7 @@ const MERGE_USAGE = "perfgate-k6 merge <dir> <dir>... --out <dir>";
 const OPERATOR_USAGE =
   "perfgate-k6 run ... [--address host:port] [--paused] [--tag k=v]; perfgate-k6 archive <script> -O <tar>; perfgate-k6 inspect --execution-requirements <tar>";
 
-const RUN_OPTIONS = {
+export const RUN_OPTIONS = {
   "summary-export": { type: "string" },
   out: { type: "string", short: "o", multiple: true },
   "summary-trend-stats": { type: "string" },

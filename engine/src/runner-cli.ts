@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { isArchive, openArchive, writeArchive } from "./archive.ts";
-import { type EngineIo, EngineUsageError } from "./cli.ts";
+import { type EngineIo, EngineUsageError, RUN_OPTIONS } from "./cli.ts";
 import { executionRequirements, loadScriptOptions } from "./inspect.ts";
 import { RunControl, startRestApi } from "./rest-api.ts";
 import { type EngineRunOptions, K6_EXIT, runEngine } from "./run.ts";
@@ -56,13 +56,10 @@ function withOverrides(options: Record<string, unknown>, values: Record<string, 
 
 /** `archive <script> -O <tar>`: the script bundled, with its options and `-e` variables. */
 export async function runArchive(argv: string[], io: EngineIo): Promise<number> {
+  // `k6 archive` takes every `run` flag: the operator passes the TestRun's arguments to both.
   const { values, positionals } = parseCommand("archive", ARCHIVE_USAGE, argv, {
+    ...RUN_OPTIONS,
     "archive-out": { type: "string", short: "O" },
-    env: { type: "string", short: "e", multiple: true },
-    vus: { type: "string", short: "u" },
-    duration: { type: "string", short: "d" },
-    iterations: { type: "string", short: "i" },
-    quiet: { type: "boolean", short: "q" },
   });
   if (positionals.length !== 1)
     throw new EngineUsageError(`archive: expected one script`, ARCHIVE_USAGE);

@@ -152,6 +152,9 @@ current-context: none
     ).rejects.toMatchObject({
       code: "E_NO_KUBECTL",
     });
+    await expect(
+      distributedCommand.run([script, "--parallelism", "2", "--results", "volume:r"], cli().io),
+    ).rejects.toThrow(/needs --results-dir/);
     // More runners than VUs: refused before anything is applied, as the operator would.
     await expect(
       distributedCommand.run([script, "--parallelism", "5"], cli().io),

@@ -81,6 +81,11 @@ export const distributedCommand: Command = {
     const scenario = path.basename(script).replace(/\.[cm]?[jt]s$/, "");
     const parallelism = integerFlag("distributed", "parallelism", values.parallelism, 1, 1000);
     const results = resultsTarget(values.results);
+    if (results.kind === "volume" && !values["render-only"] && !values["results-dir"])
+      throw usage(
+        "--results volume:… needs --results-dir (where that volume is mounted for perfgate)",
+        "runners write their summaries to the volume, not to their logs; or --render-only",
+      );
     const record = await beginRunRecord(
       io.cwd,
       `distributed-${parallelism}`,
