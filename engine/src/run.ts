@@ -189,9 +189,6 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
       exitCode = K6_EXIT.genericEngine;
       abortController.abort();
     });
-    setStatus(EXECUTION_STATUS.initDone);
-    await control.waitForStart();
-    setStatus(EXECUTION_STATUS.setup);
   }
   const threads =
     mode === "async" && !options.outJson && !segmented
@@ -214,16 +211,29 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   const lifecycleThread = syncCompiled
     ? new LifecycleThread(syncCompiled, options.env, scriptDir)
     : undefined;
-  if (typeof first.exports.setup === "function") {
-    try {
-      setupData = await callLifecycle("setup", first.exports, undefined, lifecycleThread);
-    } catch (error) {
-      await lifecycleThread?.close();
-      stderr(`setup() failed: ${(error as Error).message}\n`);
-      return K6_EXIT.scriptException;
+  const runSetup = async (): Promise<boolean> => {
+    setStatus(EXECUTION_STATUS.setup);
+    if (typeof first.exports.setup === "function") {
+      try {
+        setupData = await callLifecycle("setup", first.exports, undefined, lifecycleThread);
+      } catch (error) {
+        await lifecycleThread?.close();
+        stderr(`setup() failed: ${(error as Error).message}\n`);
+        return false;
+      }
     }
-  }
-  if (typeof first.exports.teardown !== "function") await lifecycleThread?.close();
+    if (typeof first.exports.teardown !== "function") await lifecycleThread?.close();
+    return true;
+  };
+  // Under the REST API, k6's order: VUs initialised, paused until released, setup, run. So
+  // runners released together start together (sync-mode VU threads take seconds to start).
+  const pauseAfterInit = control !== undefined && threads === 1;
+  if (control && !pauseAfterInit) await control.waitForStart();
+  if (!pauseAfterInit && !(await runSetup())) return K6_EXIT.scriptException;
+  const clockStarts = () => {
+    setStatus(EXECUTION_STATUS.running);
+    if (control) control.startedAtMs = performance.now();
+  };
 
   // The final evaluation decides, as in k6; a threshold crossed only while the test ran counts
   // when it aborted the run (k6 exits 99 then).
@@ -245,8 +255,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   const log = (message: string) => stderr(`${message}\n`);
   let nextEvaluationMs = THRESHOLDS_RATE_MS;
   let facts: RunFacts;
-  setStatus(EXECUTION_STATUS.running);
-  if (control) control.startedAtMs = performance.now();
+  if (!pauseAfterInit) clockStarts();
   if (threads > 1) {
     try {
       facts = await runOnThreads({
@@ -271,7 +280,8 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
       return K6_EXIT.scriptException;
     }
   } else {
-    facts = await runLocally({
+    const setupFailed = new Error("setup failed");
+    const localRun = runLocally({
       scenarios,
       compiled,
       syncCompiled,
@@ -287,7 +297,21 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
         if (!options.noThresholds && thresholds.some((t) => t.abortOnFail))
           evaluate(false, elapsedMs);
       },
+      beforeClock: pauseAfterInit
+        ? async () => {
+            await control?.waitForStart();
+            if (!abortController.signal.aborted && !(await runSetup())) throw setupFailed;
+            clockStarts();
+            return setupData;
+          }
+        : undefined,
     });
+    try {
+      facts = await localRun;
+    } catch (error) {
+      if (error === setupFailed) return K6_EXIT.scriptException;
+      throw error;
+    }
   }
   const { durationMs, rssPerVu } = facts;
   registry.frozen = true;

@@ -32,9 +32,13 @@ const attributesOf = async (name: string) => JSON.parse(await fixture(name)).dat
 let server: Loopback;
 let dir: string;
 let env: Record<string, string | undefined>;
+let seen: string[] = [];
 
 beforeAll(async () => {
-  server = await startLoopback(() => ({ text: "ok" }));
+  server = await startLoopback((req) => {
+    seen.push(req.url ?? "");
+    return { text: "ok" };
+  });
   dir = await mkdtemp(path.join(os.tmpdir(), "perfgate-operator-"));
   env = { ...process.env, BASE: server.baseUrl, PERFGATE_SUMMARY_OUT: "stdout" };
 });
@@ -201,6 +205,27 @@ describe("runners, starter and collector", () => {
       }
     });
   }
+
+  it("k6's order under --paused: VUs initialised, paused, then setup after the release", async () => {
+    const file = path.join(dir, "setup.js");
+    await writeFile(
+      file,
+      `import http from "k6/http";
+export const options = { vus: 2, iterations: 2 };
+export function setup() { http.get(\`\${__ENV.BASE}/setup\`); return { n: 1 }; }
+export default function (data) { http.get(\`\${__ENV.BASE}/iteration?n=\${data.n}\`); }
+`,
+    );
+    const [runner] = await startRunners({ parallelism: 1, script: file, testrunName: "o", env });
+    const port = (runner as PlayedRunner).port;
+    seen = [];
+    const paused = await pollStatus(port, (s) => s.status === 4, 60_000);
+    expect(paused["vus-max"]).toBe(2);
+    expect(seen).toEqual([]);
+    await patchStatus(port, RESUME_BODY);
+    expect(await (runner as PlayedRunner).engine.exit).toBe(0);
+    expect(seen).toEqual(["/setup", "/iteration?n=1", "/iteration?n=1"]);
+  });
 
   it("a stop PATCH ends a running test as k6 does (exit code as captured)", async () => {
     const file = await script("long", {
