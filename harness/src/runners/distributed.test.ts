@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -109,6 +109,72 @@ export default function (): void { http.get(\`\${__ENV.BASE}/x\`); }
     expect(metric("http_reqs")?.value).toBe(200);
     expect(metric("http_req_duration")?.summary.n).toBe(200);
     expect(out()).toContain("shared");
+  });
+
+  it("drives kubectl as the cluster flow needs: apply, wait, runner logs, delete", async () => {
+    // A stand-in for kubectl + API server (no cluster here): it records its arguments and answers
+    // with the logs of real engine runners started with the operator's arguments.
+    const fake = path.join(dir, "fake-kubectl");
+    await mkdir(fake, { recursive: true });
+    const bin = path.join(fake, "kubectl");
+    await writeFile(
+      bin,
+      `#!/bin/sh
+echo "$@" >> "${fake}/calls.txt"
+case "$1 $2" in
+  "get crd") echo "customresourcedefinition.apiextensions.k8s.io/testruns.k6.io" ;;
+  "get testrun") printf finished ;;
+  "get pods") printf "tr-k-1-a tr-k-2-b" ;;
+  "apply -f") cat > "${fake}/applied.yaml" ;;
+  "delete testrun"|"delete configmap") ;;
+  *) case "$1" in logs) cat "${fake}/$4.log" ;; *) exit 1 ;; esac ;;
+esac
+`,
+      { mode: 0o755 },
+    );
+    const script = path.join(dir, "cluster.js");
+    await writeFile(
+      script,
+      `import http from "k6/http";
+export const options = { scenarios: { s: { executor: "shared-iterations", vus: 2, iterations: 50 } } };
+export default function () { http.get(\`\${__ENV.BASE}/c\`); }
+`,
+    );
+    const runners = await startRunners({
+      parallelism: 2,
+      script,
+      testrunName: "tr-k",
+      env: { ...process.env, BASE: base, PERFGATE_SUMMARY_OUT: "stdout" },
+    });
+    for (const r of runners) await pollStatus(r.port, (s) => s.status === 4, 60_000);
+    for (const r of runners) await patchStatus(r.port, RESUME_BODY);
+    for (const [i, r] of runners.entries()) {
+      expect(await r.engine.exit).toBe(0);
+      await writeFile(path.join(fake, `tr-k-${i + 1}-${"ab"[i]}.log`), r.engine.stdout());
+    }
+    const { io, err } = cli({ ...process.env, KUBECTL: bin });
+    const code = await distributedCommand.run(
+      [script, "--parallelism", "2", "--name", "tr-k", "--namespace", "load"],
+      io,
+    );
+    expect(code, err()).toBe(0);
+    const calls = (await readFile(path.join(fake, "calls.txt"), "utf8")).trim().split("\n");
+    expect(calls).toEqual([
+      "get crd testruns.k6.io -o name --request-timeout=10s",
+      "apply -f -",
+      "get testrun tr-k -n load -o jsonpath={.status.stage}",
+      "get pods -n load -l k6_cr=tr-k,runner=true -o jsonpath={.items[*].metadata.name}",
+      "logs -n load tr-k-1-a -c k6 --tail=20",
+      "logs -n load tr-k-2-b -c k6 --tail=20",
+      "delete testrun tr-k -n load --ignore-not-found",
+      "delete configmap tr-k-script -n load --ignore-not-found",
+    ]);
+    const applied = await readFile(path.join(fake, "applied.yaml"), "utf8");
+    expect(applied).toContain("kind: TestRun");
+    expect(applied).toContain("parallelism: 2");
+    const file = /wrote (\S+run\.json)/.exec(err())?.[1] as string;
+    const run = JSON.parse(await readFile(path.join(dir, file), "utf8"));
+    expect(run.suites[0].metrics.find((m: { id: string }) => m.id === "http_reqs")?.value).toBe(50);
   });
 
   it("says a stock k6 runner left no mergeable summary, naming the pod", () => {
