@@ -1,30 +1,14 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { type EngineIo, EngineUsageError } from "./cli-io.ts";
 import { type InstanceSummary, mergeSummaries } from "./merge.ts";
 import { K6_EXIT } from "./run.ts";
 import { runArchive, runAsRunner, runInspect } from "./runner-cli.ts";
 import { executionTuple } from "./segment.ts";
 
-/** Where the CLI prints and what it runs in; injected so tests run it in process. */
-export interface EngineIo {
-  out(text: string): void;
-  err(text: string): void;
-  cwd: string;
-  env: Record<string, string | undefined>;
-  signal: AbortSignal;
-}
-
-/** A usage error: k6 answers a bad flag or argument with exit 104 (invalid config). */
-export class EngineUsageError extends Error {
-  readonly exitCode = K6_EXIT.invalidConfig;
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-  }
-}
+// In their own module so runner-cli.ts can use them without an import cycle.
+export { type EngineIo, EngineUsageError };
 
 const RUN_USAGE =
   "perfgate-k6 run [--vus N] [--duration 30s] [--iterations N] [-e K=V] [--summary-export f.json] [--out json=f.ndjson] [--execution-segment 0:1/2 --execution-segment-sequence 0,1/2,1] <script.ts|js>";
@@ -32,7 +16,7 @@ const MERGE_USAGE = "perfgate-k6 merge <dir> <dir>... --out <dir>";
 const OPERATOR_USAGE =
   "perfgate-k6 run ... [--address host:port] [--paused] [--tag k=v]; perfgate-k6 archive <script> -O <tar>; perfgate-k6 inspect --execution-requirements <tar>";
 
-export const RUN_OPTIONS = {
+const RUN_OPTIONS = {
   "summary-export": { type: "string" },
   out: { type: "string", short: "o", multiple: true },
   "summary-trend-stats": { type: "string" },
@@ -214,7 +198,7 @@ export async function engineCli(argv: string[], io: EngineIo): Promise<number> {
   try {
     if (sub === "run") return await runRun(rest, io);
     if (sub === "merge") return await runMerge(rest, io);
-    if (sub === "archive") return await runArchive(rest, io);
+    if (sub === "archive") return await runArchive(rest, io, RUN_OPTIONS);
     if (sub === "inspect") return await runInspect(rest, io);
     if (sub === "--help" || sub === "-h" || sub === "help") {
       io.out(ENGINE_HELP);

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { isArchive, openArchive, writeArchive } from "./archive.ts";
-import { type EngineIo, EngineUsageError, RUN_OPTIONS } from "./cli.ts";
+import { type EngineIo, EngineUsageError } from "./cli-io.ts";
 import { executionRequirements, loadScriptOptions } from "./inspect.ts";
 import { RunControl, startRestApi } from "./rest-api.ts";
 import { type EngineRunOptions, K6_EXIT, runEngine } from "./run.ts";
@@ -55,12 +55,16 @@ function withOverrides(options: Record<string, unknown>, values: Record<string, 
 }
 
 /** `archive <script> -O <tar>`: the script bundled, with its options and `-e` variables. */
-export async function runArchive(argv: string[], io: EngineIo): Promise<number> {
+export async function runArchive(
+  argv: string[],
+  io: EngineIo,
+  runOptions: CommandOptions,
+): Promise<number> {
   // `k6 archive` takes every `run` flag: the operator passes the TestRun's arguments to both.
   const { values, positionals } = parseCommand("archive", ARCHIVE_USAGE, argv, {
-    ...RUN_OPTIONS,
+    ...runOptions,
     "archive-out": { type: "string", short: "O" },
-  });
+  }) as { values: Record<string, unknown>; positionals: string[] };
   if (positionals.length !== 1)
     throw new EngineUsageError(`archive: expected one script`, ARCHIVE_USAGE);
   const script = path.resolve(io.cwd, positionals[0] as string);

@@ -6,15 +6,7 @@ import {
   parseSummaryLine,
   type RunnerSummary,
 } from "@perfgate/engine";
-import { normalizeK6Summary } from "../adapters/k6.ts";
-import {
-  EXIT,
-  HarnessError,
-  type QualityWarning,
-  type Suite,
-  type Verdict,
-} from "../schema/index.ts";
-import { judgeK6Thresholds } from "../verdicts/thresholds.ts";
+import { EXIT, HarnessError } from "../schema/index.ts";
 
 /** One runner's output as the collector got it: a pod's log, or a file on the shared volume. */
 export interface RunnerOutput {
@@ -70,41 +62,4 @@ export function collectRunnerSummaries(
   runners.sort((a, b) => Number(a.instanceId) - Number(b.instanceId));
   const judged = judgeMergedThresholds(runners, mergeSummaries(runners));
   return { runners, merged: judged.summary, thresholds: judged.thresholds };
-}
-
-/** Runner exit codes that still count as a whole run: ok, and thresholds crossed on one share. */
-const COMPLETE_CODES = new Set([0, 99]);
-
-/**
- * The merged run as one `load` suite with its threshold verdicts (judged on the merged data)
- * and warnings. Pure.
- */
-export function distributedSuite(input: {
-  collected: CollectedRun;
-  scenario: string;
-  tool: { name: string; version: string };
-  source: string;
-  meta: Record<string, string | number | boolean>;
-}): { suite: Suite; verdicts: Verdict[]; warnings: QualityWarning[] } {
-  const { collected, scenario } = input;
-  const normalized = normalizeK6Summary({
-    scenario,
-    summaryExport: collected.merged.summary,
-    hdr: collected.merged.histograms,
-    tool: input.tool,
-    source: input.source,
-    meta: { ...input.meta, runners: collected.runners.length },
-  });
-  const warnings = [...normalized.warnings];
-  const broken = collected.runners.filter((r) => !COMPLETE_CODES.has(r.exitCode));
-  let suite = normalized.suite;
-  if (broken.length > 0) {
-    suite = { ...suite, status: "interrupted" };
-    warnings.push({
-      code: "interrupted",
-      suite: scenario,
-      message: `runner${broken.length > 1 ? "s" : ""} ${broken.map((r) => `${r.instanceId} (exit ${r.exitCode})`).join(", ")} did not finish normally (103: stopped through the REST API, 105: interrupted); the merged data covers what they ran`,
-    });
-  }
-  return { suite, verdicts: judgeK6Thresholds(scenario, collected.thresholds), warnings };
 }

@@ -1,8 +1,8 @@
 import path from "node:path";
 import { writeScratchRun } from "../../history/run-store.ts";
+import { runDistributed } from "../../pipeline/distributed.ts";
 import { renderTerminal } from "../../render/terminal.ts";
 import { buildRunReport } from "../../report/index.ts";
-import { runDistributed } from "../../runners/distributed.ts";
 import {
   DEFAULT_RUNNER_IMAGE,
   type ResultsTarget,

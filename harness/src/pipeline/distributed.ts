@@ -2,20 +2,14 @@ import { execFile } from "node:child_process";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import { normalizeK6Summary } from "../adapters/k6.ts";
 import {
-  EXIT,
-  HarnessError,
-  type QualityWarning,
-  type Suite,
-  type Verdict,
-} from "../schema/index.ts";
-import {
+  type CollectedRun,
   collectRunnerSummaries,
-  distributedSuite,
   type RunnerOutput,
-} from "./distributed-collect.ts";
-import { builtinEngine } from "./k6.ts";
-import { bundleK6Script } from "./k6-bundle.ts";
+} from "../runners/distributed-collect.ts";
+import { builtinEngine } from "../runners/k6.ts";
+import { bundleK6Script } from "../runners/k6-bundle.ts";
 import {
   applyManifests,
   checkCluster,
@@ -23,13 +17,21 @@ import {
   type Kubectl,
   runnerLogs,
   waitForTestRun,
-} from "./k6-operator.ts";
+} from "../runners/k6-operator.ts";
 import {
   type DistributedPlan,
   manifestsYaml,
   type ResultsTarget,
   renderManifests,
-} from "./k6-operator-manifests.ts";
+} from "../runners/k6-operator-manifests.ts";
+import {
+  EXIT,
+  HarnessError,
+  type QualityWarning,
+  type Suite,
+  type Verdict,
+} from "../schema/index.ts";
+import { judgeK6Thresholds } from "../verdicts/thresholds.ts";
 
 export interface DistributedInput {
   script: string;
@@ -151,4 +153,41 @@ export async function runDistributed(input: DistributedInput): Promise<Distribut
     meta: { parallelism: plan.parallelism, testrun: plan.name, results: results.kind },
   });
   return { kind: "collected", manifests, ...merged };
+}
+
+/** Runner exit codes that still count as a whole run: ok, and thresholds crossed on one share. */
+const COMPLETE_CODES = new Set([0, 99]);
+
+/**
+ * The merged run as one `load` suite with its threshold verdicts (judged on the merged data)
+ * and warnings. Pure.
+ */
+export function distributedSuite(input: {
+  collected: CollectedRun;
+  scenario: string;
+  tool: { name: string; version: string };
+  source: string;
+  meta: Record<string, string | number | boolean>;
+}): { suite: Suite; verdicts: Verdict[]; warnings: QualityWarning[] } {
+  const { collected, scenario } = input;
+  const normalized = normalizeK6Summary({
+    scenario,
+    summaryExport: collected.merged.summary,
+    hdr: collected.merged.histograms,
+    tool: input.tool,
+    source: input.source,
+    meta: { ...input.meta, runners: collected.runners.length },
+  });
+  const warnings = [...normalized.warnings];
+  const broken = collected.runners.filter((r) => !COMPLETE_CODES.has(r.exitCode));
+  let suite = normalized.suite;
+  if (broken.length > 0) {
+    suite = { ...suite, status: "interrupted" };
+    warnings.push({
+      code: "interrupted",
+      suite: scenario,
+      message: `runner${broken.length > 1 ? "s" : ""} ${broken.map((r) => `${r.instanceId} (exit ${r.exitCode})`).join(", ")} did not finish normally (103: stopped through the REST API, 105: interrupted); the merged data covers what they ran`,
+    });
+  }
+  return { suite, verdicts: judgeK6Thresholds(scenario, collected.thresholds), warnings };
 }
