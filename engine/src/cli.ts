@@ -1,33 +1,20 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { type EngineIo, EngineUsageError } from "./cli-io.ts";
 import { type InstanceSummary, mergeSummaries } from "./merge.ts";
-import { K6_EXIT, runEngine } from "./run.ts";
+import { K6_EXIT } from "./run.ts";
+import { runArchive, runAsRunner, runInspect } from "./runner-cli.ts";
 import { executionTuple } from "./segment.ts";
 
-/** Where the CLI prints and what it runs in; injected so tests run it in process. */
-export interface EngineIo {
-  out(text: string): void;
-  err(text: string): void;
-  cwd: string;
-  env: Record<string, string | undefined>;
-  signal: AbortSignal;
-}
-
-/** A usage error: k6 answers a bad flag or argument with exit 104 (invalid config). */
-export class EngineUsageError extends Error {
-  readonly exitCode = K6_EXIT.invalidConfig;
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-  }
-}
+// In their own module so runner-cli.ts can use them without an import cycle.
+export { type EngineIo, EngineUsageError };
 
 const RUN_USAGE =
   "perfgate-k6 run [--vus N] [--duration 30s] [--iterations N] [-e K=V] [--summary-export f.json] [--out json=f.ndjson] [--execution-segment 0:1/2 --execution-segment-sequence 0,1/2,1] <script.ts|js>";
 const MERGE_USAGE = "perfgate-k6 merge <dir> <dir>... --out <dir>";
+const OPERATOR_USAGE =
+  "perfgate-k6 run ... [--address host:port] [--paused] [--tag k=v]; perfgate-k6 archive <script> -O <tar>; perfgate-k6 inspect --execution-requirements <tar>";
 
 const RUN_OPTIONS = {
   "summary-export": { type: "string" },
@@ -45,6 +32,10 @@ const RUN_OPTIONS = {
   "include-system-env-vars": { type: "string" },
   "execution-segment": { type: "string" },
   "execution-segment-sequence": { type: "string" },
+  // The k6-operator's runner protocol (runner-cli.ts).
+  address: { type: "string", short: "a" },
+  paused: { type: "boolean", short: "p" },
+  tag: { type: "string", multiple: true },
 } as const;
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -151,7 +142,13 @@ async function runRun(argv: string[], io: EngineIo): Promise<number> {
   } catch (error) {
     throw new EngineUsageError(`run: ${(error as Error).message}`, RUN_USAGE);
   }
-  return runEngine({
+  const runner = {
+    address: values.address,
+    paused: values.paused,
+    tags: values.tag,
+    cliEnv: values.env ?? [],
+  };
+  const options = {
     script: positionals[0] as string,
     executionSegment: segment,
     executionSegmentSequence: sequence,
@@ -176,7 +173,8 @@ async function runRun(argv: string[], io: EngineIo): Promise<number> {
     signal: io.signal,
     stdout: values.quiet ? () => {} : io.out,
     stderr: io.err,
-  });
+  };
+  return runAsRunner(options, runner, io);
 }
 
 export const ENGINE_HELP = `perfgate-k6: perfgate's built-in k6-compatible engine
@@ -184,9 +182,11 @@ export const ENGINE_HELP = `perfgate-k6: perfgate's built-in k6-compatible engin
 usage:
   ${RUN_USAGE}
   ${MERGE_USAGE}
+  ${OPERATOR_USAGE}
 
 Exit codes are k6's: 0 ok, 99 thresholds crossed, 104 bad options, 105 interrupted,
-107 script error, 108 aborted by the script, 110 test failed.
+103 stopped through the REST API, 106 REST API cannot listen, 107 script error,
+108 aborted by the script, 110 test failed.
 `;
 
 /**
@@ -198,12 +198,14 @@ export async function engineCli(argv: string[], io: EngineIo): Promise<number> {
   try {
     if (sub === "run") return await runRun(rest, io);
     if (sub === "merge") return await runMerge(rest, io);
+    if (sub === "archive") return await runArchive(rest, io, RUN_OPTIONS);
+    if (sub === "inspect") return await runInspect(rest, io);
     if (sub === "--help" || sub === "-h" || sub === "help") {
       io.out(ENGINE_HELP);
       return K6_EXIT.ok;
     }
     throw new EngineUsageError(
-      `expected "run" or "merge", got ${sub === undefined ? "nothing" : `"${sub}"`}`,
+      `expected "run", "merge", "archive" or "inspect", got ${sub === undefined ? "nothing" : `"${sub}"`}`,
       `${RUN_USAGE}\n  ${MERGE_USAGE}`,
     );
   } catch (error) {

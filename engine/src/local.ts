@@ -17,6 +17,11 @@ export interface LocalRunInput {
   log: (message: string) => void;
   /** Called every second while the test runs (abortOnFail thresholds). */
   onTick: (elapsedMs: number) => void;
+  /**
+   * Awaited once the planned VUs are initialised, before the clock starts (the REST API's pause
+   * and setup, in k6's order); returns the setup data, which replaces `setupData`.
+   */
+  beforeClock?: (() => Promise<unknown>) | undefined;
 }
 
 /** What a run reports besides its metrics. */
@@ -50,10 +55,19 @@ export async function runLocally(input: LocalRunInput): Promise<RunFacts> {
   let nextId = planned + 1;
   const rssPerVu =
     planned > 0 ? Math.max(0, process.memoryUsage().rss - memoryBefore) / planned : 0;
+  let data = input.setupData;
+  if (input.beforeClock) {
+    try {
+      data = await input.beforeClock();
+    } catch (error) {
+      await Promise.all(syncVus.map((vu) => vu.close()));
+      throw error;
+    }
+  }
   const startedAt = performance.now();
   const context: ExecutorContext = {
     createVu: async (id) => warm.shift() ?? createVu(id),
-    data: input.setupData,
+    data,
     signal: input.signal,
     log: input.log,
     nextVuId: () => (warm.length > 0 ? 0 : nextId++),

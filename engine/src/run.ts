@@ -8,6 +8,7 @@ import { type RunFacts, runLocally } from "./local.ts";
 import { Registry } from "./metrics.ts";
 import { planScenarios, type ScenarioPlan, totalDurationMs } from "./options.ts";
 import { streamJsonOutput } from "./out-json.ts";
+import { EXECUTION_STATUS, type RunControl } from "./rest-api.ts";
 import { compileScript, detectMode, type EngineMode, ScriptError } from "./script.ts";
 import { executionTuple, segmentPlan } from "./segment.ts";
 import { engineState, newGroup, setEngineState } from "./state.ts";
@@ -32,6 +33,8 @@ import { initVu } from "./vu.ts";
 export const K6_EXIT = {
   ok: 0,
   thresholds: 99,
+  /** k6 v0.48.0 answers a stop through the REST API with its generic engine error. */
+  genericEngine: 103,
   invalidConfig: 104,
   externalAbort: 105,
   scriptException: 107,
@@ -63,6 +66,10 @@ export interface EngineRunOptions {
    * by the VUs. One thread is used in sync mode, with `--out json` and with an execution segment.
    */
   threads?: number | undefined;
+  /** k6's `--tag k=v`: tags on every sample (under scenario tags, as in k6). */
+  runTags?: Record<string, string> | undefined;
+  /** The REST API's view of the run (`--address`, `--paused`): status, resume, stop. */
+  control?: RunControl | undefined;
   signal: AbortSignal;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -72,7 +79,11 @@ const USER_AGENT = "k6/0.48.0 (https://k6.io/) perfgate-engine";
 
 /** Runs one k6 test on the built-in engine and returns k6's exit code. */
 export async function runEngine(options: EngineRunOptions): Promise<number> {
-  const { stderr, stdout } = options;
+  const { stderr, stdout, control } = options;
+  const setStatus = (status: number) => {
+    if (control) control.status = status;
+  };
+  setStatus(EXECUTION_STATUS.initVus);
   const registry = new Registry();
   const rootGroup = newGroup("", "");
   let exitCode: number = K6_EXIT.ok;
@@ -140,6 +151,9 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   } catch (error) {
     errors.push((error as Error).message);
   }
+  const runTags = options.runTags;
+  if (runTags)
+    scenarios = scenarios.map((plan) => ({ ...plan, tags: { ...runTags, ...plan.tags } }));
   const parsed = options.noThresholds
     ? { thresholds: [], errors: [] }
     : parseThresholds(scriptOptions.thresholds, registry);
@@ -159,7 +173,23 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   const outStream = options.outJson
     ? streamJsonOutput(options.outJson, registry, thresholds)
     : undefined;
+  if (outStream && runTags) {
+    const write = registry.onSample;
+    registry.onSample = (def, value, tags) => write?.(def, value, { ...runTags, ...tags });
+  }
   const maxVus = scenarios.reduce((sum, plan) => sum + plan.vus, 0);
+  if (control) {
+    Object.assign(control, {
+      vusMax: maxVus,
+      registry,
+      trendStats: options.trendStats ?? DEFAULT_TREND_STATS,
+    });
+    control.onStop(() => {
+      stderr(`level=error msg="test run stopped from REST API"\n`);
+      exitCode = K6_EXIT.genericEngine;
+      abortController.abort();
+    });
+  }
   const threads =
     mode === "async" && !options.outJson && !segmented
       ? asyncThreadCount(scenarios, options.threads)
@@ -181,16 +211,29 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   const lifecycleThread = syncCompiled
     ? new LifecycleThread(syncCompiled, options.env, scriptDir)
     : undefined;
-  if (typeof first.exports.setup === "function") {
-    try {
-      setupData = await callLifecycle("setup", first.exports, undefined, lifecycleThread);
-    } catch (error) {
-      await lifecycleThread?.close();
-      stderr(`setup() failed: ${(error as Error).message}\n`);
-      return K6_EXIT.scriptException;
+  const runSetup = async (): Promise<boolean> => {
+    setStatus(EXECUTION_STATUS.setup);
+    if (typeof first.exports.setup === "function") {
+      try {
+        setupData = await callLifecycle("setup", first.exports, undefined, lifecycleThread);
+      } catch (error) {
+        await lifecycleThread?.close();
+        stderr(`setup() failed: ${(error as Error).message}\n`);
+        return false;
+      }
     }
-  }
-  if (typeof first.exports.teardown !== "function") await lifecycleThread?.close();
+    if (typeof first.exports.teardown !== "function") await lifecycleThread?.close();
+    return true;
+  };
+  // Under the REST API, k6's order: VUs initialised, paused until released, setup, run. So
+  // runners released together start together (sync-mode VU threads take seconds to start).
+  const pauseAfterInit = control !== undefined && threads === 1;
+  if (control && !pauseAfterInit) await control.waitForStart();
+  if (!pauseAfterInit && !(await runSetup())) return K6_EXIT.scriptException;
+  const clockStarts = () => {
+    setStatus(EXECUTION_STATUS.running);
+    if (control) control.startedAtMs = performance.now();
+  };
 
   // The final evaluation decides, as in k6; a threshold crossed only while the test ran counts
   // when it aborted the run (k6 exits 99 then).
@@ -212,6 +255,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   const log = (message: string) => stderr(`${message}\n`);
   let nextEvaluationMs = THRESHOLDS_RATE_MS;
   let facts: RunFacts;
+  if (!pauseAfterInit) clockStarts();
   if (threads > 1) {
     try {
       facts = await runOnThreads({
@@ -236,7 +280,8 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
       return K6_EXIT.scriptException;
     }
   } else {
-    facts = await runLocally({
+    const setupFailed = new Error("setup failed");
+    const localRun = runLocally({
       scenarios,
       compiled,
       syncCompiled,
@@ -252,10 +297,25 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
         if (!options.noThresholds && thresholds.some((t) => t.abortOnFail))
           evaluate(false, elapsedMs);
       },
+      beforeClock: pauseAfterInit
+        ? async () => {
+            await control?.waitForStart();
+            if (!abortController.signal.aborted && !(await runSetup())) throw setupFailed;
+            clockStarts();
+            return setupData;
+          }
+        : undefined,
     });
+    try {
+      facts = await localRun;
+    } catch (error) {
+      if (error === setupFailed) return K6_EXIT.scriptException;
+      throw error;
+    }
   }
   const { durationMs, rssPerVu } = facts;
   registry.frozen = true;
+  setStatus(EXECUTION_STATUS.teardown);
   if (typeof first.exports.teardown === "function") {
     // teardown's requests count in http_reqs etc., as in k6 (an iteration abandoned at a hard
     // stop could slip a sample in meanwhile).
@@ -318,5 +378,6 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   }
   if (!printedDefault) stdout(`     ${engineLine}\n`);
   options.signal.removeEventListener("abort", onOuterAbort);
+  setStatus(abortController.signal.aborted ? EXECUTION_STATUS.interrupted : EXECUTION_STATUS.ended);
   return exitCode;
 }

@@ -4,6 +4,7 @@ import { benchEngineCommand } from "./bench-engine.ts";
 import { compactCommand } from "./compact.ts";
 import { compareCommand } from "./compare.ts";
 import { diffCommand } from "./diff.ts";
+import { distributedCommand } from "./distributed.ts";
 import { doctorCommand } from "./doctor.ts";
 import { evaluateCommand } from "./evaluate.ts";
 import { githubCommand } from "./github.ts";
@@ -20,6 +21,7 @@ export const commands = {
   compact: compactCommand,
   compare: compareCommand,
   diff: diffCommand,
+  distributed: distributedCommand,
   doctor: doctorCommand,
   evaluate: evaluateCommand,
   github: githubCommand,

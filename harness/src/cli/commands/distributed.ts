@@ -1,0 +1,136 @@
+import path from "node:path";
+import { writeScratchRun } from "../../history/run-store.ts";
+import { runDistributed } from "../../pipeline/distributed.ts";
+import { beginRunRecord } from "../../pipeline/run-record.ts";
+import { renderTerminal } from "../../render/terminal.ts";
+import { buildRunReport } from "../../report/index.ts";
+import {
+  DEFAULT_RUNNER_IMAGE,
+  type ResultsTarget,
+  testRunName,
+} from "../../runners/k6-operator-manifests.ts";
+import { EXIT, HarnessError } from "../../schema/index.ts";
+import { hasFailingVerdict } from "../../verdicts/thresholds.ts";
+import { integerFlag, parseCommandArgs } from "../args.ts";
+import type { Command } from "../command.ts";
+import { useColor } from "../tty.ts";
+
+const OPTIONS = {
+  parallelism: { type: "string", short: "n" },
+  namespace: { type: "string", default: "default" },
+  name: { type: "string" },
+  image: { type: "string", default: DEFAULT_RUNNER_IMAGE },
+  "initializer-image": { type: "string" },
+  "service-account": { type: "string" },
+  env: { type: "string", short: "e", multiple: true },
+  results: { type: "string", default: "log" },
+  "results-dir": { type: "string" },
+  timeout: { type: "string", default: "30m" },
+  "render-only": { type: "boolean" },
+  "collect-only": { type: "boolean" },
+  keep: { type: "boolean" },
+} as const;
+
+function usage(message: string, hint: string): HarnessError {
+  return new HarnessError("E_USAGE", `distributed: ${message}`, { hint, exitCode: EXIT.usage });
+}
+
+/** `30m`, `600s`, `1h` -> ms. */
+function timeoutMs(text: string): number {
+  const match = /^(\d+)(s|m|h)$/.exec(text);
+  if (!match) throw usage(`--timeout "${text}" is not a duration`, "e.g. --timeout 30m");
+  return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as "s" | "m" | "h"];
+}
+
+/** `log` or `volume:<claim>[:<mountPath>]`. */
+function resultsTarget(text: string): ResultsTarget {
+  if (text === "log") return { kind: "log" };
+  const [kind, claim, mountPath = "/results"] = text.split(":");
+  if (kind === "volume" && claim) return { kind: "volume", claim, mountPath };
+  throw usage(
+    `--results "${text}" is neither log nor volume:<claim>`,
+    "e.g. --results volume:perfgate-results",
+  );
+}
+
+function envVars(pairs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw usage(`-e ${pair}: expected KEY=VALUE`, "e.g. -e BASE_URL=http://app:3000");
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
+/**
+ * `perfgate distributed <scenario.ts> --parallelism n`: the scenario on the k6-operator, its
+ * runners' summaries merged exactly into one run record with thresholds judged on the merged data.
+ */
+export const distributedCommand: Command = {
+  summary:
+    "distributed <scenario.ts> --parallelism n [--namespace ns] [--image img] [-e K=V] [--render-only] [--results log|volume:<claim>]: k6-operator TestRun, exactly merged",
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs("distributed", argv, OPTIONS);
+    if (positionals.length !== 1 || values.parallelism === undefined)
+      throw usage(
+        "expected one scenario and --parallelism",
+        "perfgate distributed scenarios/browse.ts --parallelism 4",
+      );
+    const script = path.resolve(io.cwd, positionals[0] as string);
+    const scenario = path.basename(script).replace(/\.[cm]?[jt]s$/, "");
+    const parallelism = integerFlag("distributed", "parallelism", values.parallelism, 1, 1000);
+    const results = resultsTarget(values.results);
+    if (results.kind === "volume" && !values["render-only"] && !values["results-dir"])
+      throw usage(
+        "--results volume:… needs --results-dir (where that volume is mounted for perfgate)",
+        "runners write their summaries to the volume, not to their logs; or --render-only",
+      );
+    const record = await beginRunRecord(
+      io.cwd,
+      `distributed-${parallelism}`,
+      { "k6-runner-image": values.image },
+      io.env,
+    );
+    const started = Date.now();
+    const log = (line: string) =>
+      io.err(
+        `[perfgate distributed ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`,
+      );
+    const outcome = await runDistributed({
+      script,
+      scenario,
+      workDir: path.join(io.cwd, ".perf", record.runId, "distributed"),
+      plan: {
+        name: values.name ?? testRunName(scenario, record.runId),
+        namespace: values.namespace,
+        parallelism,
+        runnerImage: values.image,
+        initializerImage: values["initializer-image"],
+        env: envVars(values.env ?? []),
+        results,
+        serviceAccountName: values["service-account"],
+      },
+      renderOnly: values["render-only"] ?? false,
+      collectOnly: values["collect-only"] ?? false,
+      resultsDir: values["results-dir"] && path.resolve(io.cwd, values["results-dir"]),
+      keep: values.keep ?? false,
+      timeoutMs: timeoutMs(values.timeout),
+      kubectl: { bin: io.env.KUBECTL ?? "kubectl", env: io.env, signal: io.signal },
+      log,
+    });
+    if (outcome.kind === "rendered") {
+      io.out(`${path.relative(io.cwd, outcome.manifests)}\n`);
+      return EXIT.ok;
+    }
+    const run = record.finish({
+      suites: [outcome.suite],
+      verdicts: outcome.verdicts,
+      warnings: outcome.warnings,
+    });
+    const file = await writeScratchRun(path.join(io.cwd, ".perf"), run);
+    log(`wrote ${path.relative(io.cwd, file)} (${parallelism} runners merged)`);
+    io.out(renderTerminal(buildRunReport(run), { color: useColor(io.env, process.stdout.isTTY) }));
+    return hasFailingVerdict(outcome.verdicts) ? EXIT.verdictFailed : EXIT.ok;
+  },
+};
