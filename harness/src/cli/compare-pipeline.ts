@@ -12,6 +12,7 @@ import {
 } from "../report/comparison.ts";
 import { measureLoadBlock, measureMicrobenchBlock, type Side } from "../runners/compare-blocks.ts";
 import { makeRunId, readGitInfo } from "../runners/environment.ts";
+import type { InstructionSettings, MicrobenchMeasure } from "../runners/microbench.ts";
 import { type BaseTree, prepareBaseTree } from "../runners/worktree.ts";
 import {
   type BlockSample,
@@ -46,6 +47,9 @@ export interface ComparePipelineOptions {
   seed: number;
   loadSeconds: number;
   benchBudgetMs: number;
+  /** Microbench measure (harness/config/microbench.json, --measure) and instruction settings. */
+  measure?: MicrobenchMeasure;
+  instructions?: InstructionSettings;
   /** Products in the app's seed for the read mix. */
   seedProducts: number;
   /** Where A/A calibration is read and stored (default reports/calibration.json). */
@@ -116,6 +120,8 @@ async function measureRound(
             ...(round.onlyBench ? { only: round.onlyBench } : {}),
             workDir: path.join(workDir, "microbench"),
             budgetMs: options.benchBudgetMs,
+            ...(options.measure ? { measure: options.measure } : {}),
+            ...(options.instructions ? { instructions: options.instructions } : {}),
             signal: options.signal,
             log: options.log,
           })),
@@ -249,7 +255,13 @@ export async function runComparePipeline(
       const benchCases = new Set(
         suspects
           .filter((d) => d.suiteId.startsWith("microbench/"))
-          .map((d) => `${d.suiteId.slice("microbench/".length)}/${d.metricId}`),
+          // A case's instruction metrics re-measure the case itself.
+          .map((d) =>
+            `${d.suiteId.slice("microbench/".length)}/${d.metricId}`.replace(
+              /\/(instructions|est-cycles)$/,
+              "",
+            ),
+          ),
       );
       const selection: CompareSelection = {
         microbench:

@@ -1,5 +1,10 @@
 import path from "node:path";
 import { writeFileAtomic } from "../../history/atomic-write.ts";
+import {
+  instructionSettings,
+  parseMeasure,
+  readMicrobenchConfig,
+} from "../../runners/microbench-config.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { integerFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
@@ -16,6 +21,7 @@ const OPTIONS = {
   out: { type: "string" },
   calibration: { type: "string" },
   calibrate: { type: "boolean", default: false },
+  measure: { type: "string" },
 } as const;
 
 /** `microbench,load`, `microbench:lru+pool`, `load`: what to compare. */
@@ -47,7 +53,7 @@ export function parseSelection(text: string): CompareSelection {
 /** `perfgate compare --base <ref>`: interleaved A/B of the base against the working tree. */
 export const compareCommand: Command = {
   summary:
-    "compare --base <ref> [--suites microbench,load] [--blocks n] [--confirm-blocks n] [--out file.md]: base vs working tree, confirmed regressions fail",
+    "compare --base <ref> [--suites microbench,load] [--measure time|instructions] [--blocks n] [--confirm-blocks n] [--out file.md]: base vs working tree, confirmed regressions fail",
   async run(argv, io) {
     const { values } = parseCommandArgs("compare", argv, OPTIONS);
     if (!values.base) {
@@ -56,6 +62,7 @@ export const compareCommand: Command = {
         exitCode: EXIT.usage,
       });
     }
+    const config = await readMicrobenchConfig(io.cwd);
     const { record, dir, markdown } = await runComparePipeline({
       root: io.cwd,
       base: values.base,
@@ -71,6 +78,8 @@ export const compareCommand: Command = {
         10,
         60_000,
       ),
+      measure: values.measure ? parseMeasure("compare", values.measure) : config.measure,
+      instructions: instructionSettings(config),
       seedProducts: Number(io.env.PERFGATE_APP_SEED_PRODUCTS || 100_000),
       calibrate: values.calibrate,
       ...(values.calibration ? { calibrationFile: path.resolve(io.cwd, values.calibration) } : {}),
