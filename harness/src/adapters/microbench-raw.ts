@@ -76,6 +76,8 @@ const Instructions = z.object({
   tool: z.literal("callgrind"),
   valgrind: z.string(),
   cacheSim: z.boolean(),
+  /** V8 hash and random seed of the counted process (the same for every process of a run). */
+  hashSeed: z.number().int().optional(),
   calls: z.number().int().positive(),
   warmupCalls: z.number().int().nonnegative(),
   /** Iterations of the deterministic spin loop added to every call (evaluation only). */

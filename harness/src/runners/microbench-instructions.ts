@@ -131,6 +131,7 @@ export async function runInstructionWorker(
         tool: "callgrind",
         valgrind: options.valgrind.version,
         cacheSim: options.cacheSim,
+        hashSeed: options.job.hashSeed,
         calls: plan.calls,
         warmupCalls: plan.warmupCalls,
         extraWork: plan.extraWork,
