@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { CACHE_GEOMETRY, callgrindArgs, findValgrind } from "./microbench-instructions.ts";
 import type { WorkerJob } from "./microbench-worker.ts";
 
-const job: WorkerJob = {
+const job: WorkerJob & { instructions: NonNullable<WorkerJob["instructions"]> } = {
   file: "lru.bench.mjs",
   group: "get-90-10",
   case: "app",
