@@ -5,6 +5,7 @@ import { type EvaluationPool, type EvaluationRow, simulateDetector } from "../re
 import { startAppProcess } from "../runners/app.ts";
 import { measureLoadPasses, measureMicrobenchBlock, type Side } from "../runners/compare-blocks.ts";
 import { instructionPools } from "../runners/instruction-evaluation.ts";
+import { findValgrind } from "../runners/microbench-instructions.ts";
 import { type BlockSample, EXIT, HarnessError, type Metric, type Suite } from "../schema/index.ts";
 import { seededRandom } from "../stats/index.ts";
 import { parseGates } from "../verdicts/gates.ts";
@@ -151,7 +152,17 @@ export async function runEvaluation(
   }
   const instructionRows: EvaluationRow[] = [];
   const counted = options.instructions;
-  if (counted && modes.includes("instructions") && !options.signal.aborted) {
+  const valgrind = counted && modes.includes("instructions") ? findValgrind() : undefined;
+  if (counted && modes.includes("instructions") && !valgrind && !options.replay)
+    options.log(
+      "instruction rows skipped: valgrind is not installed (apt-get install -y valgrind)",
+    );
+  if (
+    counted &&
+    modes.includes("instructions") &&
+    (valgrind || options.replay) &&
+    !options.signal.aborted
+  ) {
     const metric = `microbench/${EVALUATION_CASE}/instructions`;
     const pools = await instructionPools({
       root: options.root,
