@@ -63,6 +63,34 @@ const Window = z.object({
   gc: GcCounts,
 });
 
+/** Callgrind event counts of one region (see adapters/callgrind.ts). */
+const Counts = z.record(z.string(), num);
+
+/**
+ * Instruction mode: the case run under Valgrind's callgrind. The worker brackets a region of
+ * `calls` calls and one of `2 * calls` calls with marker calls callgrind dumps its counters
+ * before; per call = (double - single) / calls, so start-up, set-up, warm-up and the markers'
+ * own cost never count. `spin` is the same for the evaluation's deterministic extra work.
+ */
+const Instructions = z.object({
+  tool: z.literal("callgrind"),
+  valgrind: z.string(),
+  cacheSim: z.boolean(),
+  /** V8 hash and random seed of the counted process (the same for every process of a run). */
+  hashSeed: z.number().int().optional(),
+  calls: z.number().int().positive(),
+  warmupCalls: z.number().int().nonnegative(),
+  /** Iterations of the deterministic spin loop added to every call (evaluation only). */
+  extraWork: z.number().int().nonnegative(),
+  /** The first region of `calls` calls: left-over warm-up work, not used for the count. */
+  first: Counts,
+  single: Counts,
+  double: Counts,
+  spin: z.object({ iterations: num, single: Counts, double: Counts }).optional(),
+  /** Wall time of the whole valgrind process, for planning only (it says nothing about speed). */
+  processMs: num,
+});
+
 export const MicrobenchRaw = z.object({
   format: z.literal(MICROBENCH_RAW_FORMAT),
   suite: z.object({ id: z.string(), title: z.string() }),
@@ -87,12 +115,15 @@ export const MicrobenchRaw = z.object({
   tinybench: z.object({ version: z.string(), result: TinybenchResult, window: Window }).optional(),
   /** GC groups only: plain calls for the budget, timed as a whole, with only the GC observer. */
   fixedWork: Window.optional(),
+  /** `--measure instructions` only. */
+  instructions: Instructions.optional(),
   facts: z.record(z.string(), num),
   /** Where the process's time went (start = ms from process start to the job), for tuning. */
   phasesMs: z.object({ start: num, import: num, setup: num, warmup: num, measure: num }).optional(),
 });
 export type MicrobenchRaw = z.infer<typeof MicrobenchRaw>;
 export type MicrobenchWindow = z.infer<typeof Window>;
+type MicrobenchInstructions = z.infer<typeof Instructions>;
 
 /** Re-run (or flag) a sample during which other processes used more than this many cores. */
 export const FOREIGN_LOAD_LIMIT = 0.1;

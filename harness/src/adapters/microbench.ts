@@ -1,5 +1,6 @@
 import type { Metric, QualityWarning, Suite } from "../schema/index.ts";
 import { coefficientOfVariation } from "../stats/index.ts";
+import { countMetrics } from "./microbench-counts.ts";
 import { qualityProblems } from "./microbench-quality.ts";
 import { foreignCores, type MicrobenchRaw } from "./microbench-raw.ts";
 import { median, significant, summarize } from "./microbench-summary.ts";
@@ -42,6 +43,10 @@ export interface BenchRow {
   gcPerMillionOps?: number;
   gcTimePercent?: number;
   hitRate?: number;
+  /** `--measure instructions`: median instructions and estimated cycles per op, and their spread. */
+  instructionsPerOp?: number;
+  cyclesPerOp?: number;
+  instructionSpread?: number;
   maxForeignCores: number;
   warnings: QualityWarning["code"][];
 }
@@ -278,10 +283,21 @@ function normalizeCase(list: MicrobenchRaw[], baselineRaws: MicrobenchRaw[], fai
     row.gcPerMillionOps = median(perMop);
     row.gcTimePercent = median(timeShare);
   }
+  const counted = countMetrics(list, id, tags);
+  metrics.push(...counted.metrics);
+  warnings.push(...counted.warnings);
+  for (const w of counted.warnings) row.warnings.push(w.code);
+  if (counted.counts) {
+    row.instructionsPerOp = counted.counts.instructionsPerOp;
+    if (counted.counts.cyclesPerOp !== undefined) row.cyclesPerOp = counted.counts.cyclesPerOp;
+    row.instructionSpread = counted.counts.spread;
+  }
   const hitRates = list.map((r) => r.facts.hitRate).filter((v): v is number => v !== undefined);
   if (hitRates.length > 0) row.hitRate = median(hitRates);
 
-  for (const { code, message } of qualityProblems(list, row, failedCount)) {
+  // Instruction-only processes (no timing tools) have no timing quality to judge.
+  const timed = list.some((r) => r.mitata || r.tinybench);
+  for (const { code, message } of timed ? qualityProblems(list, row, failedCount) : []) {
     warnings.push({ code, metric: id, message: `${id}: ${message}` });
     row.warnings.push(code);
   }

@@ -23,6 +23,7 @@ import {
   foreignLoadMeta,
   startForeignLoadSampler,
 } from "../runners/foreign-load.ts";
+import type { InstructionSettings, MicrobenchMeasure } from "../runners/microbench.ts";
 import { loadPathsModule } from "../runners/paths-module.ts";
 import { type BaseTree, prepareBaseTree } from "../runners/worktree.ts";
 import {
@@ -61,6 +62,9 @@ export interface ComparePipelineOptions {
   seed: number;
   loadSeconds: number;
   benchBudgetMs: number;
+  /** Microbench measure (harness/config/microbench.json, --measure) and instruction settings. */
+  measure?: MicrobenchMeasure;
+  instructions?: InstructionSettings;
   /** Handed to the read mix's paths module (it asks only for products the app seeded). */
   env: Record<string, string | undefined>;
   /** Where A/A calibration is read and stored (default reports/calibration.json). */
@@ -121,6 +125,8 @@ async function measureRound(
             ...(round.onlyBench ? { only: round.onlyBench } : {}),
             workDir: path.join(workDir, "microbench"),
             budgetMs: options.benchBudgetMs,
+            ...(options.measure ? { measure: options.measure } : {}),
+            ...(options.instructions ? { instructions: options.instructions } : {}),
             signal: options.signal,
             log: options.log,
           })),
@@ -215,7 +221,13 @@ async function confirmSuspects(
   const benchCases = new Set(
     suspects
       .filter((d) => d.suiteId.startsWith("microbench/"))
-      .map((d) => `${d.suiteId.slice("microbench/".length)}/${d.metricId}`),
+      // A case's instruction metrics re-measure the case itself.
+      .map((d) =>
+        `${d.suiteId.slice("microbench/".length)}/${d.metricId}`.replace(
+          /\/(instructions|est-cycles)$/,
+          "",
+        ),
+      ),
   );
   const selection: CompareSelection = {
     microbench:

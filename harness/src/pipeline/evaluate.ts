@@ -4,9 +4,11 @@ import { writeFileAtomic } from "../history/atomic-write.ts";
 import { type EvaluationPool, type EvaluationRow, simulateDetector } from "../report/evaluation.ts";
 import { startAppProcess } from "../runners/app.ts";
 import { measureLoadPasses, measureMicrobenchBlock, type Side } from "../runners/compare-blocks.ts";
+import { findValgrind } from "../runners/microbench-instructions.ts";
 import { type BlockSample, EXIT, HarnessError, type Metric, type Suite } from "../schema/index.ts";
 import { seededRandom } from "../stats/index.ts";
 import { parseGates } from "../verdicts/gates.ts";
+import { instructionPools } from "./instruction-evaluation.ts";
 
 export interface EvaluateOptions {
   root: string;
@@ -22,6 +24,15 @@ export interface EvaluateOptions {
   signal: AbortSignal;
   log: (line: string) => void;
   today: string;
+  /** Which detectors to evaluate; default both. */
+  modes?: readonly ("time" | "instructions")[];
+  /** Instruction mode (runners/instruction-evaluation.ts): its own pools and compare size. */
+  instructions?: {
+    sizes: readonly number[];
+    poolBlocks: number;
+    blocks: number;
+    confirmBlocks: number;
+  };
 }
 
 /** The microbench case and load endpoint the evaluation injects slowdowns into. */
@@ -118,11 +129,12 @@ async function readPool(root: string, slowdownPct: number): Promise<EvaluationPo
 /** `npm run evaluate`: A/A and injected slowdowns, measured, then the detector replayed on them. */
 export async function runEvaluation(
   options: EvaluateOptions,
-): Promise<{ rows: EvaluationRow[]; suite: Suite }> {
+): Promise<{ rows: EvaluationRow[]; instructionRows: EvaluationRow[]; suite: Suite }> {
   const gatesFile = "harness/config/gates.json";
   const gates = parseGates(await readFile(path.join(options.root, gatesFile), "utf8"), gatesFile);
   const rows: EvaluationRow[] = [];
-  for (const size of [0, ...options.sizes]) {
+  const modes = options.modes ?? ["time", "instructions"];
+  for (const size of modes.includes("time") ? [0, ...options.sizes] : []) {
     if (options.signal.aborted) break;
     const pool = options.replay
       ? await readPool(options.root, size)
@@ -138,7 +150,47 @@ export async function runEvaluation(
       }),
     );
   }
-  const metrics: Metric[] = rows.map((row) => ({
+  const instructionRows: EvaluationRow[] = [];
+  const counted = options.instructions;
+  const valgrind = counted && modes.includes("instructions") ? findValgrind() : undefined;
+  if (counted && modes.includes("instructions") && !valgrind && !options.replay)
+    options.log(
+      "instruction rows skipped: valgrind is not installed (apt-get install -y valgrind)",
+    );
+  if (
+    counted &&
+    modes.includes("instructions") &&
+    (valgrind || options.replay) &&
+    !options.signal.aborted
+  ) {
+    const metric = `microbench/${EVALUATION_CASE}/instructions`;
+    const pools = await instructionPools({
+      root: options.root,
+      caseId: EVALUATION_CASE,
+      sizes: counted.sizes,
+      poolBlocks: counted.poolBlocks,
+      ...(options.replay ? { replay: true } : {}),
+      signal: options.signal,
+      log: options.log,
+    });
+    for (const pool of pools) {
+      const simulated = simulateDetector(pool, gates, {
+        ...counted,
+        draws: options.draws,
+        seed: options.seed,
+        today: options.today,
+        targets: [metric],
+      });
+      instructionRows.push(
+        ...simulated.map((row) =>
+          row.metric === "any gated metric"
+            ? { ...row, metric: "any gated metric (counted)" }
+            : row,
+        ),
+      );
+    }
+  }
+  const metrics: Metric[] = [...rows, ...instructionRows].map((row) => ({
     id:
       row.slowdownPct === 0
         ? `false_alarms/${row.metric}`
@@ -153,6 +205,7 @@ export async function runEvaluation(
   }));
   return {
     rows,
+    instructionRows,
     suite: {
       kind: "evaluation",
       id: "detector",

@@ -40,6 +40,9 @@ export function formatValue(value: number | undefined, unit: Unit): string {
       return `${value.toFixed(1)} MB`;
     case "MB/min":
       return `${value.toFixed(2)} MB/min`;
+    case "instr/op":
+    case "cycles/op":
+      return `${value >= 100 ? value.toFixed(1) : value.toFixed(3)} ${unit}`;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { BlockSample, MetricDecision, Verdict } from "../schema/index.ts";
+import { instabilityReason } from "../verdicts/deterministic.ts";
 import { type Calibration, type GatesConfig, policyFor } from "../verdicts/gates.ts";
 import { decideRegressions, type MetricComparisonInput } from "../verdicts/regression.ts";
 
@@ -47,7 +48,14 @@ export function decideComparison(
   calibration: Calibration,
   options: { seed: number; today: string },
 ): MetricDecision[] {
-  const policies = new Map(inputs.map((input) => [input, policyFor(config, calibration, input)]));
+  const policies = new Map(
+    inputs.map((input) => {
+      const policy = policyFor(config, calibration, input);
+      // A counted metric whose blocks disagree measures something non-deterministic: report only.
+      const unstable = policy.gate ? instabilityReason(input) : undefined;
+      return [input, unstable ? { ...policy, gate: false, reason: unstable } : policy];
+    }),
+  );
   const verdicts = decideRegressions(
     [...inputs],
     (input) => policies.get(input) as ReturnType<typeof policyFor>,

@@ -1,9 +1,15 @@
 import path from "node:path";
 import { autocannonBlockFigures } from "../adapters/autocannon.ts";
+import { countsPerOp } from "../adapters/microbench-counts.ts";
 import type { BlockSample } from "../schema/index.ts";
 import { startAppProcess } from "./app.ts";
 import { runAutocannon } from "./autocannon.ts";
-import { DEFAULT_HASH_SEEDS, runMicrobench } from "./microbench.ts";
+import {
+  DEFAULT_HASH_SEEDS,
+  type InstructionSettings,
+  type MicrobenchMeasure,
+  runMicrobench,
+} from "./microbench.ts";
 
 /** One side of a comparison: a source tree and the flags it runs with. */
 export type { BlockSample };
@@ -16,6 +22,8 @@ export interface Side {
   appEnv?: Record<string, string>;
   /** Injected microbench slowdown in percent (evaluation only). */
   benchSlowdownPct?: number;
+  /** Instruction mode's injected regression: spin iterations per call (evaluation only). */
+  benchExtraWork?: number;
 }
 
 export interface MicrobenchBlockOptions {
@@ -27,6 +35,9 @@ export interface MicrobenchBlockOptions {
   only?: ReadonlySet<string>;
   workDir: string;
   budgetMs: number;
+  /** `instructions` adds `<case>/instructions` and `<case>/est-cycles` samples (callgrind). */
+  measure?: MicrobenchMeasure;
+  instructions?: InstructionSettings;
   signal: AbortSignal;
   log: (line: string) => void;
 }
@@ -63,6 +74,11 @@ export async function measureMicrobenchBlock(
     signal: options.signal,
     log: () => {},
     ...(side.benchSlowdownPct !== undefined ? { slowdownPct: side.benchSlowdownPct } : {}),
+    ...(options.measure ? { measure: options.measure } : {}),
+    instructions: {
+      ...options.instructions,
+      ...(side.benchExtraWork !== undefined ? { extraWork: side.benchExtraWork } : {}),
+    },
   });
   if (output.failures.length > 0) {
     const first = output.failures[0];
@@ -74,17 +90,26 @@ export async function measureMicrobenchBlock(
   for (const raw of output.raws) {
     const id = `${raw.suite.id}/${raw.group.id}/${raw.case.id}`;
     if (options.only && !options.only.has(id)) continue;
-    const p50 = raw.mitata?.stats.p50;
-    if (p50 === undefined) continue;
-    samples.push({
+    const sample = (metricId: string, unit: string, value: number): BlockSample => ({
       suiteId: `microbench/${raw.suite.id}`,
-      metricId: `${raw.group.id}/${raw.case.id}`,
-      unit: "ns",
+      metricId,
+      unit,
       direction: "lower",
       side: side.label,
       block,
-      values: [p50 / raw.case.ops],
+      values: [value],
     });
+    const p50 = raw.mitata?.stats.p50;
+    if (p50 !== undefined)
+      samples.push(sample(`${raw.group.id}/${raw.case.id}`, "ns", p50 / raw.case.ops));
+    const counts = countsPerOp(raw);
+    if (counts) {
+      samples.push(
+        sample(`${raw.group.id}/${raw.case.id}/instructions`, "instr", counts.instructions),
+      );
+      if (counts.cycles !== undefined)
+        samples.push(sample(`${raw.group.id}/${raw.case.id}/est-cycles`, "cycles", counts.cycles));
+    }
   }
   return samples;
 }

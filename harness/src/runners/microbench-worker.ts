@@ -14,6 +14,7 @@ import { Bench } from "tinybench";
 import type { MicrobenchRaw, MicrobenchWindow } from "../adapters/microbench-raw.ts";
 import { machineBusyMs } from "./foreign-load.ts";
 import { type LoadedGroup, pickCase, readSuiteModule } from "./microbench-suites.ts";
+import { type InstructionPlan, measureInstructions } from "./microbench-worker-instructions.ts";
 
 export interface WorkerJob {
   file: string;
@@ -34,6 +35,11 @@ export interface WorkerJob {
    * also burns this percentage of its own duration in CPU. 0 or absent in every normal run.
    */
   slowdownPct?: number;
+  /**
+   * Instruction mode (the process runs under callgrind): no timing tools, fixed call counts
+   * bracketed by markers; the raw record's `instructions` is completed by the runner.
+   */
+  instructions?: InstructionPlan;
 }
 
 /** A call that takes `pct`% longer than `run`, by busy CPU work proportional to its own time. */
@@ -106,6 +112,15 @@ async function runJob(job: WorkerJob): Promise<void> {
   phases.imported = performance.now();
   const handle = await benchCase.setup({ seed: job.inputSeed });
   phases.setUp = performance.now();
+  if (job.instructions) {
+    measureInstructions(handle.run, job.instructions);
+    const raw = baseRecord(job, suite, group, benchCase.id, benchCase.ops ?? group.ops);
+    await writeFile(
+      job.outFile,
+      `${JSON.stringify({ ...raw, toolOrder: [], facts: handle.facts?.() ?? {}, plan: job.instructions })}\n`,
+    );
+    return;
+  }
   let calls = 0;
   // Both sides of an evaluation carry the wrapper (0% on the base), so only the busy time differs.
   const run = job.slowdownPct !== undefined ? slowedDown(handle.run, job.slowdownPct) : handle.run;
@@ -118,20 +133,7 @@ async function runJob(job: WorkerJob): Promise<void> {
   while (performance.now() < warmupEnd);
   phases.warm = performance.now();
 
-  const raw: MicrobenchRaw = {
-    // A literal, not the adapter's constant: importing that would load zod into every worker.
-    format: "perfgate-microbench-raw/1",
-    suite: { id: suite.id, title: suite.title },
-    group: describeGroup(group),
-    case: { id: benchCase.id, ops: benchCase.ops ?? group.ops },
-    round: job.round,
-    hashSeed: job.hashSeed,
-    inputSeed: job.inputSeed,
-    node: process.versions.node,
-    v8: process.versions.v8,
-    toolOrder: job.toolOrder,
-    facts: {},
-  };
+  const raw = baseRecord(job, suite, group, benchCase.id, benchCase.ops ?? group.ops);
   if (group.gc) {
     // Fixed work with only the GC observer, before either tool runs. While mitata's 8 MB
     // sample buffer (allocated inside measure()) is alive, GCs of allocation-heavy code take
@@ -160,6 +162,29 @@ async function runJob(job: WorkerJob): Promise<void> {
     measure: phases.done - phases.warm,
   };
   await writeFile(job.outFile, `${JSON.stringify(raw)}\n`);
+}
+
+function baseRecord(
+  job: WorkerJob,
+  suite: { id: string; title: string },
+  group: LoadedGroup,
+  caseId: string,
+  ops: number,
+): MicrobenchRaw {
+  return {
+    // A literal, not the adapter's constant: importing that would load zod into every worker.
+    format: "perfgate-microbench-raw/1",
+    suite: { id: suite.id, title: suite.title },
+    group: describeGroup(group),
+    case: { id: caseId, ops },
+    round: job.round,
+    hashSeed: job.hashSeed,
+    inputSeed: job.inputSeed,
+    node: process.versions.node,
+    v8: process.versions.v8,
+    toolOrder: job.toolOrder,
+    facts: {},
+  };
 }
 
 async function measureWithMitata(

@@ -1,11 +1,17 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { FOREIGN_LOAD_LIMIT, foreignCores, MicrobenchRaw } from "../adapters/microbench-raw.ts";
 import { EXIT, formatIssues, HarnessError } from "../schema/index.ts";
 import { buildMicrobench } from "./microbench-build.ts";
+import {
+  INSTRUCTION_HASH_SEED,
+  requireValgrind,
+  runInstructionWorker,
+  type ValgrindInfo,
+} from "./microbench-instructions.ts";
 import { findSuiteFiles, loadSuite } from "./microbench-suites.ts";
 import type { WorkerJob } from "./microbench-worker.ts";
 
@@ -42,8 +48,31 @@ export interface MicrobenchRunOptions {
   timeoutMs?: number;
   /** Injected slowdown in percent (detector self-evaluation only); see WorkerJob.slowdownPct. */
   slowdownPct?: number;
+  /** `instructions`: also count each process's instructions under callgrind (see `instructions`). */
+  measure?: MicrobenchMeasure;
+  /** Instruction-mode settings; `timing: false` skips the timed process (evaluation, tests). */
+  instructions?: InstructionSettings;
   signal: AbortSignal;
   log: (line: string) => void;
+}
+
+export type MicrobenchMeasure = "time" | "instructions";
+
+export interface InstructionSettings {
+  /** Calls in the first measured region (the second has twice as many); default 10. */
+  calls?: number;
+  /** Untimed calls before the regions; default 20. */
+  warmupCalls?: number;
+  /** Simulate caches for estimated cycles; default true. */
+  cacheSim?: boolean;
+  /** Run the timed process too (wall time beside the counts); default true. */
+  timing?: boolean;
+  /** Deterministic extra work per call, in spin iterations (evaluation only). */
+  extraWork?: number;
+  /** Also count spin(n) and spin(2n) (the evaluation sizes extraWork from it). */
+  spinIterations?: number;
+  /** Per-process limit; callgrind is ~50-100x slower than native. Default 600 s. */
+  timeoutMs?: number;
 }
 
 export interface MicrobenchFailure {
@@ -140,6 +169,8 @@ export async function runMicrobench(options: MicrobenchRunOptions): Promise<Micr
   }));
   const raws: MicrobenchRaw[] = [];
   const failures: MicrobenchFailure[] = [];
+  const valgrind = options.measure === "instructions" ? requireValgrind() : undefined;
+  const timing = valgrind === undefined || options.instructions?.timing !== false;
   let done = 0;
   for (const { round, item, index } of schedule) {
     if (options.signal.aborted) break;
@@ -168,8 +199,13 @@ export async function runMicrobench(options: MicrobenchRunOptions): Promise<Micr
         options.timeoutMs ?? 120_000,
         options.signal,
       );
-    const result = await run(job.outFile);
+    const result = timing ? await run(job.outFile) : {};
     done++;
+    const counted =
+      valgrind && result.error === undefined
+        ? await countInstructions(options, valgrind, built.worker, job)
+        : undefined;
+    if (counted?.error !== undefined) result.error = counted.error;
     if (result.error !== undefined) {
       if (options.signal.aborted) break;
       failures.push({
@@ -182,7 +218,16 @@ export async function runMicrobench(options: MicrobenchRunOptions): Promise<Micr
       options.log(`[${done}/${schedule.length}] ${label}: failed: ${result.error.split("\n")[0]}`);
       continue;
     }
+    if (!timing && counted?.raw) {
+      raws.push(counted.raw);
+      options.log(`[${done}/${schedule.length}] ${label}: ${describeCounts(counted.raw)}`);
+      continue;
+    }
     let raw = await readRawFile(job.outFile);
+    if (counted?.raw?.instructions) {
+      raw = { ...raw, instructions: counted.raw.instructions };
+      await writeFile(job.outFile, `${JSON.stringify(raw)}\n`);
+    }
     for (let retry = 1; retry <= (options.foreignLoadRetries ?? 0); retry++) {
       if (foreignCores(raw) <= FOREIGN_LOAD_LIMIT || options.signal.aborted) break;
       // Re-run a sample that overlapped other work; keep whichever saw less of it.
@@ -193,8 +238,10 @@ export async function runMicrobench(options: MicrobenchRunOptions): Promise<Micr
         `${label}: foreign load ${foreignCores(raw).toFixed(2)} cores, re-ran: ${foreignCores(again).toFixed(2)}`,
       );
       if (foreignCores(again) < foreignCores(raw)) {
-        await rename(retryFile, job.outFile);
-        raw = again;
+        // The counts do not depend on load: keep them with the quieter timing.
+        raw = raw.instructions ? { ...again, instructions: raw.instructions } : again;
+        await writeFile(job.outFile, `${JSON.stringify(raw)}\n`);
+        await rm(retryFile, { force: true });
       } else {
         await rm(retryFile, { force: true });
       }
@@ -210,7 +257,49 @@ function describe(raw: MicrobenchRaw): string {
   const rate = ns
     ? `${((raw.case.ops / ns) * 1e3).toFixed(2)} Mops/s (mitata p50)`
     : "no mitata result";
-  return `${rate}, foreign load ${foreignCores(raw).toFixed(2)} cores`;
+  const counts = raw.instructions ? `, ${describeCounts(raw)}` : "";
+  return `${rate}, foreign load ${foreignCores(raw).toFixed(2)} cores${counts}`;
+}
+
+function describeCounts(raw: MicrobenchRaw): string {
+  const i = raw.instructions;
+  if (!i) return "no instruction counts";
+  const perOp = ((i.double.Ir ?? 0) - (i.single.Ir ?? 0)) / i.calls / raw.case.ops;
+  return `${perOp.toFixed(1)} instructions/op (callgrind, ${(i.processMs / 1000).toFixed(0)} s)`;
+}
+
+/** The same case once more under callgrind, into a file of its own (then merged). */
+function countInstructions(
+  options: MicrobenchRunOptions,
+  valgrind: ValgrindInfo,
+  worker: string,
+  job: WorkerJob,
+) {
+  const settings = options.instructions ?? {};
+  const timing = settings.timing !== false;
+  return runInstructionWorker({
+    root: options.root,
+    worker,
+    job: {
+      ...job,
+      hashSeed: INSTRUCTION_HASH_SEED,
+      toolOrder: [],
+      outFile: timing ? job.outFile.replace(/\.json$/, ".callgrind.tmp") : job.outFile,
+      instructions: {
+        calls: settings.calls ?? 10,
+        warmupCalls: settings.warmupCalls ?? 20,
+        extraWork: settings.extraWork ?? 0,
+        ...(settings.spinIterations ? { spinIterations: settings.spinIterations } : {}),
+      },
+    },
+    valgrind,
+    cacheSim: settings.cacheSim ?? true,
+    timeoutMs: settings.timeoutMs ?? 600_000,
+    signal: options.signal,
+  }).then(async (result) => {
+    if (timing) await rm(job.outFile.replace(/\.json$/, ".callgrind.tmp"), { force: true });
+    return result;
+  });
 }
 
 function runWorker(

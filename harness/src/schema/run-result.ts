@@ -24,6 +24,9 @@ export const Unit = z.enum([
   "iter/s",
   "MB",
   "MB/min",
+  /** Instruction mode: counted instructions and estimated cycles per operation. */
+  "instr/op",
+  "cycles/op",
 ]);
 export type Unit = z.infer<typeof Unit>;
 
@@ -106,6 +109,8 @@ export const WarningCode = z.enum([
   "history-skipped",
   /** A run.json trimmed (histograms dropped) to fit the history budget. */
   "over-budget",
+  /** A near-deterministic metric (instruction counts) that differed between processes. */
+  "unstable",
 ]);
 export type WarningCode = z.infer<typeof WarningCode>;
 

@@ -7,7 +7,18 @@ import {
   readGitInfo,
   readLoadAverage,
 } from "../../runners/environment.ts";
-import { DEFAULT_HASH_SEEDS, readRawDir, runMicrobench } from "../../runners/microbench.ts";
+import {
+  DEFAULT_HASH_SEEDS,
+  type InstructionSettings,
+  type MicrobenchMeasure,
+  readRawDir,
+  runMicrobench,
+} from "../../runners/microbench.ts";
+import {
+  instructionSettings,
+  parseMeasure,
+  readMicrobenchConfig,
+} from "../../runners/microbench-config.ts";
 import {
   EXIT,
   HarnessError,
@@ -38,6 +49,9 @@ export interface RunBenchOptions {
   rounds?: readonly number[];
   /** Re-normalize the raw records of an earlier run instead of measuring. */
   replayRawDir?: string;
+  /** time or instructions; harness/config/microbench.json's `measure` otherwise. */
+  measure?: MicrobenchMeasure;
+  instructions?: InstructionSettings;
   signal: AbortSignal;
   log: (line: string) => void;
   env?: NodeJS.ProcessEnv;
@@ -67,6 +81,8 @@ export async function runBench(options: RunBenchOptions): Promise<RunBenchResult
   const rawDir = options.replayRawDir ?? path.join(runDir, "raw", "microbench");
   const processes = options.processes ?? settings.processes;
   const env = readEnvironment({}, options.env);
+  const config = await readMicrobenchConfig(options.root);
+  const measure = options.measure ?? config.measure;
   const output = options.replayRawDir
     ? {
         raws: await readRawDir(options.replayRawDir),
@@ -86,6 +102,8 @@ export async function runBench(options: RunBenchOptions): Promise<RunBenchResult
         budgetMs: settings.budgetMs,
         warmupMs: settings.warmupMs,
         foreignLoadRetries: options.foreignLoadRetries ?? settings.foreignLoadRetries,
+        measure,
+        instructions: options.instructions ?? instructionSettings(config),
         signal: options.signal,
         log: options.log,
       });
@@ -160,6 +178,9 @@ export function formatBenchTable(rows: readonly BenchRow[]): string {
         : row.fixedWorkOpsPerSec !== undefined
           ? `fixed work ${rate(row.fixedWorkOpsPerSec)}`
           : "",
+      row.instructionsPerOp !== undefined
+        ? `${row.instructionsPerOp.toFixed(1)} instr/op${row.cyclesPerOp !== undefined ? ` ~${row.cyclesPerOp.toFixed(1)} cycles/op` : ""} ±${((row.instructionSpread ?? 0) * 100).toFixed(3)}%`
+        : "",
       row.estimator === "mean" ? "mean" : "",
       row.processes !== 0 ? `n=${row.processes}` : "",
       row.warnings.length > 0 ? `⚠ ${[...new Set(row.warnings)].join(",")}` : "",
@@ -173,6 +194,10 @@ export function formatBenchTable(rows: readonly BenchRow[]): string {
     "* = the app's own code. ops/s: median over processes of each process's estimate (mitata); CV across processes;",
     "ratio per process pair with the same hash seed; agree = tinybench / mitata. Ratios from one run on one machine.",
   );
+  if (rows.some((r) => r.instructionsPerOp !== undefined))
+    lines.push(
+      "instr/op (--measure instructions): callgrind's count per op, median over processes, ± its spread between them.",
+    );
   return `${lines.join("\n")}\n`;
 }
 
@@ -183,6 +208,7 @@ const OPTIONS = {
   "foreign-load-retries": { type: "string" },
   "hash-seed": { type: "string", multiple: true },
   replay: { type: "string" },
+  measure: { type: "string" },
 } as const;
 
 function positiveInteger(flag: string, value: string): number {
@@ -199,7 +225,7 @@ function positiveInteger(flag: string, value: string): number {
 /** `perfgate bench`: microbenchmark suites, one case per fresh process, table + run record. */
 export const benchCommand: Command = {
   summary:
-    "bench [--profile quick|full] [--suite id] [--processes n] [--hash-seed n] [--foreign-load-retries n] [--replay raw-dir]: microbenchmarks",
+    "bench [--profile quick|full] [--measure time|instructions] [--suite id] [--processes n] [--hash-seed n] [--foreign-load-retries n] [--replay raw-dir]: microbenchmarks",
   async run(argv, io) {
     const { values } = parseCommandArgs("bench", argv, OPTIONS);
     const profile = values.profile;
@@ -229,6 +255,7 @@ export const benchCommand: Command = {
         ? { hashSeeds: values["hash-seed"].map((s) => positiveInteger("hash-seed", s)) }
         : {}),
       ...(values.replay ? { replayRawDir: path.resolve(io.cwd, values.replay) } : {}),
+      ...(values.measure ? { measure: parseMeasure("bench", values.measure) } : {}),
       signal: io.signal,
       log,
       env: io.env,

@@ -1,6 +1,11 @@
 import path from "node:path";
 import { writeFileAtomic } from "../../history/atomic-write.ts";
 import { type CompareSelection, runComparePipeline } from "../../pipeline/compare.ts";
+import {
+  instructionSettings,
+  parseMeasure,
+  readMicrobenchConfig,
+} from "../../runners/microbench-config.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { MIN_BLOCKS_FOR_P } from "../../verdicts/regression.ts";
 import { integerFlag, parseCommandArgs } from "../args.ts";
@@ -17,6 +22,7 @@ const OPTIONS = {
   out: { type: "string" },
   calibration: { type: "string" },
   calibrate: { type: "boolean", default: false },
+  measure: { type: "string" },
 } as const;
 
 /** `microbench,load`, `microbench:lru+pool`, `load`: what to compare. */
@@ -48,7 +54,7 @@ export function parseSelection(text: string): CompareSelection {
 /** `perfgate compare --base <ref>`: interleaved A/B of the base against the working tree. */
 export const compareCommand: Command = {
   summary:
-    "compare --base <ref> [--suites microbench,load] [--blocks n] [--confirm-blocks n] [--out file.md]: base vs working tree, confirmed regressions fail",
+    "compare --base <ref> [--suites microbench,load] [--measure time|instructions] [--blocks n] [--confirm-blocks n] [--out file.md]: base vs working tree, confirmed regressions fail",
   async run(argv, io) {
     const { values } = parseCommandArgs("compare", argv, OPTIONS);
     if (!values.base) {
@@ -57,6 +63,7 @@ export const compareCommand: Command = {
         exitCode: EXIT.usage,
       });
     }
+    const config = await readMicrobenchConfig(io.cwd);
     const { record, dir, markdown } = await runComparePipeline({
       root: io.cwd,
       base: values.base,
@@ -74,6 +81,8 @@ export const compareCommand: Command = {
         60_000,
       ),
       env: io.env,
+      measure: values.measure ? parseMeasure("compare", values.measure) : config.measure,
+      instructions: instructionSettings(config),
       calibrate: values.calibrate,
       ...(values.calibration ? { calibrationFile: path.resolve(io.cwd, values.calibration) } : {}),
       signal: io.signal,

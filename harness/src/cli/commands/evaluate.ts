@@ -7,7 +7,7 @@ import { writeTrendPages } from "../../pipeline/trend-pages.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { renderEvaluationTable } from "../../report/evaluation.ts";
 import { buildRunReport } from "../../report/index.ts";
-import { EXIT, type RunResult } from "../../schema/index.ts";
+import { EXIT, HarnessError, type RunResult } from "../../schema/index.ts";
 import { integerFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 
@@ -20,12 +20,25 @@ const OPTIONS = {
   seed: { type: "string", default: "1" },
   "no-save": { type: "boolean", default: false },
   replay: { type: "boolean", default: false },
+  modes: { type: "string", default: "time,instructions" },
+  "instruction-sizes": { type: "string", default: "2" },
+  "instruction-pool-blocks": { type: "string", default: "8" },
+  "instruction-blocks": { type: "string", default: "3" },
+  "instruction-confirm-blocks": { type: "string", default: "3" },
 } as const;
 
-const README_MARKERS = {
-  start: "<!-- perfgate:evaluation:start -->",
-  end: "<!-- perfgate:evaluation:end -->",
-};
+/** `time,instructions`: the detectors to evaluate. */
+function parseModes(text: string): ("time" | "instructions")[] {
+  const modes = text.split(",").map((m) => m.trim());
+  const bad = modes.find((m) => m !== "time" && m !== "instructions");
+  if (bad !== undefined || modes.length === 0) {
+    throw new HarnessError("E_USAGE", `evaluate: --modes has "${bad ?? text}"`, {
+      hint: "use time, instructions, or time,instructions",
+      exitCode: EXIT.usage,
+    });
+  }
+  return modes as ("time" | "instructions")[];
+}
 
 /** The machine the evaluation really ran on, as its run record says. */
 function machineLine(run: RunResult): string {
@@ -33,10 +46,47 @@ function machineLine(run: RunResult): string {
   return `${cores} cores (${cpuModel}), load average ${loadAvgBefore[0]} at the start${loadAvgAfter ? ` and ${loadAvgAfter[0]} at the end` : ""}`;
 }
 
+/** Replace one evaluation section of the README (`<!-- perfgate:<name>:start -->` to its end). */
+function updateReadme(file: string, name: string, table: string, run: RunResult): Promise<boolean> {
+  return replaceMarkedSection(
+    file,
+    { start: `<!-- perfgate:${name}:start -->`, end: `<!-- perfgate:${name}:end -->` },
+    `Measured by \`npm run evaluate\` (run ${run.runId}) on ${machineLine(run)}.\n\n${table}`,
+  );
+}
+
+type EvaluateValues = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>["values"];
+
+/** The instruction-mode evaluation's sizes and blocks, from its flags. */
+function countedSettings(values: EvaluateValues) {
+  const blocks = integerFlag("evaluate", "instruction-blocks", values["instruction-blocks"], 3, 50);
+  const confirmBlocks = integerFlag(
+    "evaluate",
+    "instruction-confirm-blocks",
+    values["instruction-confirm-blocks"],
+    0,
+    50,
+  );
+  return {
+    sizes: values["instruction-sizes"]
+      .split(",")
+      .map((s) => integerFlag("evaluate", "instruction-sizes", s.trim(), 1, 500)),
+    blocks,
+    confirmBlocks,
+    poolBlocks: integerFlag(
+      "evaluate",
+      "instruction-pool-blocks",
+      values["instruction-pool-blocks"],
+      blocks + confirmBlocks,
+      200,
+    ),
+  };
+}
+
 /** `perfgate evaluate`: the regression detector's false-alarm rate and power, measured here. */
 export const evaluateCommand: Command = {
   summary:
-    "evaluate [--pool-blocks n] [--blocks n] [--draws n] [--sizes 5,10,20] [--no-save]: A/A false alarms and power against injected slowdowns",
+    "evaluate [--modes time,instructions] [--pool-blocks n] [--blocks n] [--draws n] [--sizes 5,10,20] [--instruction-sizes 2] [--no-save]: A/A false alarms and power against injected slowdowns",
   async run(argv, io) {
     const { values } = parseCommandArgs("evaluate", argv, OPTIONS);
     const blocks = integerFlag("evaluate", "blocks", values.blocks, 3, 50);
@@ -57,8 +107,10 @@ export const evaluateCommand: Command = {
     const sizes = values.sizes
       .split(",")
       .map((s) => integerFlag("evaluate", "sizes", s.trim(), 1, 500));
+    const modes = parseModes(values.modes);
+    const counted = countedSettings(values);
     const record = await beginRunRecord(io.cwd, "evaluate", {}, io.env);
-    const { rows, suite } = await runEvaluation({
+    const { rows, instructionRows, suite } = await runEvaluation({
       root: io.cwd,
       replay: values.replay,
       poolBlocks,
@@ -70,24 +122,30 @@ export const evaluateCommand: Command = {
       signal: io.signal,
       log: (line) => io.err(`[evaluate] ${line}\n`),
       today: new Date().toISOString().slice(0, 10),
+      modes,
+      instructions: counted,
     });
-    const table = renderEvaluationTable(
-      rows,
-      { blocks, confirmBlocks, draws: Number(values.draws) },
-      poolBlocks,
-    );
-    io.out(`${table}\n`);
+    const draws = Number(values.draws);
+    const table = rows.length
+      ? renderEvaluationTable(rows, { blocks, confirmBlocks, draws }, poolBlocks)
+      : undefined;
+    const countedTable = instructionRows.length
+      ? renderEvaluationTable(instructionRows, { ...counted, draws }, counted.poolBlocks)
+      : undefined;
+    if (table) io.out(`Wall time (mitata, autocannon):\n\n${table}\n`);
+    if (countedTable) io.out(`Instruction counts (callgrind):\n\n${countedTable}\n`);
     if (io.signal.aborted) return EXIT.interrupted;
     const run = record.finish({ suites: [suite] });
     if (!values["no-save"]) {
       const reportsDir = path.join(io.cwd, "reports");
       const dir = await writeRun(reportsDir, run, renderMarkdown(buildRunReport(run)));
       await writeTrendPages(reportsDir);
-      const readme = await replaceMarkedSection(
-        path.join(io.cwd, "README.md"),
-        README_MARKERS,
-        `Measured by \`npm run evaluate\` (run ${run.runId}) on ${machineLine(run)}.\n\n${table}`,
-      );
+      const readmeFile = path.join(io.cwd, "README.md");
+      const timeDone = table ? await updateReadme(readmeFile, "evaluation", table, run) : false;
+      const countedDone = countedTable
+        ? await updateReadme(readmeFile, "evaluation-instructions", countedTable, run)
+        : false;
+      const readme = timeDone || countedDone;
       io.err(
         `[evaluate] wrote ${path.relative(io.cwd, dir)}${readme ? " and the README's evaluation table" : ""}\n`,
       );

@@ -1,0 +1,67 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { EXIT, formatIssues, HarnessError } from "../schema/index.ts";
+import type { InstructionSettings, MicrobenchMeasure } from "./microbench.ts";
+
+/** Where bench and compare read their measurement settings, relative to the repository root. */
+export const MICROBENCH_CONFIG_FILE = "harness/config/microbench.json";
+
+export const MicrobenchConfig = z.strictObject({
+  $comment: z.string().optional(),
+  measure: z.enum(["time", "instructions"]).default("time"),
+  instructions: z
+    .strictObject({
+      calls: z.number().int().min(1).max(10_000).optional(),
+      warmupCalls: z.number().int().min(0).max(100_000).optional(),
+      cacheSim: z.boolean().optional(),
+      timing: z.boolean().optional(),
+    })
+    .default({}),
+});
+export type MicrobenchConfig = z.infer<typeof MicrobenchConfig>;
+
+/** Parses config text, naming the file and every bad field at once. */
+export function parseMicrobenchConfig(text: string, file: string): MicrobenchConfig {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new HarnessError("E_CONFIG", `${file}: not valid JSON (${(cause as Error).message})`, {
+      exitCode: EXIT.usage,
+      cause,
+    });
+  }
+  const parsed = MicrobenchConfig.safeParse(json);
+  if (!parsed.success) {
+    throw new HarnessError("E_CONFIG", `${file}: ${formatIssues(parsed.error.issues).join("; ")}`, {
+      hint: 'e.g. { "measure": "instructions", "instructions": { "calls": 10 } }; see its $comment',
+      exitCode: EXIT.usage,
+    });
+  }
+  return parsed.data;
+}
+
+/** The repository's config, or the defaults when the file does not exist. */
+export async function readMicrobenchConfig(root: string): Promise<MicrobenchConfig> {
+  const text = await readFile(path.join(root, MICROBENCH_CONFIG_FILE), "utf8").catch(
+    () => undefined,
+  );
+  return text === undefined
+    ? MicrobenchConfig.parse({})
+    : parseMicrobenchConfig(text, MICROBENCH_CONFIG_FILE);
+}
+
+/** `--measure <mode>` checked, or the usage error naming the choices. */
+export function parseMeasure(command: string, value: string): MicrobenchMeasure {
+  if (value === "time" || value === "instructions") return value;
+  throw new HarnessError("E_USAGE", `${command}: --measure "${value}" is not a mode`, {
+    hint: "choose time (wall clock) or instructions (Valgrind's callgrind)",
+    exitCode: EXIT.usage,
+  });
+}
+
+/** The runner's instruction settings from the config. */
+export function instructionSettings(config: MicrobenchConfig): InstructionSettings {
+  return { ...config.instructions };
+}
