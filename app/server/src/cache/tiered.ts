@@ -65,7 +65,6 @@ export class TieredCache {
       maxSize: options.lruBytes,
       sizeOf: (entry) => representationSize(entry.rep),
       ttlMs: options.freshMs + options.staleMs || undefined,
-      stringKeys: true,
     });
   }
 
