@@ -10,7 +10,7 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 2,
     // Tests assert behaviour, not scale: a 5k-product catalogue seeds in a few seconds where
-    // the 100k default takes ~15 s on first start.
+    // the 20k default (100k in the full profile) takes longer on first start.
     env: { PERFGATE_APP_SEED_PRODUCTS: "5000" },
   },
 });

@@ -220,7 +220,11 @@ export async function runComparePipeline(
       `base ${baseTree.sha.slice(0, 7)} checked out (${baseTree.install})${record.mode === "calibration" ? "; same code on both sides: A/A calibration" : ""}`,
     );
     // Both sides share one seeded catalogue template, so the base does not seed its own.
-    const appEnv = { PERFGATE_APP_DB_CACHE: path.join(root, ".perf", "app-db") };
+    // Both sides seed the same catalogue, whatever default each side's app has.
+    const appEnv = {
+      PERFGATE_APP_DB_CACHE: path.join(root, ".perf", "app-db"),
+      PERFGATE_APP_SEED_PRODUCTS: String(options.seedProducts),
+    };
     const sides = {
       base: { label: "base", root: baseTree.root, appEnv } as Side,
       head: { label: "head", root, appEnv } as Side,

@@ -13,6 +13,13 @@ export interface EndpointStageOptions {
   startVariant:
     | ((env: Record<string, string>) => Promise<{ url: string; stop(): Promise<void> }>)
     | undefined;
+  /**
+   * Switch the run's app to a pass's flags at run time (runners/app-switches.ts); resolves to an
+   * undo, or undefined when the flags need their own instance (then `startVariant` is used).
+   */
+  switchApp?:
+    | ((env: Record<string, string>) => Promise<(() => Promise<void>) | undefined>)
+    | undefined;
   /** Products in the app's seed, so the read mix only asks for ids that exist. */
   seedProducts: number;
   rawDir: string;
@@ -42,7 +49,7 @@ export async function runEndpointStage(
     : undefined;
   for (const pass of passes) {
     if (signal.aborted) break;
-    if (pass.appEnv && !options.startVariant) {
+    if (pass.appEnv && !options.startVariant && !options.switchApp) {
       warnings.push({
         code: "stage-skipped",
         message: `endpoint ${pass.id} skipped: it needs its own app instance, and the run targets an external app`,
@@ -58,9 +65,12 @@ export async function runEndpointStage(
       `autocannon ${pass.id}: ${pass.connections} connections × ${pass.durationSeconds} s${flags}…`,
     );
     const suite = await options.unit(pass.id, async () => {
-      const variant = pass.appEnv
-        ? await (options.startVariant as NonNullable<typeof options.startVariant>)(pass.appEnv)
-        : undefined;
+      const restore = pass.appEnv ? await options.switchApp?.(pass.appEnv) : undefined;
+      if (restore) log(`autocannon ${pass.id}: flags switched on the run's app`);
+      const variant =
+        pass.appEnv && !restore
+          ? await (options.startVariant as NonNullable<typeof options.startVariant>)(pass.appEnv)
+          : undefined;
       try {
         const base = variant?.url ?? options.baseUrl;
         const raw = await runAutocannon(
@@ -80,6 +90,7 @@ export async function runEndpointStage(
         return normalized.suite;
       } finally {
         await variant?.stop();
+        await restore?.();
       }
     });
     suites.push(suite);

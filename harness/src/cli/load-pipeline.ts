@@ -1,6 +1,8 @@
 import { createRequire } from "node:module";
 import path from "node:path";
+import { DEFAULT_PRODUCTS } from "../../../scenarios/_lib/catalogue.ts";
 import { type AppProcess, startAppProcess } from "../runners/app.ts";
+import { switchAppFlags } from "../runners/app-switches.ts";
 import {
   makeRunId,
   readEnvironment,
@@ -116,7 +118,37 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
   const warnings: QualityWarning[] = [];
   let interrupted = false;
   let app: AppProcess | undefined;
+  // The profile's catalogue size (the environment wins), for the app, the scenarios and the read mix.
+  const seedProducts = Number(
+    env.PERFGATE_APP_SEED_PRODUCTS || profile.seedProducts || DEFAULT_PRODUCTS,
+  );
+  const seedEnv = { PERFGATE_APP_SEED_PRODUCTS: String(seedProducts) };
+  // The app serves the web build this run measures, for the Lighthouse stage (files are read on
+  // request, so it can start before the build is written).
+  const webDist =
+    profile.bundle === false
+      ? undefined
+      : { PERFGATE_APP_WEB_DIST: path.join(rawDir, "bundle", "dist") };
+  // The faults stage runs its own app (it restarts it); others share this one.
+  const needsApp =
+    bundles.length > 0 || profile.endpoints.length > 0 || profile.lighthouse !== undefined;
+  // The app starts (seeding its database template on first use) while vite builds: neither
+  // step is measured for speed. Debug routes on: endpoint passes switch caching at run time.
+  const appStarted = Date.now();
+  const appStarting =
+    !options.baseUrl && needsApp
+      ? startAppProcess({
+          root,
+          port: options.port ?? 0,
+          signal,
+          env: { ...webDist, ...seedEnv, PERFGATE_APP_DEBUG: "on", ...profile.memory?.appEnv },
+        })
+      : undefined;
+  // Awaited after the bundle; until then a failed start must not be an unhandled rejection.
+  appStarting?.catch(() => {});
+  if (appStarting) log(`app: starting (${seedProducts} products; seeded once per machine)…`);
   const bundleStarted = Date.now();
+  if (profile.bundle !== false) log("bundle web: building with vite…");
   const bundle =
     profile.bundle === false
       ? undefined
@@ -128,6 +160,9 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
             });
           verdicts.push(...result.verdicts);
           return result.suite;
+        }).catch(async (error: unknown) => {
+          await appStarting?.then((started) => started.stop()).catch(() => {});
+          throw error;
         });
   if (bundle) {
     suites.push(bundle);
@@ -137,27 +172,10 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
   }
   try {
     let baseUrl = options.baseUrl;
-    // The app serves the web build this run just measured, for the Lighthouse stage.
-    const webDist =
-      bundle?.status === "ok"
-        ? { PERFGATE_APP_WEB_DIST: path.join(rawDir, "bundle", "dist") }
-        : undefined;
-    // The faults stage runs its own app (it restarts it); others share this one.
-    const needsApp =
-      bundles.length > 0 || profile.endpoints.length > 0 || profile.lighthouse !== undefined;
-    if (!baseUrl && needsApp) {
-      const started = Date.now();
-      app = await startAppProcess({
-        root,
-        port: options.port ?? 0,
-        signal,
-        env: {
-          ...webDist,
-          ...(profile.memory ? { PERFGATE_APP_DEBUG: "on", ...profile.memory.appEnv } : {}),
-        },
-      });
+    if (appStarting) {
+      app = await appStarting;
       baseUrl = app.url;
-      log(`app up at ${baseUrl} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      log(`app up at ${baseUrl} (${((Date.now() - appStarted) / 1000).toFixed(1)} s)`);
     }
     if (baseUrl) assertLoadTarget(baseUrl, options.allowHosts);
     const memory =
@@ -186,7 +204,7 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
             scenario: id,
             bundle,
             outDir: path.join(rawDir, "k6", id),
-            vars: { ...profile.vars, BASE_URL: target },
+            vars: { PRODUCTS: String(seedProducts), ...profile.vars, BASE_URL: target },
             signal,
             echo: options.echo,
             onStart: (pid) => memory?.watchGenerator(pid),
@@ -223,7 +241,7 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
             engine,
             scenario: faultsScenario,
             rawDir,
-            appEnv: webDist ?? {},
+            appEnv: { ...webDist, ...seedEnv },
             port: options.port ?? 0,
             signal,
             log,
@@ -246,8 +264,9 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
         baseUrl,
         startVariant: options.baseUrl
           ? undefined
-          : (flags) => startAppProcess({ root, signal, env: { ...(webDist ?? {}), ...flags } }),
-        seedProducts: Number(env.PERFGATE_APP_SEED_PRODUCTS || 100_000),
+          : (flags) => startAppProcess({ root, signal, env: { ...webDist, ...seedEnv, ...flags } }),
+        switchApp: options.baseUrl ? undefined : (flags) => switchAppFlags(baseUrl, flags, signal),
+        seedProducts,
         rawDir,
         autocannonVersion,
         signal,
@@ -259,7 +278,14 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
     }
     if (baseUrl && profile.lighthouse && !signal.aborted) {
       const chromium = await detectChromium(env);
-      if (!chromium.path) {
+      if (bundle && bundle.status !== "ok" && !options.baseUrl) {
+        // The app serves this run's build, and there is none to measure.
+        warnings.push({
+          code: "stage-skipped",
+          message: "lighthouse stage skipped: the web bundle did not build",
+        });
+        log("lighthouse: skipped, the web bundle did not build");
+      } else if (!chromium.path) {
         warnings.push({
           code: "stage-skipped",
           message:
@@ -294,7 +320,12 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
       }
     }
   } finally {
-    await app?.stop();
+    if (app) {
+      const stopping = Date.now();
+      log("app: stopping…");
+      await app.stop();
+      log(`app: stopped (${((Date.now() - stopping) / 1000).toFixed(1)} s)`);
+    }
   }
   interrupted ||= signal.aborted;
   if (interrupted) {

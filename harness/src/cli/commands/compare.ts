@@ -1,4 +1,5 @@
 import path from "node:path";
+import { DEFAULT_PRODUCTS } from "../../../../scenarios/_lib/catalogue.ts";
 import { writeFileAtomic } from "../../history/atomic-write.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { integerFlag, parseCommandArgs } from "../args.ts";
@@ -71,7 +72,7 @@ export const compareCommand: Command = {
         10,
         60_000,
       ),
-      seedProducts: Number(io.env.PERFGATE_APP_SEED_PRODUCTS || 100_000),
+      seedProducts: Number(io.env.PERFGATE_APP_SEED_PRODUCTS || DEFAULT_PRODUCTS),
       calibrate: values.calibrate,
       ...(values.calibration ? { calibrationFile: path.resolve(io.cwd, values.calibration) } : {}),
       signal: io.signal,
