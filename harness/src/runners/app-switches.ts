@@ -28,11 +28,14 @@ export async function switchAppFlags(
   if (entries.length === 0 || entries.some(([name]) => !Object.hasOwn(SWITCHES, name))) {
     return undefined;
   }
+  // Bounded: a switch is one small request; a hung app must not hang the run.
+  const bounded = () =>
+    signal ? AbortSignal.any([signal, AbortSignal.timeout(5000)]) : AbortSignal.timeout(5000);
   const previous: { path: string; state: unknown }[] = [];
   for (const [name] of entries) {
     const { path } = SWITCHES[name] as (typeof SWITCHES)[string];
     const response = await fetch(new URL(path, baseUrl), {
-      signal: signal ?? AbortSignal.timeout(5000),
+      signal: bounded(),
     }).catch(() => undefined);
     if (!response?.ok) {
       await response?.body?.cancel();
@@ -40,12 +43,12 @@ export async function switchAppFlags(
     }
     previous.push({ path, state: await response.json() });
   }
-  const post = async (path: string, body: unknown) => {
+  const post = async (path: string, body: unknown, abort: AbortSignal) => {
     const response = await fetch(new URL(path, baseUrl), {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(5000),
+      signal: abort,
     });
     await response.body?.cancel();
     if (!response.ok) {
@@ -61,9 +64,10 @@ export async function switchAppFlags(
   };
   for (const [name, value] of entries) {
     const { path, body } = SWITCHES[name] as (typeof SWITCHES)[string];
-    await post(path, body(value));
+    await post(path, body(value), bounded());
   }
   return async () => {
-    for (const { path, state } of previous) await post(path, state);
+    // Cleanup: runs even when the run was interrupted, so only the timeout bounds it.
+    for (const { path, state } of previous) await post(path, state, AbortSignal.timeout(5000));
   };
 }
