@@ -165,6 +165,27 @@ export class LruCache<K, V> {
    * entry under the key is removed), so one oversized value cannot flush the whole cache.
    */
   set(key: K, value: V, options?: LruSetOptions): this {
+    // A plain set (no sizes, no TTL) stays small enough for V8 to inline into the caller.
+    if (this.sizeOf !== undefined || this.ttlMs > 0 || options !== undefined) {
+      return this.setBounded(key, value, options);
+    }
+    let slot = typeof key === "string" ? this.dict[key] : this.map.get(key);
+    if (slot !== undefined) {
+      this.valueAt[slot] = value;
+      if (slot !== this.head) this.moveToHead(slot);
+    } else {
+      slot = this.count === this.max ? this.recycleTail() : this.claimFree();
+      this.keyAt[slot] = key;
+      this.valueAt[slot] = value;
+      this.bind(key, slot);
+    }
+    // An earlier set may have given the slot a TTL.
+    if (this.expiry !== undefined) this.expiry[slot] = 0;
+    return this;
+  }
+
+  /** `set` with sizes or a TTL to account for. */
+  private setBounded(key: K, value: V, options: LruSetOptions | undefined): this {
     let size = 0;
     if (this.sizeOf !== undefined) {
       size = this.sizeOf(value, key);
