@@ -15,7 +15,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // Tests assert behaviour, not scale: a 5k-product catalogue seeds in a few seconds
-          // where the 100k default takes ~15 s on first start.
+          // where the 20k default (100k in the full profile) takes longer on first start.
           env: { PERFGATE_APP_SEED_PRODUCTS: "5000" },
         },
       },

@@ -2,7 +2,7 @@ import { check } from "k6";
 import { SharedArray } from "k6/data";
 import http from "k6/http";
 import type { Options } from "k6/options";
-import { BASE_URL } from "./_lib/config.ts";
+import { BASE_URL, PRODUCTS } from "./_lib/config.ts";
 import { describeRead, readMixPaths } from "./_lib/read-mix.ts";
 import { think } from "./_lib/think.ts";
 
@@ -11,7 +11,7 @@ import { think } from "./_lib/think.ts";
  * pages, 10% searches; a few products get most views) with think time, and ramp down.
  */
 const PATHS = new SharedArray("read-mix", () =>
-  readMixPaths({ seed: 20261125, count: 20_000, products: Number(__ENV.PRODUCTS || 100_000) }),
+  readMixPaths({ seed: 20261125, count: 20_000, products: PRODUCTS }),
 );
 const VUS = Number(__ENV.BROWSE_VUS || 20);
 

@@ -2,7 +2,7 @@ import { check } from "k6";
 import { SharedArray } from "k6/data";
 import http from "k6/http";
 import type { Options } from "k6/options";
-import { BASE_URL } from "./_lib/config.ts";
+import { BASE_URL, PRODUCTS } from "./_lib/config.ts";
 import { describeRead, readMixPaths } from "./_lib/read-mix.ts";
 
 /**
@@ -14,7 +14,6 @@ import { describeRead, readMixPaths } from "./_lib/read-mix.ts";
  * and sizes wide enough that most miss the thumbnail cache. Thresholds are loose on purpose: a
  * fault must not abort the run.
  */
-const PRODUCTS = Number(__ENV.PRODUCTS || 100_000);
 const PATHS = new SharedArray("read-mix", () =>
   readMixPaths({ seed: 13, count: 20_000, products: PRODUCTS }),
 );

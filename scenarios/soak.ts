@@ -2,7 +2,7 @@ import { check } from "k6";
 import { SharedArray } from "k6/data";
 import http from "k6/http";
 import type { Options } from "k6/options";
-import { BASE_URL } from "./_lib/config.ts";
+import { BASE_URL, PRODUCTS } from "./_lib/config.ts";
 import { describeRead, readMixPaths } from "./_lib/read-mix.ts";
 
 /**
@@ -10,7 +10,7 @@ import { describeRead, readMixPaths } from "./_lib/read-mix.ts";
  * What matters is what drifts: latency, errors, and (with the memory stage) the app's heap.
  */
 const PATHS = new SharedArray("read-mix", () =>
-  readMixPaths({ seed: 11, count: 50_000, products: Number(__ENV.PRODUCTS || 100_000) }),
+  readMixPaths({ seed: 11, count: 50_000, products: PRODUCTS }),
 );
 
 export const options: Options = {

@@ -2,7 +2,7 @@ import { check } from "k6";
 import { SharedArray } from "k6/data";
 import http from "k6/http";
 import type { Options } from "k6/options";
-import { BASE_URL } from "./_lib/config.ts";
+import { BASE_URL, PRODUCTS } from "./_lib/config.ts";
 import { describeRead, readMixPaths } from "./_lib/read-mix.ts";
 
 /**
@@ -11,7 +11,7 @@ import { describeRead, readMixPaths } from "./_lib/read-mix.ts";
  * shows in latency, dropped_iterations and the engine's schedule_lag instead of hiding.
  */
 const PATHS = new SharedArray("read-mix", () =>
-  readMixPaths({ seed: 7, count: 20_000, products: Number(__ENV.PRODUCTS || 100_000) }),
+  readMixPaths({ seed: 7, count: 20_000, products: PRODUCTS }),
 );
 const BASE = Number(__ENV.SPIKE_BASE_RATE || 50);
 

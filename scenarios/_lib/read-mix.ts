@@ -1,4 +1,5 @@
 import { createRandom, zipfRanks } from "perfgate/workloads";
+import { DEFAULT_PRODUCTS } from "./catalogue.ts";
 
 /** The seed catalogue's nouns (app/server/src/db/seed.ts): every search term finds products. */
 const SEARCH_TERMS = [
@@ -65,6 +66,6 @@ export default function endpointPaths(options: {
   count: number;
   env: Record<string, string | undefined>;
 }): string[] {
-  const products = Number(options.env.PERFGATE_APP_SEED_PRODUCTS || 100_000);
+  const products = Number(options.env.PERFGATE_APP_SEED_PRODUCTS || DEFAULT_PRODUCTS);
   return readMixPaths({ seed: options.seed, count: options.count, products });
 }

@@ -17,7 +17,10 @@ export interface AppConfig {
   crossOriginIsolation: boolean;
   /** Real Postgres when set (DATABASE_URL); otherwise the embedded PGlite. */
   databaseUrl: string | undefined;
-  /** Products in the deterministic seed (PERFGATE_APP_SEED_PRODUCTS, default 100000). */
+  /**
+   * Products in the deterministic seed (PERFGATE_APP_SEED_PRODUCTS, default 20000: a ~40 MB
+   * template seeded in seconds; the full load profile seeds 100000).
+   */
   seedProducts: number;
   /** Where the seeded embedded database is kept between starts (PERFGATE_APP_DB_CACHE). */
   dbCacheDir: string;
@@ -91,6 +94,9 @@ function readRedis(env: Env): AppConfig["redis"] {
 
 const repoRoot = path.join(import.meta.dirname, "../../..");
 
+/** Default seed size; scenarios/_lib/catalogue.ts holds the same number for k6 (config.test.ts checks). */
+export const DEFAULT_SEED_PRODUCTS = 20_000;
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const cores = availableParallelism();
   return {
@@ -99,7 +105,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webDist: path.resolve(env.PERFGATE_APP_WEB_DIST || path.join(repoRoot, "app/web/dist")),
     crossOriginIsolation: onOff(env, "PERFGATE_APP_COI", true),
     databaseUrl: env.DATABASE_URL || undefined,
-    seedProducts: integer(env, "PERFGATE_APP_SEED_PRODUCTS", 100_000, 100, 2_000_000),
+    seedProducts: integer(env, "PERFGATE_APP_SEED_PRODUCTS", DEFAULT_SEED_PRODUCTS, 100, 2_000_000),
     dbCacheDir: path.resolve(env.PERFGATE_APP_DB_CACHE || path.join(repoRoot, ".perf/app-db")),
     dbDelayMs: integer(env, "PERFGATE_APP_DB_DELAY_MS", 0, 0, 60_000),
     cache: onOff(env, "PERFGATE_APP_CACHE", true),

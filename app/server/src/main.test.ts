@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { findOnPath } from "./cache/redis-server.ts";
 
@@ -75,6 +76,34 @@ describe("app process", () => {
     } finally {
       parent.kill("SIGKILL");
       if (appPid && alive(appPid)) process.kill(appPid, "SIGKILL");
+    }
+  }, 90_000);
+
+  it("exits on SIGTERM while its stdin pipe is still open (PERFGATE_APP_EXIT_WITH_STDIN)", async () => {
+    const app = spawn(process.execPath, ["--import", "tsx", "app/server/src/main.ts"], {
+      cwd: root,
+      stdio: ["pipe", "pipe", "inherit"],
+      env: {
+        ...process.env,
+        PERFGATE_APP_PORT: "0",
+        REDIS_URL: "off",
+        PERFGATE_APP_EXIT_WITH_STDIN: "on",
+      },
+    });
+    const exited = new Promise<string>((resolve) =>
+      app.once("exit", (code, signal) => resolve(`exit ${code ?? signal}`)),
+    );
+    try {
+      const lines = createInterface({ input: app.stdout });
+      await new Promise<void>((resolve) =>
+        lines.on("line", (line) => line.includes('"listening"') && resolve()),
+      );
+      app.kill("SIGTERM");
+      // The harness keeps stdin open until the app is gone; a resumed stdin kept it alive.
+      const code = await Promise.race([exited, sleep(30_000).then(() => "still running")]);
+      expect(code).toBe("exit 0");
+    } finally {
+      app.kill("SIGKILL");
     }
   }, 90_000);
 

@@ -31,9 +31,6 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  process.stdout.write(
-    `${JSON.stringify({ event: "listening", url: app.url, pid: process.pid })}\n`,
-  );
   // The reader of stdout may be gone (a harness that died, `| head`): shutting down must not
   // crash on EPIPE before it has closed the database and Redis.
   process.stdout.on("error", () => {});
@@ -49,6 +46,9 @@ async function main(): Promise<void> {
     force.unref();
     await app.close();
     process.stdout.write(`${JSON.stringify({ event: "closed" })}\n`);
+    // A resumed stdin (PERFGATE_APP_EXIT_WITH_STDIN) keeps the event loop alive: a harness that
+    // sent SIGTERM otherwise waited out its 10 s grace period and killed the closed app.
+    process.stdin.destroy();
   };
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
@@ -56,6 +56,11 @@ async function main(): Promise<void> {
     process.stdin.on("close", () => void shutdown("stdin closed"));
     process.stdin.resume();
   }
+  // Announced only now: whoever reads this line may send SIGTERM at once, and a signal that
+  // arrives before the handlers above kills the process without closing anything.
+  process.stdout.write(
+    `${JSON.stringify({ event: "listening", url: app.url, pid: process.pid })}\n`,
+  );
 }
 
 await main();

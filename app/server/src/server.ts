@@ -6,6 +6,7 @@ import { leakOnRequest } from "./memory/leak.ts";
 import { createRouter } from "./router.ts";
 import { createDashboardRoutes } from "./routes/dashboard.ts";
 import { createDebugRoutes } from "./routes/debug.ts";
+import { createCacheSwitchRoutes } from "./routes/debug-cache.ts";
 import { createFaultRoutes } from "./routes/debug-faults.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { createJobRoutes } from "./routes/jobs.ts";
@@ -35,7 +36,11 @@ export function buildRoutes(services: AppServices): Routes {
     ...createPurgeRoutes(services),
     ...createVitalsRoutes(),
     ...(services.config.debug
-      ? { ...createDebugRoutes(services), ...createFaultRoutes(services) }
+      ? {
+          ...createDebugRoutes(services),
+          ...createFaultRoutes(services),
+          ...createCacheSwitchRoutes(services),
+        }
       : {}),
   };
 }

@@ -123,7 +123,6 @@ export const MicrobenchRaw = z.object({
 });
 export type MicrobenchRaw = z.infer<typeof MicrobenchRaw>;
 export type MicrobenchWindow = z.infer<typeof Window>;
-type MicrobenchInstructions = z.infer<typeof Instructions>;
 
 /** Re-run (or flag) a sample during which other processes used more than this many cores. */
 export const FOREIGN_LOAD_LIMIT = 0.1;

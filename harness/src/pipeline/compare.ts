@@ -43,7 +43,7 @@ import {
   parseGates,
   updateCalibration,
 } from "../verdicts/gates.ts";
-import { READ_MIX_MODULE } from "./profiles.ts";
+import { DEFAULT_SEED_PRODUCTS, READ_MIX_MODULE } from "./profiles.ts";
 import { PATHS_SEED } from "./stages/endpoints.ts";
 
 /** What a comparison measures: microbench suites (empty = all) and/or the load endpoints. */
@@ -321,14 +321,23 @@ async function measureAndDecide(
 ): Promise<void> {
   const { root, signal, log } = options;
   // Both sides share one seeded catalogue template, so the base does not seed its own.
-  const appEnv = { PERFGATE_APP_DB_CACHE: path.join(root, ".perf", "app-db") };
+  // Both sides seed the same catalogue, whatever default each side's app has.
+  const seedProducts = options.env.PERFGATE_APP_SEED_PRODUCTS || String(DEFAULT_SEED_PRODUCTS);
+  const appEnv = {
+    PERFGATE_APP_DB_CACHE: path.join(root, ".perf", "app-db"),
+    PERFGATE_APP_SEED_PRODUCTS: seedProducts,
+  };
   const generate = await loadPathsModule(root, READ_MIX_MODULE, path.join(dir, "paths"));
   const setup: CompareSetup = {
     sides: {
       base: { label: "base", root: baseRoot, appEnv },
       head: { label: "head", root, appEnv },
     },
-    readMix: generate({ seed: PATHS_SEED, count: 50_000, env: options.env }),
+    readMix: generate({
+      seed: PATHS_SEED,
+      count: 50_000,
+      env: { ...options.env, PERFGATE_APP_SEED_PRODUCTS: seedProducts },
+    }),
     decide: (samples) =>
       decideComparison(toComparisonInputs(samples), context.gates, context.calibration, {
         seed: options.seed,

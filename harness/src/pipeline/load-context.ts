@@ -29,8 +29,12 @@ export interface LoadContext extends StageIo {
   /** The app under test: given by `--base-url` (external) or set by the app stage. */
   baseUrl: string | undefined;
   external: boolean;
-  /** App flags from earlier stages (the bundle stage's web build, for Lighthouse). */
+  /** Products in the app's catalogue: the app seeds them, scenarios and paths ask only for them. */
+  seedProducts: number;
+  /** Flags of every app the run starts: the catalogue size and the web build it serves. */
   appEnv: Record<string, string>;
+  /** Set by the bundle stage: whether this run's web build exists (Lighthouse audits it). */
+  bundleOk?: boolean;
   /** Set by the memory sampling stage while the scenarios run. */
   memory?: MemoryStage | undefined;
 }

@@ -6,10 +6,10 @@ import { assertLoadTarget } from "../runners/target.ts";
 import { EXIT, HarnessError, type RunResult } from "../schema/index.ts";
 import { judgeForeignLoad } from "../verdicts/foreign-load.ts";
 import type { BundledScenario, LoadContext } from "./load-context.ts";
-import type { LoadProfile } from "./profiles.ts";
+import { DEFAULT_SEED_PRODUCTS, type LoadProfile } from "./profiles.ts";
 import { beginRunRecord } from "./run-record.ts";
 import { runStages, type Stage } from "./stage.ts";
-import { appStage } from "./stages/app.ts";
+import { appReadyStage, appStage } from "./stages/app.ts";
 import { bundleStage } from "./stages/bundle.ts";
 import { endpointsStage } from "./stages/endpoints.ts";
 import { faultsStage } from "./stages/faults.ts";
@@ -22,8 +22,9 @@ import { memorySamplingStage, memoryStage } from "./stages/memory.ts";
  * memory stages bracket the scenarios they watch.
  */
 export const LOAD_STAGES: readonly Stage<LoadContext>[] = [
-  bundleStage,
   appStage,
+  bundleStage,
+  appReadyStage,
   memorySamplingStage,
   k6Stage,
   memoryStage,
@@ -107,6 +108,10 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
   options.log(
     `run ${record.runId} · profile ${options.profileName} · ${engine.kind === "k6" ? `k6 ${engine.version} at ${engine.path}` : "built-in k6 engine (k6 not found)"}`,
   );
+  // The profile's catalogue size (the environment wins), for the app, the scenarios and the paths.
+  const seedProducts = Number(
+    env.PERFGATE_APP_SEED_PRODUCTS || profile.seedProducts || DEFAULT_SEED_PRODUCTS,
+  );
   const context: LoadContext = {
     root,
     rawDir,
@@ -121,7 +126,14 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
     faultsScenario,
     baseUrl: options.baseUrl,
     external: options.baseUrl !== undefined,
-    appEnv: {},
+    seedProducts,
+    appEnv: {
+      PERFGATE_APP_SEED_PRODUCTS: String(seedProducts),
+      // Files are read on request, so the app can start before the build is written.
+      ...(profile.bundle === false
+        ? {}
+        : { PERFGATE_APP_WEB_DIST: path.join(rawDir, "bundle", "dist") }),
+    },
     signal: options.signal,
     log: options.log,
   };

@@ -19,6 +19,11 @@ export interface LoadProfile {
   lighthouse?: { paths: string[]; runs: number; gate: boolean };
   /** Memory stage: the app runs with PERFGATE_APP_DEBUG=on and is sampled during the scenarios. */
   memory?: MemoryProfile;
+  /**
+   * Products in the app's seed (default scenarios/_lib/catalogue.ts: 20k, a template seeded in
+   * seconds); PERFGATE_APP_SEED_PRODUCTS overrides it.
+   */
+  seedProducts?: number;
   /** `false` skips the web bundle stage (a profile that never serves the web app). */
   bundle?: boolean;
   /** Fault injection (cli/faults-stage.ts): its own app and redis-server, faults during one scenario. */
@@ -71,8 +76,9 @@ export interface EndpointPass {
   connections: number;
   durationSeconds: number;
   /**
-   * App flags for this pass: it gets its own app instance started with them (e.g. caching off),
-   * so one run measures a technique on vs off on the same machine minutes apart.
+   * App flags for this pass (e.g. caching off): switched at run time on the run's app when it
+   * can (runners/app-switches.ts), else on an instance of its own started with them, so one run
+   * measures a technique on vs off on the same machine minutes apart.
    */
   appEnv?: Record<string, string>;
   /** Report this pass's throughput as a ratio to another pass of the same run (id). */
@@ -80,10 +86,13 @@ export interface EndpointPass {
 }
 
 /**
- * Caching on vs off, each side on its own app instance: one hot list page (the cached path
+ * Caching on vs off, switched at run time on the run's app: one hot list page (the cached path
  * alone) and the seeded read-heavy mix (cold long tail included). The cached side of each pair
  * is reported as a ratio to the uncached one.
  */
+/** The reference app's default catalogue (app/server/src/config.ts): a template seeded in seconds. */
+export const DEFAULT_SEED_PRODUCTS = 20_000;
+
 export const READ_MIX_MODULE = "scenarios/_lib/read-mix.ts";
 
 function cachePasses(connections: number, durationSeconds: number): EndpointPass[] {
@@ -139,6 +148,8 @@ export const PROFILES = {
     vars: { BROWSE_HOLD: "60s", WRITE_DURATION: "30s" },
     lighthouse: { paths: ["/", "/search", "/dashboard"], runs: 3, gate: true },
     endpoints: [...cachePasses(50, 30)],
+    // The catalogue at scale: its template takes ~30 s to seed once per machine.
+    seedProducts: 100_000,
   },
   soak: {
     scenarios: ["scenarios/soak.ts"],

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_PRODUCTS } from "../../../scenarios/_lib/catalogue.ts";
 import type { CliIo } from "../../src/cli/command.ts";
 import { runCli } from "../../src/cli/main.ts";
 import { type AppProcess, startAppProcess } from "../../src/runners/app.ts";
@@ -59,7 +60,7 @@ describe("scenarios against the reference app (built-in engine)", () => {
           "-e",
           `BASE_URL=${app.url}`,
           "-e",
-          `PRODUCTS=${process.env.PERFGATE_APP_SEED_PRODUCTS ?? "100000"}`,
+          `PRODUCTS=${process.env.PERFGATE_APP_SEED_PRODUCTS ?? DEFAULT_PRODUCTS}`,
           ...vars.flatMap((v) => ["-e", v]),
           "--summary-export",
           summary,

@@ -74,6 +74,16 @@ const op = fc.oneof(
   fc.record({ kind: fc.constant("clear" as const) }),
 );
 
+/**
+ * Model key n as a cache key of mixed types: "__proto__" and "constructor" catch a string
+ * dictionary with a prototype; "9" and 9 must stay distinct (one indexed by the dictionary, one
+ * by the Map); objects go by identity, NaN by SameValueZero.
+ */
+const SPECIAL_KEYS: unknown[] = ["__proto__", "constructor", "9", 9, { id: 1 }, { id: 1 }, NaN];
+function keyOf(n: number): unknown {
+  return n < SPECIAL_KEYS.length ? SPECIAL_KEYS[n] : `k${n}`;
+}
+
 describe("LruCache", () => {
   it("matches a reference model: eviction order, TTL, size accounting", () => {
     fc.assert(
@@ -82,20 +92,17 @@ describe("LruCache", () => {
         fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }),
         fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
         fc.array(op, { maxLength: 80 }),
-        fc.boolean(),
-        (max, maxSize, ttlMs, ops, stringKeys) => {
+        (max, maxSize, ttlMs, ops) => {
           const clock = { t: 1000 };
-          const cache = new LruCache<string, string>({
+          const cache = new LruCache<unknown, string>({
             max,
-            stringKeys,
             ...(maxSize !== undefined ? { maxSize, sizeOf: (v: string) => v.length } : {}),
             ...(ttlMs !== undefined ? { ttlMs } : {}),
             now: () => clock.t,
           });
           const model = new ModelLru(max, maxSize ?? Infinity, ttlMs ?? 0, clock);
           for (const o of ops) {
-            // "__proto__" and "constructor" catch a dictionary with a prototype.
-            const k = "key" in o ? (["__proto__", "constructor", "9"][o.key] ?? `k${o.key}`) : "";
+            const k = "key" in o ? keyOf(o.key) : "";
             if (o.kind === "get") expect(cache.get(k)).toBe(model.get(o.key));
             else if (o.kind === "peek") expect(cache.peek(k)).toBe(model.peek(o.key));
             else if (o.kind === "has") expect(cache.has(k)).toBe(model.has(o.key));
@@ -108,9 +115,7 @@ describe("LruCache", () => {
               cache.clear();
               model.entries = [];
             }
-            const modelKeys = model.entries.map(
-              (e) => ["__proto__", "constructor", "9"][e.key] ?? `k${e.key}`,
-            );
+            const modelKeys = model.entries.map((e) => keyOf(e.key));
             expect([...cache.keys()]).toEqual(modelKeys);
             expect(cache.size).toBe(model.entries.length);
             expect(cache.size).toBeLessThanOrEqual(max);
@@ -138,7 +143,7 @@ describe("LruCache", () => {
     ]);
   });
 
-  it("takes any key by identity in the default Map index", () => {
+  it("keeps string and non-string keys apart and takes objects by identity", () => {
     const a = { id: 1 };
     const b = { id: 1 };
     const cache = new LruCache<object, string>({ max: 2 });
@@ -147,6 +152,11 @@ describe("LruCache", () => {
     expect(cache.get({ id: 1 })).toBeUndefined();
     cache.set(NaN as unknown as object, "nan");
     expect([...cache.keys()]).toEqual([NaN, a]);
+    const mixed = new LruCache<unknown, string>({ max: 3 });
+    mixed.set("1", "string").set(1, "number");
+    expect([mixed.get("1"), mixed.get(1)]).toEqual(["string", "number"]);
+    mixed.delete(1);
+    expect([mixed.has("1"), mixed.has(1)]).toEqual([true, false]);
   });
 
   it("expires entries lazily and lets a per-set TTL override the default", () => {
@@ -200,7 +210,5 @@ describe("LruCache", () => {
     expect(() => new LruCache({ max: 2, ttlResolutionMs: Number.NaN })).toThrow(/ttlResolutionMs/);
     const cache = new LruCache<string, number>({ max: 2, sizeOf: (v) => v });
     expect(() => cache.set("x", Number.NaN)).toThrow(/sizeOf must return/);
-    const stringKeyed = new LruCache<unknown, number>({ max: 2, stringKeys: true });
-    expect(() => stringKeyed.set(1, 1)).toThrow(/stringKeys is set but got a number key/);
   });
 });

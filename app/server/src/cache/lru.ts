@@ -17,13 +17,6 @@ export interface LruCacheOptions<K, V> {
    * Default 1 with the built-in clock, 0 (read every time) with an injected `now`.
    */
   ttlResolutionMs?: number;
-  /**
-   * Keys are strings: index them in a null-prototype object instead of a `Map`. V8 looks
-   * string keys up in an object dictionary about twice as fast as in a `Map` (measured on
-   * Node 20, see microbench/lru.bench.ts), but deletes from it are slower, so a workload that
-   * mostly inserts and evicts should keep the default.
-   */
-  stringKeys?: boolean;
 }
 
 /** Per-call options for {@link LruCache.set}. */
@@ -43,14 +36,25 @@ function checkLimit(name: string, value: number, integer: boolean): void {
   }
 }
 
+/** Smallest unsigned typed array that holds slot indices below `max` (denser, as in mnemonist). */
+function pointerArray(max: number): Uint16Array | Uint32Array {
+  return max <= 0x10000 ? new Uint16Array(max) : new Uint32Array(max);
+}
+
 /**
  * A least-recently-used cache bounded by entry count, total size and TTL.
  *
  * Every operation is O(1). Entries live in slots of preallocated arrays linked into a doubly
- * linked list by index (typed arrays), with a `Map` (or, for string keys, an object dictionary)
- * from key to slot and a free list of slots,
+ * linked list by index (typed arrays, 16-bit up to 65,536 entries), with a free list of slots,
  * so a hit or a set allocates nothing: no node objects for the GC to trace or collect. An
  * insert into a full cache reuses the evicted slot.
+ *
+ * Keys are indexed by type: string keys in a null-prototype object dictionary, every other key
+ * (by identity, SameValueZero) in a `Map`. V8 looks a string up in a dictionary object about
+ * twice as fast as in a `Map` (microbench/lru.bench.ts: get-90-10), which is most of a hit's
+ * cost; deletes from the dictionary are slower, so a cache that only inserts and evicts string
+ * keys runs at mnemonist's speed, not lru-cache's (set-evict). A cache is read far more than it
+ * is churned, so reads win. `9` and `"9"` stay distinct keys, as in a `Map`.
  *
  * TTL expiry is lazy: an expired entry reads as absent (`get`, `has`, `peek`) and is removed
  * when touched; until then it still counts in `size` and `totalSize` and can be evicted.
@@ -67,14 +71,15 @@ export class LruCache<K, V> {
   private readonly expireCachedNow = (): void => {
     this.cachedNow = -1;
   };
-  /** Exactly one of `map` and `dict` is set, fixed at construction. */
-  private readonly map: Map<K, number> | undefined;
-  private dict: Record<string, number> | undefined;
+  /** Slot of each string key (a dictionary-mode object: no prototype, so any string is a key). */
+  private dict: Record<string, number | undefined>;
+  /** Slot of each key of any other type. */
+  private readonly map = new Map<K, number>();
   private readonly keyAt: (K | undefined)[];
   private readonly valueAt: (V | undefined)[];
-  private readonly next: Uint32Array;
-  private readonly prev: Uint32Array;
-  private readonly free: Uint32Array;
+  private readonly next: Uint16Array | Uint32Array;
+  private readonly prev: Uint16Array | Uint32Array;
+  private readonly free: Uint16Array | Uint32Array;
   private sizes: Float64Array | undefined;
   /** Absolute expiry time per slot, 0 = never; allocated the first time a TTL is used. */
   private expiry: Float64Array | undefined;
@@ -109,14 +114,13 @@ export class LruCache<K, V> {
       );
     }
     this.ttlResolutionMs = resolution ?? (options.now ? 0 : 1);
-    if (options.stringKeys === true) this.dict = Object.create(null);
-    else this.map = new Map();
+    this.dict = Object.create(null);
     // Array.from keeps the element kind packed, which V8 indexes faster than a holey array.
     this.keyAt = Array.from({ length: this.max }, () => undefined);
     this.valueAt = Array.from({ length: this.max }, () => undefined);
-    this.next = new Uint32Array(this.max);
-    this.prev = new Uint32Array(this.max);
-    this.free = new Uint32Array(this.max);
+    this.next = pointerArray(this.max);
+    this.prev = pointerArray(this.max);
+    this.free = pointerArray(this.max);
     if (this.sizeOf !== undefined) this.sizes = new Float64Array(this.max);
     if (this.ttlMs > 0) this.expiry = new Float64Array(this.max);
   }
@@ -133,9 +137,14 @@ export class LruCache<K, V> {
 
   /** Returns the value and marks the entry most recently used; expired entries are removed. */
   get(key: K): V | undefined {
-    const slot = this.liveSlot(key);
+    // The hot path, spelled out: one index lookup, a TTL check only when TTLs are in use.
+    const slot = typeof key === "string" ? this.dict[key] : this.map.get(key);
     if (slot === undefined) return undefined;
-    this.moveToHead(slot);
+    if (this.expiry !== undefined && this.isExpired(slot)) {
+      this.removeSlot(slot, key);
+      return undefined;
+    }
+    if (slot !== this.head) this.moveToHead(slot);
     return this.valueAt[slot];
   }
 
@@ -156,9 +165,27 @@ export class LruCache<K, V> {
    * entry under the key is removed), so one oversized value cannot flush the whole cache.
    */
   set(key: K, value: V, options?: LruSetOptions): this {
-    if (this.dict !== undefined && typeof key !== "string") {
-      throw new TypeError(`LruCache: stringKeys is set but got a ${typeof key} key`);
+    // A plain set (no sizes, no TTL) stays small enough for V8 to inline into the caller.
+    if (this.sizeOf !== undefined || this.ttlMs > 0 || options !== undefined) {
+      return this.setBounded(key, value, options);
     }
+    let slot = typeof key === "string" ? this.dict[key] : this.map.get(key);
+    if (slot !== undefined) {
+      this.valueAt[slot] = value;
+      if (slot !== this.head) this.moveToHead(slot);
+    } else {
+      slot = this.count === this.max ? this.recycleTail() : this.claimFree();
+      this.keyAt[slot] = key;
+      this.valueAt[slot] = value;
+      this.bind(key, slot);
+    }
+    // An earlier set may have given the slot a TTL.
+    if (this.expiry !== undefined) this.expiry[slot] = 0;
+    return this;
+  }
+
+  /** `set` with sizes or a TTL to account for. */
+  private setBounded(key: K, value: V, options: LruSetOptions | undefined): this {
     let size = 0;
     if (this.sizeOf !== undefined) {
       size = this.sizeOf(value, key);
@@ -174,13 +201,12 @@ export class LruCache<K, V> {
     let slot = this.slotOf(key);
     if (slot !== undefined) {
       this.valueAt[slot] = value;
-      this.moveToHead(slot);
+      if (slot !== this.head) this.moveToHead(slot);
     } else {
-      slot = this.claimSlot();
+      slot = this.count === this.max ? this.recycleTail() : this.claimFree();
       this.keyAt[slot] = key;
       this.valueAt[slot] = value;
       this.bind(key, slot);
-      this.linkAtHead(slot);
     }
     if (this.sizes !== undefined) {
       this.total += size - (this.sizes[slot] as number);
@@ -209,8 +235,8 @@ export class LruCache<K, V> {
 
   /** Removes every entry. Storage stays allocated. */
   clear(): void {
-    if (this.dict !== undefined) this.dict = Object.create(null);
-    else (this.map as Map<K, number>).clear();
+    this.dict = Object.create(null);
+    this.map.clear();
     this.keyAt.fill(undefined);
     this.valueAt.fill(undefined);
     this.sizes?.fill(0);
@@ -236,16 +262,17 @@ export class LruCache<K, V> {
   }
 
   private slotOf(key: K): number | undefined {
-    if (this.dict !== undefined) return this.dict[key as string];
-    return (this.map as Map<K, number>).get(key);
+    return typeof key === "string" ? this.dict[key] : this.map.get(key);
   }
 
   private bind(key: K, slot: number): void {
-    if (this.dict !== undefined) {
-      this.dict[key as string] = slot;
-    } else {
-      (this.map as Map<K, number>).set(key, slot);
-    }
+    if (typeof key === "string") this.dict[key] = slot;
+    else this.map.set(key, slot);
+  }
+
+  private unbind(key: K): void {
+    if (typeof key === "string") delete this.dict[key];
+    else this.map.delete(key);
   }
 
   /** The clock, read at most once per `ttlResolutionMs` (one unref'd timer per reading). */
@@ -274,17 +301,24 @@ export class LruCache<K, V> {
     return at !== 0 && at <= this.clock();
   }
 
-  /** A slot for a new entry: evicts the least recently used one when full. */
-  private claimSlot(): number {
-    if (this.count === this.max) {
-      const slot = this.tail;
-      this.removeSlot(slot, this.keyAt[slot] as K);
+  /**
+   * Full cache: the least recently used entry is evicted and its slot, moved to the head in
+   * place, holds the new entry (no unlink, free-list round trip and relink, as in mnemonist).
+   */
+  private recycleTail(): number {
+    const slot = this.tail;
+    this.unbind(this.keyAt[slot] as K);
+    if (this.sizes !== undefined) {
+      this.total -= this.sizes[slot] as number;
+      this.sizes[slot] = 0;
     }
-    if (this.freeTop > 0) return this.free[--this.freeTop] as number;
-    return this.fill++;
+    if (this.count > 1) this.moveToHead(slot);
+    return slot;
   }
 
-  private linkAtHead(slot: number): void {
+  /** A never-used or freed slot, linked in at the head (the cache is not full). */
+  private claimFree(): number {
+    const slot = this.freeTop > 0 ? (this.free[--this.freeTop] as number) : this.fill++;
     if (this.count > 0) {
       this.next[slot] = this.head;
       this.prev[this.head] = slot;
@@ -293,11 +327,14 @@ export class LruCache<K, V> {
     }
     this.head = slot;
     this.count++;
+    return slot;
   }
 
-  /** Walks use `count`, not a terminator, so the tail's `next` and the head's `prev` are never read. */
+  /**
+   * Walks use `count`, not a terminator, so the tail's `next` and the head's `prev` are never
+   * read. The caller has checked that `slot` is not the head.
+   */
   private moveToHead(slot: number): void {
-    if (slot === this.head) return;
     const before = this.prev[slot] as number;
     if (slot === this.tail) {
       this.tail = before;
@@ -312,8 +349,7 @@ export class LruCache<K, V> {
   }
 
   private removeSlot(slot: number, key: K): void {
-    if (this.dict !== undefined) delete this.dict[key as string];
-    else (this.map as Map<K, number>).delete(key);
+    this.unbind(key);
     if (this.count === 1) {
       this.head = 0;
       this.tail = 0;

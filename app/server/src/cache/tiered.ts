@@ -47,6 +47,12 @@ export class TieredCache {
   private readonly tagVersions = new Map<string, number>();
   private epoch = 0;
   private readonly now: () => number;
+  /**
+   * Starts as `options.enabled`; switched at run time by POST /debug/cache, so caching on vs
+   * off is measured on one process. Off bypasses every tier; purges still bump tag versions,
+   * so entries kept from before are never served stale once it is back on.
+   */
+  enabled: boolean;
   readonly stats = {
     lruHits: 0,
     staleServed: 0,
@@ -60,12 +66,12 @@ export class TieredCache {
 
   constructor(private readonly options: TieredCacheOptions) {
     this.now = options.now ?? Date.now;
+    this.enabled = options.enabled;
     this.lru = new LruCache<string, LocalEntry>({
       max: options.lruEntries,
       maxSize: options.lruBytes,
       sizeOf: (entry) => representationSize(entry.rep),
       ttlMs: options.freshMs + options.staleMs || undefined,
-      stringKeys: true,
     });
   }
 
@@ -75,7 +81,7 @@ export class TieredCache {
     tags: readonly string[],
     load: () => Promise<Representation>,
   ): Promise<{ rep: Representation; source: CacheSource }> {
-    if (!this.options.enabled) {
+    if (!this.enabled) {
       this.stats.loads++;
       return { rep: await load(), source: "origin" };
     }

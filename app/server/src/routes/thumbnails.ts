@@ -16,12 +16,12 @@ export function createThumbnailRoutes(app: AppServices): Routes {
       const id = intParam("id", params.id, undefined, 1, 2_147_483_647);
       const size = intParam("size", url.searchParams.get("size"), 128, 16, 512);
       const key = `${id}:${size}`;
-      let rep: Representation | undefined = app.config.cache ? app.thumbnails.get(key) : undefined;
+      let rep: Representation | undefined = app.cache.enabled ? app.thumbnails.get(key) : undefined;
       if (!rep) {
         const image = await app.pool.run({ kind: "thumbnail", id, size });
         const body = Buffer.from(image.buffer, image.byteOffset, image.byteLength);
         rep = bytesRepresentation(body, "image/bmp");
-        if (app.config.cache) app.thumbnails.set(key, rep);
+        if (app.cache.enabled) app.thumbnails.set(key, rep);
       }
       serveRepresentation(req, res, rep, {
         cacheControl: IMMUTABLE,

@@ -130,6 +130,7 @@ export const loadCommand: Command = {
       signal: io.signal,
       log,
     });
+    log("writing the run record and report…");
     // Trimmed before the report is rendered, so report.md says what the stored record lacks.
     const run = fitRunBudget(measured);
     const reportsDir = path.resolve(io.cwd, values["reports-dir"]);

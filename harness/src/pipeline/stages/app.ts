@@ -3,47 +3,66 @@ import { assertLoadTarget } from "../../runners/target.ts";
 import type { LoadContext } from "../load-context.ts";
 import type { Stage } from "../stage.ts";
 
-const running = new WeakMap<LoadContext, AppProcess>();
+const starting = new WeakMap<LoadContext, Promise<AppProcess>>();
 
 /** Does any stage after this one need the shared app? (The faults stage runs its own.) */
 function needsApp({ scenarios, profile }: LoadContext): boolean {
   return scenarios.length > 0 || profile.endpoints.length > 0 || profile.lighthouse !== undefined;
 }
 
+function skipApp(context: LoadContext): string | undefined {
+  if (context.external) return "testing the app at --base-url";
+  return needsApp(context) ? undefined : "no stage needs the shared app";
+}
+
 /**
- * The app under test: started here (flags of earlier stages and the memory profile), or the
- * one `--base-url` names. Either way the target is checked against the loopback rule.
+ * Starts the reference app (seeding its database template on first use) and does not wait:
+ * the bundle builds meanwhile, and `appReadyStage` waits for it. Debug routes are on, so
+ * endpoint passes can switch caching at run time.
  */
 export const appStage: Stage<LoadContext> = {
   id: "app",
   unit: { kind: "load", tool: "app" },
   required: true,
-  skip: (context) =>
-    context.external
-      ? "testing the app at --base-url"
-      : needsApp(context)
-        ? undefined
-        : "no stage needs the shared app",
-  describe: ({ port }) => `app: starting the reference app${port ? ` on port ${port}` : ""}`,
+  skip: skipApp,
+  describe: ({ seedProducts }) =>
+    `app: starting the reference app (${seedProducts} products; its database template is seeded once per machine)`,
   async run(context) {
     const memory = context.profile.memory;
-    const app = await startAppProcess({
+    const app = startAppProcess({
       root: context.root,
       port: context.port,
       signal: context.signal,
-      env: {
-        ...context.appEnv,
-        ...(memory ? { PERFGATE_APP_DEBUG: "on", ...memory.appEnv } : {}),
-      },
+      env: { ...context.appEnv, PERFGATE_APP_DEBUG: "on", ...memory?.appEnv },
     });
-    running.set(context, app);
+    // Awaited by the ready stage; until then a failed start must not be an unhandled rejection.
+    app.catch(() => {});
+    starting.set(context, app);
+    return { suites: [] };
+  },
+  async cleanup(context) {
+    const app = await starting.get(context)?.catch(() => undefined);
+    starting.delete(context);
+    if (!app) return;
+    const stopping = Date.now();
+    context.log("app: stopping…");
+    await app.stop();
+    context.log(`app: stopped (${((Date.now() - stopping) / 1000).toFixed(1)} s)`);
+  },
+};
+
+/** Waits until the app the run started serves; the loopback rule is checked on its URL. */
+export const appReadyStage: Stage<LoadContext> = {
+  id: "app-ready",
+  unit: { kind: "load", tool: "app" },
+  required: true,
+  skip: (context) => skipApp(context) ?? (starting.has(context) ? undefined : "no app started"),
+  describe: () => "app: waiting until it serves",
+  async run(context) {
+    const app = await (starting.get(context) as Promise<AppProcess>);
     assertLoadTarget(app.url, context.allowHosts);
     context.baseUrl = app.url;
     context.log(`app up at ${app.url}`);
     return { suites: [] };
-  },
-  async cleanup(context) {
-    await running.get(context)?.stop();
-    running.delete(context);
   },
 };

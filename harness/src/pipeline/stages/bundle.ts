@@ -43,12 +43,12 @@ export const bundleStage: Stage<LoadContext> = {
         : `not configured: no ${WEB_CONFIG}`,
   describe: () => `bundle: building the web app and judging its chunks against ${BUDGETS_FILE}`,
   async run(context) {
+    context.bundleOk = false;
     const budgets = await readBudgets(context.root);
     const dist = path.join(context.rawDir, "bundle", "dist");
     const raw = await runBundleBuild(context.root, dist, context.signal);
     const suite = normalizeBundle(raw, budgets.initialRoute);
-    // The app serves the web build this run just measured, for the Lighthouse stage.
-    context.appEnv.PERFGATE_APP_WEB_DIST = dist;
+    context.bundleOk = suite.status === "ok";
     return { suites: [suite], verdicts: judgeBundleBudgets(suite, budgets) };
   },
 };

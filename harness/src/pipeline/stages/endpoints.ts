@@ -1,6 +1,7 @@
 import path from "node:path";
 import { normalizeAutocannon } from "../../adapters/autocannon.ts";
 import { startAppProcess } from "../../runners/app.ts";
+import { switchAppFlags } from "../../runners/app-switches.ts";
 import { runAutocannon } from "../../runners/autocannon.ts";
 import { loadPathsModule } from "../../runners/paths-module.ts";
 import type { Metric, QualityWarning, Suite } from "../../schema/index.ts";
@@ -19,6 +20,13 @@ export interface EndpointStageOptions {
   root: string;
   /** Handed to a paths module (the read mix asks only for products the app seeded). */
   env: Record<string, string | undefined>;
+  /**
+   * Switch the run's app to a pass's flags at run time (runners/app-switches.ts); resolves to an
+   * undo, or undefined when the flags need their own instance (then `startVariant` is used).
+   */
+  switchApp?:
+    | ((env: Record<string, string>) => Promise<(() => Promise<void>) | undefined>)
+    | undefined;
   rawDir: string;
   autocannonVersion: string;
   signal: AbortSignal;
@@ -65,7 +73,7 @@ export async function runEndpointStage(
   const pathsOf = await generatePaths(options);
   for (const pass of passes) {
     if (signal.aborted) break;
-    if (pass.appEnv && !options.startVariant) {
+    if (pass.appEnv && !options.startVariant && !options.switchApp) {
       warnings.push({
         code: "stage-skipped",
         message: `endpoint ${pass.id} skipped: it needs its own app instance, and the run targets an external app`,
@@ -81,9 +89,12 @@ export async function runEndpointStage(
       `autocannon ${pass.id}: ${pass.connections} connections × ${pass.durationSeconds} s${flags}…`,
     );
     const suite = await options.unit(pass.id, async () => {
-      const variant = pass.appEnv
-        ? await (options.startVariant as NonNullable<typeof options.startVariant>)(pass.appEnv)
-        : undefined;
+      const restore = pass.appEnv ? await options.switchApp?.(pass.appEnv) : undefined;
+      if (restore) log(`autocannon ${pass.id}: flags switched on the run's app`);
+      const variant =
+        pass.appEnv && !restore
+          ? await (options.startVariant as NonNullable<typeof options.startVariant>)(pass.appEnv)
+          : undefined;
       try {
         const base = variant?.url ?? options.baseUrl;
         const paths = pass.pathsModule ? pathsOf.get(pass.pathsModule) : undefined;
@@ -104,6 +115,7 @@ export async function runEndpointStage(
         return normalized.suite;
       } finally {
         await variant?.stop();
+        await restore?.();
       }
     });
     suites.push(suite);
@@ -166,8 +178,11 @@ export const endpointsStage: Stage<LoadContext> = {
               signal: context.signal,
               env: { ...context.appEnv, ...flags },
             }),
+      switchApp: context.external
+        ? undefined
+        : (flags) => switchAppFlags(context.baseUrl as string, flags, context.signal),
       root: context.root,
-      env: context.env,
+      env: { ...context.env, PERFGATE_APP_SEED_PRODUCTS: String(context.seedProducts) },
       rawDir: context.rawDir,
       autocannonVersion: context.autocannonVersion,
       signal: context.signal,

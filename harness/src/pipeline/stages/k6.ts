@@ -38,7 +38,11 @@ export const k6Stage: Stage<LoadContext> = {
           scenario: id,
           bundle,
           outDir: path.join(context.rawDir, "k6", id),
-          vars: { ...context.profile.vars, BASE_URL: baseUrl },
+          vars: {
+            PRODUCTS: String(context.seedProducts),
+            ...context.profile.vars,
+            BASE_URL: baseUrl,
+          },
           signal: context.signal,
           echo: context.echo,
           onStart: (pid) => context.memory?.watchGenerator(pid),

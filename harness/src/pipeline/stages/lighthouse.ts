@@ -73,12 +73,12 @@ export async function runLighthouseStage(
 export const lighthouseStage: Stage<LoadContext> = {
   id: "lighthouse",
   unit: { kind: "lighthouse", tool: "lighthouse" },
-  skip: ({ profile, baseUrl }) =>
-    !profile.lighthouse
-      ? "not configured in this profile"
-      : baseUrl
-        ? undefined
-        : "no app to audit",
+  skip: ({ profile, baseUrl, bundleOk, external }) => {
+    if (!profile.lighthouse) return "not configured in this profile";
+    if (!baseUrl) return "no app to audit";
+    // The app serves this run's build, and there is none to measure.
+    return bundleOk === false && !external ? "the web bundle did not build" : undefined;
+  },
   describe: ({ profile }) =>
     `lighthouse: ${profile.lighthouse?.paths.join(", ")} × ${profile.lighthouse?.runs} run(s)`,
   async run(context) {
