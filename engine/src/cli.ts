@@ -12,6 +12,8 @@ export interface EngineIo {
   cwd: string;
   env: Record<string, string | undefined>;
   signal: AbortSignal;
+  /** Whether stdout is a terminal: live progress is redrawn there, printed as lines otherwise. */
+  stdoutIsTTY?: boolean;
 }
 
 /** A usage error: k6 answers a bad flag or argument with exit 104 (invalid config). */
@@ -128,6 +130,19 @@ function runVars(values: { env?: string[]; "include-system-env-vars"?: string },
   return vars;
 }
 
+/**
+ * `PERFGATE_ENGINE_MODE=sync` runs a blocking-style script on a thread per VU instead of
+ * compiling it to async (to compare the two, or as a way out); unset or `auto` chooses.
+ */
+function modeFromEnv(value: string | undefined): "sync" | undefined {
+  if (value === undefined || value === "" || value === "auto") return undefined;
+  if (value === "sync") return "sync";
+  throw new EngineUsageError(
+    `PERFGATE_ENGINE_MODE=${value}: expected "auto" or "sync"`,
+    "unset it to let the engine choose",
+  );
+}
+
 /** `run <script>`: k6's `run` on the built-in engine, with k6's flags and exit codes. */
 async function runRun(argv: string[], io: EngineIo): Promise<number> {
   const { values, positionals } = parse("run", RUN_USAGE, argv, RUN_OPTIONS);
@@ -153,6 +168,7 @@ async function runRun(argv: string[], io: EngineIo): Promise<number> {
   }
   return runEngine({
     script: positionals[0] as string,
+    mode: modeFromEnv(io.env.PERFGATE_ENGINE_MODE),
     executionSegment: segment,
     executionSegmentSequence: sequence,
     env: runVars(values, io),
@@ -174,7 +190,9 @@ async function runRun(argv: string[], io: EngineIo): Promise<number> {
     noSummary: values["no-summary"] ?? false,
     noColor: values["no-color"] ?? false,
     signal: io.signal,
-    stdout: values.quiet ? () => {} : io.out,
+    // k6's --quiet hides the progress only; the summary still prints (--no-summary hides it).
+    progress: values.quiet ? "off" : io.stdoutIsTTY ? "tty" : "lines",
+    stdout: io.out,
     stderr: io.err,
   });
 }

@@ -1,6 +1,8 @@
 import { type ExecutorContext, runScenarioPlan } from "./executors.ts";
 import type { Registry } from "./metrics.ts";
 import { plannedVus, type ScenarioPlan } from "./options.ts";
+import type { ProgressView } from "./progress.ts";
+import { scenarioProgress } from "./state.ts";
 import { SyncVu } from "./sync-vu.ts";
 import { type EngineVu, initAsyncVu } from "./vu.ts";
 
@@ -17,6 +19,8 @@ export interface LocalRunInput {
   log: (message: string) => void;
   /** Called every second while the test runs (abortOnFail thresholds). */
   onTick: (elapsedMs: number) => void;
+  /** Called when the test clock starts, with how to read the live progress. */
+  onStart?: ((read: () => ProgressView) => void) | undefined;
 }
 
 /** What a run reports besides its metrics. */
@@ -51,6 +55,12 @@ export async function runLocally(input: LocalRunInput): Promise<RunFacts> {
   const rssPerVu =
     planned > 0 ? Math.max(0, process.memoryUsage().rss - memoryBefore) / planned : 0;
   const startedAt = performance.now();
+  input.onStart?.(() => ({
+    elapsedMs: performance.now() - startedAt,
+    active: vuCount.active,
+    initialized: vuCount.initialized,
+    scenarios: scenarioProgress,
+  }));
   const context: ExecutorContext = {
     createVu: async (id) => warm.shift() ?? createVu(id),
     data: input.setupData,

@@ -4,7 +4,7 @@ import type { Tags } from "./metrics.ts";
 import { type Params, request } from "./modules/http.ts";
 import { countCheck, touchGroup } from "./modules/k6.ts";
 import type { ScenarioPlan } from "./options.ts";
-import { engineState, isInterrupted, vuStorage } from "./state.ts";
+import { engineState, isInterrupted, scenarioDeadline, vuStorage } from "./state.ts";
 
 type Done = { type: "done"; samples: [string, number, Tags][]; error?: string; value?: string };
 
@@ -115,6 +115,7 @@ export class SyncVu {
         iterationInScenario,
         tags: plan.tags,
         env: plan.env,
+        deadline: scenarioDeadline(plan.name),
       });
     });
     // An iteration cut off at its scenario's hard stop reports nothing, as in k6.

@@ -2,7 +2,7 @@ import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { defineEnvGlobal } from "./globals.ts";
 import { Registry, type Tags } from "./metrics.ts";
 import { makeOpen } from "./script.ts";
-import { currentVu, newGroup, setEngineState, vuStorage } from "./state.ts";
+import { currentVu, newGroup, setEngineState, setScenarioDeadline, vuStorage } from "./state.ts";
 import { setSyncBridge } from "./sync-bridge.ts";
 import { executeIteration, initVu, iterationContext } from "./vu.ts";
 
@@ -75,8 +75,10 @@ parentPort?.on(
     iterationInScenario: number;
     tags: Tags;
     env: Record<string, string>;
+    deadline: number | undefined;
   }) => {
     if (message.type === "call") return callLifecycle(message.exec, message.data);
+    if (message.deadline !== undefined) setScenarioDeadline(message.scenario, message.deadline);
     const context = iterationContext(
       input.vuId,
       iter++,
