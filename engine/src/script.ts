@@ -2,17 +2,17 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { build, type Message } from "esbuild";
 import { compileForAsync, guardLoops } from "./compile/rewrite.ts";
+import { engineUrl } from "./paths.ts";
 
 /** The k6 modules the built-in engine provides, as file URLs of their shims. */
 const MODULES: Record<string, string> = {
-  k6: "modules/k6.ts",
-  "k6/http": "modules/http.ts",
-  "k6/metrics": "modules/metrics.ts",
-  "k6/execution": "modules/execution.ts",
-  "k6/data": "modules/data.ts",
+  k6: "modules/k6",
+  "k6/http": "modules/http",
+  "k6/metrics": "modules/metrics",
+  "k6/execution": "modules/execution",
+  "k6/data": "modules/data",
 };
 
 /**
@@ -23,7 +23,7 @@ const MODULES: Record<string, string> = {
  */
 export type EngineMode = "async" | "compiled" | "sync";
 
-const RUNTIME_URL = pathToFileURL(path.join(import.meta.dirname, "modules/runtime.ts")).href;
+const RUNTIME_URL = engineUrl("modules/runtime");
 
 /** Line and column (1-based) of an offset, and the code there, for messages. */
 function locate(source: string, at: number): string {
@@ -101,7 +101,7 @@ export async function compileScript(
 ): Promise<string> {
   const outDir = await mkdtemp(path.join(os.tmpdir(), "perfgate-engine-"));
   const outFile = path.join(outDir, `script.${mode}.mjs`);
-  const modules = mode === "sync" ? { ...MODULES, "k6/http": "modules/http-sync.ts" } : MODULES;
+  const modules = mode === "sync" ? { ...MODULES, "k6/http": "modules/http-sync" } : MODULES;
   try {
     await build({
       entryPoints: [path.resolve(script)],
@@ -127,10 +127,7 @@ export async function compileScript(
                   ],
                 };
               }
-              return {
-                path: pathToFileURL(path.join(import.meta.dirname, shim)).href,
-                external: true,
-              };
+              return { path: engineUrl(shim), external: true };
             });
           },
         },

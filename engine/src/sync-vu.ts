@@ -1,9 +1,9 @@
-import path from "node:path";
 import { MessageChannel, Worker } from "node:worker_threads";
 import type { Tags } from "./metrics.ts";
 import { type Params, request } from "./modules/http.ts";
 import { countCheck, touchGroup } from "./modules/k6.ts";
 import type { ScenarioPlan } from "./options.ts";
+import { workerStart } from "./paths.ts";
 import { engineState, isInterrupted, scenarioDeadline, vuStorage } from "./state.ts";
 
 type Done = { type: "done"; samples: [string, number, Tags][]; error?: string; value?: string };
@@ -30,9 +30,10 @@ export class SyncVu {
     this.flag = new Int32Array(shared);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(path.join(import.meta.dirname, "sync-worker-boot.mjs"), {
+    const start = workerStart("sync-worker");
+    this.worker = new Worker(start.file, {
       workerData: {
-        entry: path.join(import.meta.dirname, "sync-worker.ts"),
+        entry: start.entry,
         compiled,
         vuId: id,
         env,

@@ -1,11 +1,11 @@
 import os from "node:os";
-import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { AsyncWorkerInput } from "./async-worker.ts";
 import type { RunFacts } from "./local.ts";
 import { mergeIntoRegistry, type RegistrySnapshot } from "./merge.ts";
 import { Registry } from "./metrics.ts";
 import { plannedVus, type ScenarioPlan } from "./options.ts";
+import { workerStart } from "./paths.ts";
 import type { ProgressView } from "./progress.ts";
 import { segmentPlan, threadTuple } from "./segment.ts";
 import type { GroupNode, ScenarioProgress } from "./state.ts";
@@ -95,8 +95,9 @@ class Thread {
   progress: ThreadProgress | undefined;
 
   constructor(data: AsyncWorkerInput, input: ThreadRunInput) {
-    this.worker = new Worker(path.join(import.meta.dirname, "sync-worker-boot.mjs"), {
-      workerData: { entry: path.join(import.meta.dirname, "async-worker.ts"), ...data },
+    const start = workerStart("async-worker");
+    this.worker = new Worker(start.file, {
+      workerData: { entry: start.entry, ...data },
     });
     let markReady: () => void = () => {};
     this.ready = new Promise((resolve) => {

@@ -112,8 +112,8 @@ function isReference(parent: Node, key: string): boolean {
 
 function readImports(facts: Facts, node: E.ImportDeclaration): void {
   const source = String(node.source.value);
-  const http = /\/modules\/http\.ts$/.test(source);
-  const k6 = /\/modules\/k6\.ts$/.test(source);
+  const http = /\/modules\/http\.m?[tj]s$/.test(source);
+  const k6 = /\/modules\/k6\.m?[tj]s$/.test(source);
   for (const spec of node.specifiers) {
     declare(facts, spec.local);
     const local = spec.local.name;
