@@ -111,7 +111,8 @@ export async function compileScript(
       platform: "node",
       target: "node20",
       logLevel: "silent",
-      sourcemap: "inline",
+      // No inline source map: Node does not apply it without --enable-source-maps, and every VU
+      // reads and compiles its own copy of this file.
       plugins: [
         {
           name: "k6-modules",
