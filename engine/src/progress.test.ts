@@ -1,4 +1,8 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { k6Cli, startLoopback } from "../test/conformance/loopback.ts";
 import { planScenarios } from "./options.ts";
 import { clock, renderProgress } from "./progress.ts";
 
@@ -32,5 +36,35 @@ describe("live progress, k6's shape", () => {
   });
   it("formats k6's clock", () => {
     expect(clock(65_432)).toBe("1m05.4s");
+  });
+});
+
+describe("live progress on a real run", () => {
+  it("prints k6's progress as plain lines when stdout is not a terminal; --quiet hides only it", async () => {
+    const server = await startLoopback(() => ({ text: "ok" }));
+    const dir = await mkdtemp(path.join(os.tmpdir(), "perfgate-progress-"));
+    try {
+      const script = path.join(dir, "p.js");
+      await writeFile(
+        script,
+        `import http from "k6/http";\nimport { sleep } from "k6";\nexport const options = { vus: 2, duration: "1500ms" };\nexport default function () { http.get(__ENV.BASE_URL); sleep(0.1); }\n`,
+      );
+      const run = (flags: string[]) =>
+        k6Cli(["run", ...flags, "-e", `BASE_URL=${server.baseUrl}`, script], dir);
+      const loud = await run([]);
+      expect(loud.code).toBe(0);
+      expect(loud.stdout).toMatch(
+        /running \(0m0\d\.\ds\), \d\/2 VUs, \d+ complete and 0 interrupted iterations/,
+      );
+      expect(loud.stdout).toMatch(/default \[ +\d+% \] \d\/2 VUs {2}0m0\d\.\ds\/0m01\.5s/);
+      const quiet = await run(["--quiet"]);
+      expect(quiet.stdout).not.toContain("running (");
+      expect(quiet.stdout).toMatch(/http_reqs\.+: \d+/);
+      const bare = await run(["--no-summary"]);
+      expect(bare.stdout).not.toMatch(/http_reqs\.+/);
+    } finally {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
