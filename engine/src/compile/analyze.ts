@@ -210,6 +210,8 @@ export interface Colouring {
   blocking: Set<Fn>;
   /** How a call blocks: a k6 call or a blocking function, or an array method over a blocking callback. */
   kindOf(call: Call): "await" | "iterate" | undefined;
+  /** k6's `sleep`: awaiting it alone in an async function does not make a script blocking-style. */
+  isSleep(call: Call): boolean;
 }
 
 /** Colours functions to a fixed point: a function blocks when a call in its own body blocks. */
@@ -249,5 +251,13 @@ export function colour(facts: Facts): Colouring {
       }
     }
   }
-  return { blocking, kindOf };
+  const isSleep = ({ callee }: Call) =>
+    callee.type === "Identifier"
+      ? facts.sleeps.has(callee.name)
+      : callee.type === "MemberExpression" &&
+        callee.object.type === "Identifier" &&
+        facts.k6Objects.has(callee.object.name) &&
+        callee.property.type === "Identifier" &&
+        callee.property.name === "sleep";
+  return { blocking, kindOf, isSleep };
 }

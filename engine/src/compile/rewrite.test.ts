@@ -87,3 +87,11 @@ describe("compileForAsync: colouring and rewrite", () => {
     expect(code).toContain("do {__pgLoop();z();} while (w);");
   });
 });
+
+describe("compileForAsync: what counts as blocking style", () => {
+  it("an async script whose only un-awaited k6 call is sleep() stays async-style, its sleep awaited", () => {
+    const out = compile(`export default async function () { await http.get("u"); sleep(1); }\n`);
+    expect(out.syncStyle).toBe(false);
+    expect(body(out.code)).toContain("(await sleep(1));");
+  });
+});

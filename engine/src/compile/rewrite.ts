@@ -9,6 +9,12 @@ export type Compiled =
   | { code: string; syncStyle: boolean; awaited: number; unproven?: undefined }
   | { code: string; syncStyle: true; awaited: number; unproven: Unproven };
 
+const NO_COLOURING: Colouring = {
+  blocking: new Set(),
+  kindOf: () => undefined,
+  isSleep: () => false,
+};
+
 const LOOPS = new Set([
   "WhileStatement",
   "DoWhileStatement",
@@ -44,6 +50,8 @@ function rewriteIterator(s: MagicString, call: Call): void {
 function rewrite(source: string, program: Node, colouring: Colouring, runtimeUrl: string) {
   const s = new MagicString(source);
   let awaited = 0;
+  /** Changes beyond awaiting `sleep()` in functions that were already async. */
+  let blockingStyle = 0;
   // One pre-order walk, so edits at the same offset nest outermost first.
   walk(program as E.Node, {
     enter(raw, parent) {
@@ -58,23 +66,26 @@ function rewrite(source: string, program: Node, colouring: Colouring, runtimeUrl
       ) {
         s.appendRight(node.start, "async ");
         awaited += 1;
+        blockingStyle += 1;
       }
       if (node.type !== "CallExpression") return;
       const kind = colouring.kindOf(node as Call);
       if (kind === "iterate") {
         rewriteIterator(s, node as Call);
         awaited += 1;
+        blockingStyle += 1;
       } else if (kind === "await" && parent?.type !== "AwaitExpression") {
         s.appendRight(node.start, "(await ");
         s.prependLeft(node.end, ")");
         awaited += 1;
+        if (!colouring.isSleep(node as Call)) blockingStyle += 1;
       }
     },
   });
   // On the first line, so the bundle's inline source map keeps its line numbers.
   const hashBang = source.startsWith("#!") ? source.indexOf("\n") + 1 : 0;
   s.appendLeft(hashBang, `import { __pgIter, __pgLoop } from ${JSON.stringify(runtimeUrl)};`);
-  return { code: s.toString(), awaited };
+  return { code: s.toString(), awaited, blockingStyle };
 }
 
 /**
@@ -96,25 +107,16 @@ export function compileForAsync(source: string, runtimeUrl: string): Compiled {
   const colouring = colour(facts);
   const unproven = prove(facts, colouring);
   if (unproven) {
-    const guarded = rewrite(
-      source,
-      facts.program,
-      { blocking: new Set(), kindOf: () => undefined },
-      runtimeUrl,
-    );
+    const guarded = rewrite(source, facts.program, NO_COLOURING, runtimeUrl);
     return { code: guarded.code, syncStyle: true, awaited: 0, unproven };
   }
-  const { code, awaited } = rewrite(source, facts.program, colouring, runtimeUrl);
-  return { code, syncStyle: awaited > 0, awaited };
+  const { code, awaited, blockingStyle } = rewrite(source, facts.program, colouring, runtimeUrl);
+  // An async script whose only un-awaited k6 call is `sleep()` stays an async-style script.
+  return { code, syncStyle: blockingStyle > 0, awaited };
 }
 
 /** Guards the loops of a bundle that runs on VU threads (sync mode), without other changes. */
 export function guardLoops(source: string, runtimeUrl: string): string {
   const facts = collectFacts(source);
-  return rewrite(
-    source,
-    facts.program,
-    { blocking: new Set(), kindOf: () => undefined },
-    runtimeUrl,
-  ).code;
+  return rewrite(source, facts.program, NO_COLOURING, runtimeUrl).code;
 }
