@@ -54,5 +54,19 @@ export async function builtEngine() {
     // Another process built the same sources first: use its copy.
     rmSync(tmp, { recursive: true, force: true });
   }
+  pruneOldBuilds(out);
   return out;
+}
+
+/**
+ * Builds of earlier sources, untouched for a day, are removed (not sooner: a run still going
+ * may start worker threads from its build).
+ */
+function pruneOldBuilds(keep) {
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const name of readdirSync(CACHE)) {
+    const dir = path.join(CACHE, name);
+    if (dir !== keep && statSync(dir).mtimeMs < dayAgo)
+      rmSync(dir, { recursive: true, force: true });
+  }
 }
