@@ -102,8 +102,9 @@ export async function runEngineBench(options: EngineBenchOptions): Promise<Suite
       workDir: options.workDir,
       url,
       k6Path: options.k6Path,
-      seconds: options.seconds,
+      seconds: Math.min(options.seconds, 6),
       thinkSeconds: 1,
+      rounds: options.seconds > 10 ? 5 : 3,
       log: options.log,
       signal: options.signal,
     });

@@ -18,6 +18,8 @@ export interface SyncStyleOptions {
   k6Path: string | undefined;
   seconds: number;
   thinkSeconds: number;
+  /** Rounds of every pass; metrics are medians, ratios the median of per-round ratios. */
+  rounds: number;
   log: (line: string) => void;
   signal: AbortSignal;
 }
@@ -88,93 +90,165 @@ async function runPass(
   return pass;
 }
 
-/** The passes of one load shape: sync style and async twin on the engine, and on k6 if given. */
-async function shape(
+/** One round: for each shape and style, the engine then k6 back to back, so drift hits both. */
+async function round(
   options: SyncStyleOptions,
-  label: string,
-  vus: number,
-  script: (style: "sync" | "async") => string,
-): Promise<Record<string, GeneratorPass>> {
-  const passes: Record<string, GeneratorPass> = {};
+  index: number,
+): Promise<{ acRate: number; passes: Record<string, GeneratorPass> }> {
+  const duration = `${options.seconds}s`;
+  options.log(`round ${index + 1}/${options.rounds}: autocannon, 50 connections × ${duration}`);
+  const ac = await autocannon({ url: options.url, connections: 50, duration: options.seconds });
+  const shapes = [
+    { label: "50", vus: 50, script: (style: Style) => closedLoopScript(style, 50, duration) },
+    {
+      label: "1000",
+      vus: 1000,
+      script: (style: Style) => thinkTimeScript(style, 1000, duration, options.thinkSeconds),
+    },
+  ];
   const generators: Generator[] = options.k6Path ? ["engine", "k6"] : ["engine"];
-  for (const generator of generators) {
+  const passes: Record<string, GeneratorPass> = {};
+  for (const { label, vus, script } of shapes) {
     for (const style of ["sync", "async"] as const) {
-      const name = `${generator}-${style}-${label}`;
-      options.log(`${name}: ${vus} VUs × ${options.seconds}s`);
-      passes[name] = await runPass(options, generator, name, script(style), vus);
+      for (const generator of generators) {
+        const name = `${generator}-${style}-${label}`;
+        options.log(`round ${index + 1}/${options.rounds}: ${name}, ${vus} VUs × ${duration}`);
+        passes[name] = await runPass(options, generator, name, script(style), vus);
+      }
     }
   }
-  return passes;
+  return { acRate: ac.requests.total / ac.duration, passes };
 }
+
+type Style = "sync" | "async";
+
+const median = (values: number[]): number | undefined => {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? sorted[mid]
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
 
 const metric = (id: string, unit: Metric["unit"], direction: Metric["direction"], value: number) =>
   ({ id, unit, direction, value }) satisfies Metric;
 
-/** Every measured field of every pass, and the goals' ratios where both sides were measured. */
-function metricsOf(passes: Record<string, GeneratorPass>, acRate: number): Metric[] {
-  const out: Metric[] = [metric("autocannon_50_rate", "req/s", "higher", acRate)];
-  for (const [name, p] of Object.entries(passes)) {
-    if (p.rate !== undefined) out.push(metric(`${name}_rate`, "req/s", "higher", p.rate));
-    if (p.cpuSeconds !== undefined && p.requests)
-      out.push(metric(`${name}_cpu_s_per_10k`, "s", "lower", (p.cpuSeconds * 1e4) / p.requests));
-    if (p.peakRssMb !== undefined) out.push(metric(`${name}_peak_rss`, "MB", "lower", p.peakRssMb));
-    if (p.msToAllVus !== undefined)
-      out.push(metric(`${name}_ms_to_all_vus`, "ms", "lower", p.msToAllVus));
-  }
-  const ratio = (
-    id: string,
-    a: number | undefined,
-    b: number | undefined,
-    dir: "higher" | "lower",
-  ) => {
-    if (a !== undefined && b !== undefined && b > 0) out.push(metric(id, "times", dir, a / b));
-  };
-  const e = passes["engine-sync-50"];
-  const k = passes["k6-sync-50"];
-  const per10k = (p: GeneratorPass | undefined) =>
-    p?.cpuSeconds !== undefined && p.requests ? (p.cpuSeconds * 1e4) / p.requests : undefined;
-  ratio("sync_50_rate_vs_k6", e?.rate, k?.rate, "higher");
-  ratio("sync_50_cpu_per_10k_vs_k6", per10k(e), per10k(k), "lower");
-  ratio("sync_50_rss_vs_k6", e?.peakRssMb, k?.peakRssMb, "lower");
-  ratio("sync_50_rate_vs_autocannon", e?.rate, acRate, "higher");
-  ratio(
-    "sync_1000_rate_vs_k6",
-    passes["engine-sync-1000"]?.rate,
-    passes["k6-sync-1000"]?.rate,
+const per10k = (p: GeneratorPass | undefined) =>
+  p?.cpuSeconds !== undefined && p.requests ? (p.cpuSeconds * 1e4) / p.requests : undefined;
+
+/** What each field of a pass is called, its unit and which way is better. */
+const FIELDS: [
+  string,
+  Metric["unit"],
+  Metric["direction"],
+  (p: GeneratorPass) => number | undefined,
+][] = [
+  ["rate", "req/s", "higher", (p) => p.rate],
+  ["cpu_s_per_10k", "s", "lower", per10k],
+  ["peak_rss", "MB", "lower", (p) => p.peakRssMb],
+  ["ms_to_all_vus", "ms", "lower", (p) => p.msToAllVus],
+];
+
+/** The goals' ratios: engine over k6 (or autocannon) within each round. */
+const RATIOS: [
+  string,
+  Metric["direction"],
+  (r: RoundResult) => [number | undefined, number | undefined],
+][] = [
+  [
+    "sync_50_rate_vs_k6",
     "higher",
-  );
-  ratio(
-    "sync_1000_rss_vs_k6",
-    passes["engine-sync-1000"]?.peakRssMb,
-    passes["k6-sync-1000"]?.peakRssMb,
+    (r) => [r.passes["engine-sync-50"]?.rate, r.passes["k6-sync-50"]?.rate],
+  ],
+  [
+    "sync_50_cpu_per_10k_vs_k6",
     "lower",
-  );
-  return out;
+    (r) => [per10k(r.passes["engine-sync-50"]), per10k(r.passes["k6-sync-50"])],
+  ],
+  [
+    "sync_50_rss_vs_k6",
+    "lower",
+    (r) => [r.passes["engine-sync-50"]?.peakRssMb, r.passes["k6-sync-50"]?.peakRssMb],
+  ],
+  [
+    "sync_50_start_vs_k6",
+    "lower",
+    (r) => [r.passes["engine-sync-50"]?.msToAllVus, r.passes["k6-sync-50"]?.msToAllVus],
+  ],
+  ["sync_50_rate_vs_autocannon", "higher", (r) => [r.passes["engine-sync-50"]?.rate, r.acRate]],
+  [
+    "async_50_rate_vs_k6",
+    "higher",
+    (r) => [r.passes["engine-async-50"]?.rate, r.passes["k6-async-50"]?.rate],
+  ],
+  [
+    "sync_1000_rate_vs_k6",
+    "higher",
+    (r) => [r.passes["engine-sync-1000"]?.rate, r.passes["k6-sync-1000"]?.rate],
+  ],
+  [
+    "sync_1000_cpu_per_10k_vs_k6",
+    "lower",
+    (r) => [per10k(r.passes["engine-sync-1000"]), per10k(r.passes["k6-sync-1000"])],
+  ],
+  [
+    "sync_1000_rss_vs_k6",
+    "lower",
+    (r) => [r.passes["engine-sync-1000"]?.peakRssMb, r.passes["k6-sync-1000"]?.peakRssMb],
+  ],
+];
+
+type RoundResult = Awaited<ReturnType<typeof round>>;
+
+/** Medians over rounds of every measured field, and of the per-round ratios; absent stays absent. */
+function metricsOf(rounds: RoundResult[]): { metrics: Metric[]; spread: Record<string, string> } {
+  const metrics: Metric[] = [];
+  const ac = median(rounds.map((r) => r.acRate));
+  if (ac !== undefined) metrics.push(metric("autocannon_50_rate", "req/s", "higher", ac));
+  const names = [...new Set(rounds.flatMap((r) => Object.keys(r.passes)))];
+  for (const name of names) {
+    for (const [field, unit, direction, read] of FIELDS) {
+      const values = rounds
+        .map((r) => (r.passes[name] ? read(r.passes[name]) : undefined))
+        .filter((v): v is number => v !== undefined);
+      const value = median(values);
+      if (value !== undefined) metrics.push(metric(`${name}_${field}`, unit, direction, value));
+    }
+  }
+  const spread: Record<string, string> = {};
+  for (const [id, direction, pair] of RATIOS) {
+    const ratios = rounds
+      .map(pair)
+      .filter((p): p is [number, number] => p[0] !== undefined && p[1] !== undefined && p[1] > 0)
+      .map(([a, b]) => a / b);
+    const value = median(ratios);
+    if (value === undefined) continue;
+    metrics.push(metric(id, "times", direction, value));
+    spread[`${id}_rounds`] = ratios.map((r) => r.toFixed(2)).join(" ");
+  }
+  return { metrics, spread };
 }
 
 /**
  * k6's blocking style against its async twin and against real k6 (when `K6_PATH` is set), on
  * one loopback target in one run: 50 VUs in a closed loop (with autocannon at 50 connections as
- * the ceiling) and 1,000 VUs with think time. CPU and peak RSS come from GNU time.
+ * the ceiling) and 1,000 VUs with think time, in alternating rounds (the machine is shared: a
+ * single pass per generator measured the noise). CPU and peak RSS come from GNU time.
  */
 export async function runSyncStyleBench(options: SyncStyleOptions): Promise<Suite> {
-  const duration = `${options.seconds}s`;
-  options.log(`autocannon: 50 connections × ${duration}`);
-  const ac = await autocannon({ url: options.url, connections: 50, duration: options.seconds });
-  const acRate = ac.requests.total / ac.duration;
-  const passes = {
-    ...(await shape(options, "50", 50, (style) => closedLoopScript(style, 50, duration))),
-    ...(await shape(options, "1000", 1000, (style) =>
-      thinkTimeScript(style, 1000, duration, options.thinkSeconds),
-    )),
-  };
+  const rounds: RoundResult[] = [];
+  for (let i = 0; i < options.rounds; i += 1) rounds.push(await round(options, i));
+  const { metrics, spread } = metricsOf(rounds);
   return {
     kind: "endpoint",
     id: "engine-sync-style",
     tool: { name: "perfgate-engine", version: "bench" },
     status: "ok",
-    metrics: metricsOf(passes, acRate),
+    metrics,
     meta: {
+      ...spread,
+      rounds: options.rounds,
       seconds: options.seconds,
       think_seconds: options.thinkSeconds,
       k6: options.k6Path ? "real k6 (K6_PATH)" : "absent (K6_PATH unset)",
