@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { build, type Message } from "esbuild";
+import { build, type Message, transform } from "esbuild";
 import { compileForAsync, guardLoops } from "./compile/rewrite.ts";
 import { engineUrl } from "./paths.ts";
 
@@ -73,11 +73,27 @@ export async function prepareScript(
   const fallback =
     result.unproven && `${result.unproven.reason} (${locate(bundle, result.unproven.at)})`;
   let syncCompiled: string | undefined;
+  const factory = await asFactory(compiled, result.code);
   if (mode === "sync") {
     syncCompiled = await compileScript(script, "sync");
     await writeFile(syncCompiled, guardLoops(await readFile(syncCompiled, "utf8"), RUNTIME_URL));
   }
-  return { mode, compiled, syncCompiled, fallback: fallback || undefined };
+  return { mode, compiled: factory ?? compiled, syncCompiled, fallback: fallback || undefined };
+}
+
+/**
+ * The compiled module as CommonJS, so each VU runs it from one compiled function
+ * (vu-factory.ts); undefined when it cannot be (top-level await), and VUs import the module.
+ */
+async function asFactory(compiled: string, code: string): Promise<string | undefined> {
+  try {
+    const cjs = await transform(code, { format: "cjs", platform: "node", target: "node20" });
+    const file = compiled.replace(/\.mjs$/, ".cjs");
+    await writeFile(file, cjs.code);
+    return file;
+  } catch {
+    return undefined;
+  }
 }
 
 export class ScriptError extends Error {
