@@ -90,14 +90,16 @@ async function runPass(
   return pass;
 }
 
-/** One round: for each shape and style, the engine then k6 back to back, so drift hits both. */
+/**
+ * One round: for each shape and style the engine and k6 back to back, so drift hits both; who
+ * goes first alternates by round, and autocannon's flood comes last (the pass right after it
+ * measured slower, whichever generator it was).
+ */
 async function round(
   options: SyncStyleOptions,
   index: number,
 ): Promise<{ acRate: number; passes: Record<string, GeneratorPass> }> {
   const duration = `${options.seconds}s`;
-  options.log(`round ${index + 1}/${options.rounds}: autocannon, 50 connections × ${duration}`);
-  const ac = await autocannon({ url: options.url, connections: 50, duration: options.seconds });
   const shapes = [
     { label: "50", vus: 50, script: (style: Style) => closedLoopScript(style, 50, duration) },
     {
@@ -107,6 +109,7 @@ async function round(
     },
   ];
   const generators: Generator[] = options.k6Path ? ["engine", "k6"] : ["engine"];
+  if (index % 2 === 1) generators.reverse();
   const passes: Record<string, GeneratorPass> = {};
   for (const { label, vus, script } of shapes) {
     for (const style of ["sync", "async"] as const) {
@@ -117,6 +120,8 @@ async function round(
       }
     }
   }
+  options.log(`round ${index + 1}/${options.rounds}: autocannon, 50 connections × ${duration}`);
+  const ac = await autocannon({ url: options.url, connections: 50, duration: options.seconds });
   return { acRate: ac.requests.total / ac.duration, passes };
 }
 
