@@ -4,9 +4,22 @@ import { type Params, request } from "./modules/http.ts";
 import { countCheck, touchGroup } from "./modules/k6.ts";
 import type { ScenarioPlan } from "./options.ts";
 import { workerStart } from "./paths.ts";
-import { engineState, isInterrupted, scenarioDeadline, vuStorage } from "./state.ts";
+import {
+  engineState,
+  interruptIteration,
+  isInterrupted,
+  scenarioDeadline,
+  vuStorage,
+} from "./state.ts";
 
-type Done = { type: "done"; samples: [string, number, Tags][]; error?: string; value?: string };
+type Done = {
+  type: "done";
+  samples: [string, number, Tags][];
+  error?: string;
+  value?: string;
+  /** The VU's thread interrupted the iteration itself (its loop guard at the hard stop). */
+  interrupted?: boolean;
+};
 
 /**
  * The engine side of a sync-mode VU: a worker thread that blocks on each HTTP call while this
@@ -120,6 +133,7 @@ export class SyncVu {
       });
     });
     // An iteration cut off at its scenario's hard stop reports nothing, as in k6.
+    if (done.interrupted) interruptIteration(plan.name, iterationInScenario);
     if (isInterrupted(plan.name, iterationInScenario)) return;
     this.absorb(done);
     if (done.error) log(`Uncaught error in VU ${this.id} (scenario ${plan.name}): ${done.error}`);

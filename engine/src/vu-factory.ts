@@ -24,7 +24,7 @@ const loaded = new Map<string, Promise<Loaded>>();
 async function load(file: string): Promise<Loaded> {
   const source = await readFile(file, "utf8");
   const shims = new Map<string, unknown>();
-  for (const [, specifier] of source.matchAll(/require\("([^"]+)"\)/g)) {
+  for (const [, specifier] of source.matchAll(/require\("(file:[^"]+)"\)/g)) {
     if (!specifier || shims.has(specifier)) continue;
     const namespace = (await import(specifier)) as Record<string, unknown>;
     // esbuild's __toESM keeps an object marked __esModule as is: `default` and named exports.
