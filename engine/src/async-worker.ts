@@ -4,7 +4,7 @@ import { installGlobals } from "./globals.ts";
 import { snapshotRegistry } from "./merge.ts";
 import { Registry } from "./metrics.ts";
 import { plannedVus, type ScenarioPlan } from "./options.ts";
-import { newGroup, setEngineState } from "./state.ts";
+import { newGroup, scenarioProgress, setEngineState } from "./state.ts";
 import { parseThresholds } from "./thresholds.ts";
 import { type EngineVu, initAsyncVu, initVu } from "./vu.ts";
 
@@ -71,14 +71,25 @@ const started = new Promise<void>((resolve) => {
 });
 port.postMessage({ type: "ready" });
 await started;
+const postProgress = () =>
+  port.postMessage({
+    type: "progress",
+    active: vuCount.active,
+    initialized: vuCount.initialized,
+    scenarios: [...scenarioProgress],
+  });
 const ticker = setInterval(() => {
   registry.add("vus", vuCount.active, {});
   registry.add("vus_max", vuCount.initialized, {});
 }, 1000);
+// The main thread draws the live progress from these (progress.ts).
+const progressTicker = setInterval(postProgress, 250);
 try {
   await Promise.all(input.plans.map((plan) => runScenarioPlan(plan, context)));
 } finally {
   clearInterval(ticker);
+  clearInterval(progressTicker);
+  postProgress();
   registry.add("vus", 0, {});
   registry.add("vus_max", vuCount.initialized, {});
 }

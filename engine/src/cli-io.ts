@@ -7,6 +7,8 @@ export interface EngineIo {
   cwd: string;
   env: Record<string, string | undefined>;
   signal: AbortSignal;
+  /** Whether stdout is a terminal: live progress is redrawn there, printed as lines otherwise. */
+  stdoutIsTTY?: boolean;
 }
 
 /** A usage error: k6 answers a bad flag or argument with exit 104 (invalid config). */

@@ -3,7 +3,7 @@ import path from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { type EngineIo, EngineUsageError } from "./cli-io.ts";
 import { type InstanceSummary, mergeSummaries } from "./merge.ts";
-import { K6_EXIT } from "./run.ts";
+import { type EngineRunOptions, K6_EXIT } from "./run.ts";
 import { runArchive, runAsRunner, runInspect } from "./runner-cli.ts";
 import { executionTuple } from "./segment.ts";
 
@@ -119,6 +119,19 @@ function runVars(values: { env?: string[]; "include-system-env-vars"?: string },
   return vars;
 }
 
+/**
+ * `PERFGATE_ENGINE_MODE=sync` runs a blocking-style script on a thread per VU instead of
+ * compiling it to async (to compare the two, or as a way out); unset or `auto` chooses.
+ */
+function modeFromEnv(value: string | undefined): "sync" | undefined {
+  if (value === undefined || value === "" || value === "auto") return undefined;
+  if (value === "sync") return "sync";
+  throw new EngineUsageError(
+    `PERFGATE_ENGINE_MODE=${value}: expected "auto" or "sync"`,
+    "unset it to let the engine choose",
+  );
+}
+
 /** `run <script>`: k6's `run` on the built-in engine, with k6's flags and exit codes. */
 async function runRun(argv: string[], io: EngineIo): Promise<number> {
   const { values, positionals } = parse("run", RUN_USAGE, argv, RUN_OPTIONS);
@@ -148,8 +161,14 @@ async function runRun(argv: string[], io: EngineIo): Promise<number> {
     tags: values.tag,
     cliEnv: values.env ?? [],
   };
+  const progress: EngineRunOptions["progress"] = values.quiet
+    ? "off"
+    : io.stdoutIsTTY
+      ? "tty"
+      : "lines";
   const options = {
     script: positionals[0] as string,
+    mode: modeFromEnv(io.env.PERFGATE_ENGINE_MODE),
     executionSegment: segment,
     executionSegmentSequence: sequence,
     env: runVars(values, io),
@@ -171,7 +190,9 @@ async function runRun(argv: string[], io: EngineIo): Promise<number> {
     noSummary: values["no-summary"] ?? false,
     noColor: values["no-color"] ?? false,
     signal: io.signal,
-    stdout: values.quiet ? () => {} : io.out,
+    // k6's --quiet hides the progress only; the summary still prints (--no-summary hides it).
+    progress,
+    stdout: io.out,
     stderr: io.err,
   };
   return runAsRunner(options, runner, io);

@@ -6,7 +6,15 @@ import {
   totalDurationMs,
 } from "./options.ts";
 import { type Stripes, scaleByStripes } from "./segment.ts";
-import { engineState, interruptIteration, interruptScenario } from "./state.ts";
+import {
+  engineState,
+  epochNow,
+  interruptIteration,
+  interruptScenario,
+  isInterrupted,
+  progressOf,
+  setScenarioDeadline,
+} from "./state.ts";
 import type { EngineVu, IterationLog } from "./vu.ts";
 
 export interface ExecutorContext {
@@ -49,6 +57,33 @@ async function settle(
     if (done) return;
   }
   interruptScenario(scenario);
+  // Iterations still running are cut off now; any that ends later is not counted again.
+  const progress = progressOf(scenario);
+  progress.interrupted += progress.active;
+  progress.active = 0;
+  stopped.add(progress);
+}
+
+const stopped = new WeakSet<object>();
+
+/** Runs one iteration and counts it for the live progress: complete, or interrupted. */
+async function counted(plan: ScenarioPlan, n: number, run: () => Promise<void>): Promise<void> {
+  const progress = progressOf(plan.name);
+  progress.active += 1;
+  try {
+    await run();
+  } finally {
+    if (!stopped.has(progress)) {
+      progress.active -= 1;
+      if (isInterrupted(plan.name, n)) progress.interrupted += 1;
+      else progress.complete += 1;
+    }
+  }
+}
+
+/** The scenario's hard stop, for the loop guard of busy iterations (modules/runtime.ts). */
+function markHardStop(plan: ScenarioPlan, hardStopAt: number): void {
+  setScenarioDeadline(plan.name, epochNow() + (hardStopAt - now()));
 }
 
 async function initVus(ctx: ExecutorContext, count: number): Promise<EngineVu[]> {
@@ -70,6 +105,7 @@ async function closedLoop(
   running?: (number | undefined)[],
 ): Promise<void> {
   let iteration = 0;
+  markHardStop(plan, regularEnd + plan.gracefulStopMs);
   const loops = vus.map(async (vu, index) => {
     for (;;) {
       if (ctx.signal.aborted || now() >= regularEnd) return;
@@ -83,7 +119,7 @@ async function closedLoop(
       ctx.vuCount.active += 1;
       if (running) running[index] = n;
       try {
-        await vu.runIteration(plan, n, ctx.data, ctx.log);
+        await counted(plan, n, () => vu.runIteration(plan, n, ctx.data, ctx.log));
       } finally {
         ctx.vuCount.active -= 1;
         if (running) running[index] = undefined;
@@ -196,6 +232,7 @@ async function runArrival(plan: ScenarioPlan, ctx: ExecutorContext): Promise<voi
   let warned = false;
   let next = 0;
   const start = now();
+  markHardStop(plan, start + durationMs + plan.gracefulStopMs);
 
   const drop = () => {
     registry.add("dropped_iterations", 1, tags);
@@ -216,7 +253,8 @@ async function runArrival(plan: ScenarioPlan, ctx: ExecutorContext): Promise<voi
   const launch = (vu: EngineVu, n: number, due: number) => {
     registry.add("schedule_lag", now() - due, tags);
     ctx.vuCount.active += 1;
-    const iteration: Promise<void> = vu.runIteration(plan, n, ctx.data, ctx.log).finally(() => {
+    const run = () => vu.runIteration(plan, n, ctx.data, ctx.log);
+    const iteration: Promise<void> = counted(plan, n, run).finally(() => {
       ctx.vuCount.active -= 1;
       idle.push(vu);
       running.delete(iteration);

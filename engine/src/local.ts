@@ -1,6 +1,8 @@
 import { type ExecutorContext, runScenarioPlan } from "./executors.ts";
 import type { Registry } from "./metrics.ts";
 import { plannedVus, type ScenarioPlan } from "./options.ts";
+import type { ProgressView } from "./progress.ts";
+import { scenarioProgress } from "./state.ts";
 import { SyncVu } from "./sync-vu.ts";
 import { type EngineVu, initAsyncVu } from "./vu.ts";
 
@@ -22,6 +24,8 @@ export interface LocalRunInput {
    * and setup, in k6's order); returns the setup data, which replaces `setupData`.
    */
   beforeClock?: (() => Promise<unknown>) | undefined;
+  /** Called when the test clock starts, with how to read the live progress. */
+  onStart?: ((read: () => ProgressView) => void) | undefined;
 }
 
 /** What a run reports besides its metrics. */
@@ -65,6 +69,12 @@ export async function runLocally(input: LocalRunInput): Promise<RunFacts> {
     }
   }
   const startedAt = performance.now();
+  input.onStart?.(() => ({
+    elapsedMs: performance.now() - startedAt,
+    active: vuCount.active,
+    initialized: vuCount.initialized,
+    scenarios: scenarioProgress,
+  }));
   const context: ExecutorContext = {
     createVu: async (id) => warm.shift() ?? createVu(id),
     data,

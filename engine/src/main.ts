@@ -21,6 +21,7 @@ export async function engineMain(): Promise<void> {
       cwd: process.cwd(),
       env: process.env,
       signal: controller.signal,
+      stdoutIsTTY: process.stdout.isTTY === true,
     });
   } catch (error) {
     process.stderr.write(`internal error: ${(error as Error)?.stack ?? String(error)}\n`);

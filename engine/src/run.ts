@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { formatDurationMs } from "./duration.ts";
@@ -8,8 +8,9 @@ import { type RunFacts, runLocally } from "./local.ts";
 import { Registry } from "./metrics.ts";
 import { planScenarios, type ScenarioPlan, totalDurationMs } from "./options.ts";
 import { streamJsonOutput } from "./out-json.ts";
+import { LiveProgress, type ProgressView } from "./progress.ts";
 import { EXECUTION_STATUS, type RunControl } from "./rest-api.ts";
-import { compileScript, detectMode, type EngineMode, ScriptError } from "./script.ts";
+import { type EngineMode, prepareScript, ScriptError } from "./script.ts";
 import { executionTuple, segmentPlan } from "./segment.ts";
 import { engineState, newGroup, setEngineState } from "./state.ts";
 import {
@@ -57,6 +58,8 @@ export interface EngineRunOptions {
   noThresholds?: boolean;
   noSummary?: boolean;
   noColor?: boolean;
+  /** Live progress: redrawn on a terminal, plain lines every second otherwise, or none (`--quiet`). */
+  progress?: "tty" | "lines" | "off" | undefined;
   /** k6's `--execution-segment` (e.g. `0:1/2`): run only this share of every scenario. */
   executionSegment?: string | undefined;
   /** k6's `--execution-segment-sequence` (e.g. `0,1/4,1/2,1`). */
@@ -74,6 +77,13 @@ export interface EngineRunOptions {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
 }
+
+/** How the summary and the start-up lines name each mode. */
+const MODE_TEXT: Record<EngineMode, string> = {
+  async: "async mode",
+  compiled: "sync mode compiled to async",
+  sync: "sync mode, one thread per VU",
+};
 
 const USER_AGENT = "k6/0.48.0 (https://k6.io/) perfgate-engine";
 
@@ -116,11 +126,13 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   let compiled: string;
   let syncCompiled: string | undefined;
   let mode: EngineMode;
+  let fallback: string | undefined;
   let first: Awaited<ReturnType<typeof initVu>>;
   try {
-    compiled = await compileScript(options.script);
-    mode = options.mode ?? detectMode(await readFile(compiled, "utf8"));
-    if (mode === "sync") syncCompiled = await compileScript(options.script, "sync");
+    ({ compiled, syncCompiled, mode, fallback } = await prepareScript(
+      options.script,
+      options.mode,
+    ));
     first = await initVu(compiled, 0);
   } catch (error) {
     stderr(
@@ -191,13 +203,18 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     });
   }
   const threads =
-    mode === "async" && !options.outJson && !segmented
+    mode !== "sync" && !options.outJson && !segmented
       ? asyncThreadCount(scenarios, options.threads)
       : 1;
   const segmentText = segmented
     ? `, execution segment ${options.executionSegment ?? "0:1"}${options.executionSegmentSequence ? ` of ${options.executionSegmentSequence}` : ""}`
     : "";
-  const modeText = `${mode === "async" ? `async mode, ${threads} thread${threads > 1 ? "s" : ""}` : "sync mode"}${segmentText}`;
+  const threadText = `${threads} thread${threads > 1 ? "s" : ""}`;
+  const modeText = `${MODE_TEXT[mode]}${mode === "sync" ? "" : `, ${threadText}`}${segmentText}`;
+  if (fallback)
+    stderr(
+      `level=warning msg="sync mode falls back to one thread per VU (slower, more memory): ${fallback.replaceAll('"', "'")}"\n`,
+    );
   stdout(
     `  execution: local (perfgate built-in engine, ${modeText})\n     script: ${options.script}\n\n  scenarios: ${scenarios.length} scenario${scenarios.length > 1 ? "s" : ""}, ${maxVus} max VUs\n${scenarios
       .map(
@@ -254,6 +271,12 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   };
   const log = (message: string) => stderr(`${message}\n`);
   let nextEvaluationMs = THRESHOLDS_RATE_MS;
+  const progressStyle = options.progress ?? "off";
+  const progress =
+    progressStyle === "off"
+      ? undefined
+      : new LiveProgress(scenarios, stdout, progressStyle === "tty");
+  const onStart = progress && ((read: () => ProgressView) => progress.start(read));
   let facts: RunFacts;
   if (!pauseAfterInit) clockStarts();
   if (threads > 1) {
@@ -274,8 +297,10 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
         abort: engineState().abort,
         log,
         failed,
+        onStart,
       });
     } catch (error) {
+      progress?.stop();
       stderr(`engine thread failed: ${(error as Error).message}\n`);
       return K6_EXIT.scriptException;
     }
@@ -291,6 +316,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
       registry,
       signal: abortController.signal,
       log,
+      onStart,
       onTick: (elapsedMs) => {
         if (elapsedMs < nextEvaluationMs) return;
         nextEvaluationMs += THRESHOLDS_RATE_MS;
@@ -313,6 +339,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
       throw error;
     }
   }
+  progress?.stop();
   const { durationMs, rssPerVu } = facts;
   registry.frozen = true;
   setStatus(EXECUTION_STATUS.teardown);
@@ -348,8 +375,11 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   const layout =
     mode === "sync"
       ? `${facts.initialized} VUs on their own threads, I/O on the main thread`
-      : `${facts.initialized} VUs multiplexed on ${threads} thread${threads > 1 ? "s" : ""}`;
-  const engineLine = `engine: perfgate built-in, ${modeText} (${layout}, ${os.availableParallelism()} cores), ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MB RSS, ~${(rssPerVu / 1024 / 1024).toFixed(2)} MB per VU`;
+      : `${facts.initialized} VUs multiplexed on ${threadText}`;
+  // Peak RSS of the process (the kernel's high-water mark, VU threads included), not the RSS
+  // at the end, which misses what the threads held while they ran.
+  const peakMb = (process.resourceUsage().maxRSS / 1024).toFixed(0);
+  const engineLine = `engine: perfgate built-in, ${modeText} (${layout}, ${os.availableParallelism()} cores), ${peakMb} MB peak RSS, ~${(rssPerVu / 1024 / 1024).toFixed(2)} MB per VU`;
   if (options.summaryExport)
     await writeFile(options.summaryExport, `${JSON.stringify(toLegacyExport(data), null, 4)}\n`);
   if (options.hdrOut)

@@ -1,50 +1,99 @@
 import { readFileSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { build, type Message } from "esbuild";
+import { build, type Message, transform } from "esbuild";
+import { compileForAsync, guardLoops } from "./compile/rewrite.ts";
+import { engineUrl } from "./paths.ts";
 
 /** The k6 modules the built-in engine provides, as file URLs of their shims. */
 const MODULES: Record<string, string> = {
-  k6: "modules/k6.ts",
-  "k6/http": "modules/http.ts",
-  "k6/metrics": "modules/metrics.ts",
-  "k6/execution": "modules/execution.ts",
-  "k6/data": "modules/data.ts",
+  k6: "modules/k6",
+  "k6/http": "modules/http",
+  "k6/metrics": "modules/metrics",
+  "k6/execution": "modules/execution",
+  "k6/data": "modules/data",
 };
 
 /**
- * async: many VUs multiplexed on one thread (`await http.get()`); sync: one thread per VU that
- * blocks on each call, for scripts written against k6's synchronous API.
+ * async: an async-style script, many VUs multiplexed on a thread (`await http.get()`);
+ * compiled: a script in k6's blocking style compiled to async (compile/rewrite.ts), run like
+ * async; sync: one thread per VU that blocks on each call, for the blocking-style scripts the
+ * compile step cannot prove.
  */
-export type EngineMode = "async" | "sync";
+export type EngineMode = "async" | "compiled" | "sync";
+
+const RUNTIME_URL = engineUrl("modules/runtime");
+
+/** Line and column (1-based) of an offset, and the code there, for messages. */
+function locate(source: string, at: number): string {
+  const before = source.slice(0, at);
+  const line = before.split("\n").length;
+  const column = at - before.lastIndexOf("\n");
+  const snippet = source.slice(at, at + 60).split("\n")[0];
+  return `bundle line ${line}:${column}: \`${snippet}\``;
+}
+
+/** The mode of a compiled async-mode bundle, and why blocking style fell back to threads. */
+export function detectMode(bundle: string): { mode: EngineMode; fallback?: string } {
+  const compiled = compileForAsync(bundle, RUNTIME_URL);
+  if (compiled.unproven)
+    return {
+      mode: "sync",
+      fallback: `${compiled.unproven.reason} (${locate(bundle, compiled.unproven.at)})`,
+    };
+  return { mode: compiled.syncStyle ? "compiled" : "async" };
+}
+
+export interface PreparedScript {
+  mode: EngineMode;
+  /** The build VU 0 runs, and every VU in async and compiled mode. */
+  compiled: string;
+  /** The blocking build each VU thread runs in sync mode. */
+  syncCompiled: string | undefined;
+  /** Why a blocking-style script runs a thread per VU, said at start. */
+  fallback: string | undefined;
+}
 
 /**
- * Sync mode is needed when any k6/http call is not awaited (`const res = http.get(url)`), which
- * is how most k6 scripts are written. Reads the compiled async-mode module.
+ * Bundles a script and compiles it for its mode: `forced` "sync" keeps blocking-style scripts
+ * on a thread per VU; "compiled" and "async" are the default choice (async when the script is
+ * already async-style). Every build gets the loop guard that enforces hard stops.
  */
-export function detectMode(compiledSource: string): EngineMode {
-  const httpImport =
-    /import\s+(?:(\w+)\s*,?\s*)?(?:\{([^}]*)\})?\s*from\s*"[^"]*\/modules\/http\.ts"/g;
-  const callees: string[] = [];
-  for (const match of compiledSource.matchAll(httpImport)) {
-    if (match[1])
-      callees.push(`${match[1]}\\.(?:get|head|post|put|patch|del|options|request|batch)`);
-    for (const spec of (match[2] ?? "").split(",")) {
-      const [imported = "", local = imported] = spec.trim().split(/\s+as\s+/);
-      if (/^(get|head|post|put|patch|del|options|request|batch)$/.test(imported.trim()))
-        callees.push(local.trim());
-    }
+export async function prepareScript(
+  script: string,
+  forced?: EngineMode | undefined,
+): Promise<PreparedScript> {
+  const compiled = await compileScript(script);
+  const bundle = await readFile(compiled, "utf8");
+  const result = compileForAsync(bundle, RUNTIME_URL);
+  await writeFile(compiled, result.code);
+  let mode: EngineMode = result.unproven ? "sync" : result.syncStyle ? "compiled" : "async";
+  if (forced === "sync" && result.syncStyle) mode = "sync";
+  const fallback =
+    result.unproven && `${result.unproven.reason} (${locate(bundle, result.unproven.at)})`;
+  let syncCompiled: string | undefined;
+  const factory = await asFactory(compiled, result.code);
+  if (mode === "sync") {
+    syncCompiled = await compileScript(script, "sync");
+    await writeFile(syncCompiled, guardLoops(await readFile(syncCompiled, "utf8"), RUNTIME_URL));
   }
-  for (const callee of callees) {
-    for (const call of compiledSource.matchAll(
-      new RegExp(`(\\bawait\\s+)?\\b${callee}\\s*\\(`, "g"),
-    )) {
-      if (!call[1]) return "sync";
-    }
+  return { mode, compiled: factory ?? compiled, syncCompiled, fallback: fallback || undefined };
+}
+
+/**
+ * The compiled module as CommonJS, so each VU runs it from one compiled function
+ * (vu-factory.ts); undefined when it cannot be (top-level await), and VUs import the module.
+ */
+async function asFactory(compiled: string, code: string): Promise<string | undefined> {
+  try {
+    const cjs = await transform(code, { format: "cjs", platform: "node", target: "node20" });
+    const file = compiled.replace(/\.mjs$/, ".cjs");
+    await writeFile(file, cjs.code);
+    return file;
+  } catch {
+    return undefined;
   }
-  return "async";
 }
 
 export class ScriptError extends Error {
@@ -62,10 +111,13 @@ function describe(message: Message): string {
  * Compile a k6 script (TS or JS, bundled or not) into a Node ES module whose `k6/*` imports
  * point at the engine's shims. Unsupported k6 modules fail here, before any VU starts.
  */
-export async function compileScript(script: string, mode: EngineMode = "async"): Promise<string> {
+export async function compileScript(
+  script: string,
+  mode: "async" | "sync" = "async",
+): Promise<string> {
   const outDir = await mkdtemp(path.join(os.tmpdir(), "perfgate-engine-"));
   const outFile = path.join(outDir, `script.${mode}.mjs`);
-  const modules = mode === "sync" ? { ...MODULES, "k6/http": "modules/http-sync.ts" } : MODULES;
+  const modules = mode === "sync" ? { ...MODULES, "k6/http": "modules/http-sync" } : MODULES;
   try {
     await build({
       entryPoints: [path.resolve(script)],
@@ -75,7 +127,8 @@ export async function compileScript(script: string, mode: EngineMode = "async"):
       platform: "node",
       target: "node20",
       logLevel: "silent",
-      sourcemap: "inline",
+      // No inline source map: Node does not apply it without --enable-source-maps, and every VU
+      // reads and compiles its own copy of this file.
       plugins: [
         {
           name: "k6-modules",
@@ -91,10 +144,7 @@ export async function compileScript(script: string, mode: EngineMode = "async"):
                   ],
                 };
               }
-              return {
-                path: pathToFileURL(path.join(import.meta.dirname, shim)).href,
-                external: true,
-              };
+              return { path: engineUrl(shim), external: true };
             });
           },
         },

@@ -56,9 +56,46 @@ let current: EngineState | undefined;
  */
 const interrupted = new Set<string>();
 
+/** Each scenario's hard stop (regular end + gracefulStop), epoch ms, for the loop guard. */
+const deadlines = new Map<string, number>();
+
+/** What the live progress shows of one scenario on this thread. */
+export interface ScenarioProgress {
+  /** VUs in an iteration now. */
+  active: number;
+  complete: number;
+  /** Iterations a hard stop or a ramp-down cut off (k6's "interrupted iterations"). */
+  interrupted: number;
+}
+
+/** Progress of each scenario this thread runs, by name. */
+export const scenarioProgress = new Map<string, ScenarioProgress>();
+
+export function progressOf(scenario: string): ScenarioProgress {
+  let progress = scenarioProgress.get(scenario);
+  if (!progress) {
+    progress = { active: 0, complete: 0, interrupted: 0 };
+    scenarioProgress.set(scenario, progress);
+  }
+  return progress;
+}
+
 export function setEngineState(state: EngineState): void {
   current = state;
   interrupted.clear();
+  deadlines.clear();
+  scenarioProgress.clear();
+}
+
+/** Epoch ms, so VU threads (their own `performance` clock) read the same instant. */
+export const epochNow = () => performance.timeOrigin + performance.now();
+
+export function setScenarioDeadline(scenario: string, epochMs: number): void {
+  deadlines.set(scenario, epochMs);
+}
+
+export function scenarioDeadline(scenario: string): number | undefined {
+  return deadlines.get(scenario);
 }
 
 /**

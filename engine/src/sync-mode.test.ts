@@ -26,24 +26,34 @@ afterAll(async () => {
 describe("detectMode", () => {
   const header = (binding: string) =>
     `import ${binding} from "file:///x/engine/modules/http.ts";\n`;
-  it("picks sync when any k6/http call is not awaited", () => {
-    expect(detectMode(`${header("http")}async function f(){ const r = http.get("u"); }`)).toBe(
-      "sync",
+  it("compiles blocking-style scripts (any k6/http call not awaited) to async", () => {
+    expect(detectMode(`${header("http")}async function f(){ const r = http.get("u"); }`).mode).toBe(
+      "compiled",
     );
-    expect(detectMode(`${header("http2")}function f(){ return http2.post("u", b); }`)).toBe("sync");
+    expect(detectMode(`${header("http2")}function f(){ return http2.post("u", b); }`).mode).toBe(
+      "compiled",
+    );
     expect(
       detectMode(
         `import { get as g } from "file:///x/engine/modules/http.ts";\nfunction f(){ g("u"); }`,
-      ),
-    ).toBe("sync");
+      ).mode,
+    ).toBe("compiled");
+  });
+  it("falls back to a thread per VU, saying why, when the AST cannot prove the rewrite", () => {
+    const detected = detectMode(
+      `${header("http")}const f = () => http.get("u");\nexport default function(){ setTimeout(f, 1); }`,
+    );
+    expect(detected.mode).toBe("sync");
+    expect(detected.fallback).toContain('"f" reaches a blocking k6 call and is used as a value');
+    expect(detected.fallback).toContain("bundle line 3:");
   });
   it("picks async when every call is awaited or uses asyncRequest", () => {
     expect(
       detectMode(
         `${header("http")}async function f(){ const r = await http.get("u"); await http.asyncRequest("GET","u"); }`,
-      ),
+      ).mode,
     ).toBe("async");
-    expect(detectMode("export default function(){}")).toBe("async");
+    expect(detectMode("export default function(){}").mode).toBe("async");
   });
 });
 

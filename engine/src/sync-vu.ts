@@ -1,12 +1,25 @@
-import path from "node:path";
 import { MessageChannel, Worker } from "node:worker_threads";
 import type { Tags } from "./metrics.ts";
 import { type Params, request } from "./modules/http.ts";
 import { countCheck, touchGroup } from "./modules/k6.ts";
 import type { ScenarioPlan } from "./options.ts";
-import { engineState, isInterrupted, vuStorage } from "./state.ts";
+import { workerStart } from "./paths.ts";
+import {
+  engineState,
+  interruptIteration,
+  isInterrupted,
+  scenarioDeadline,
+  vuStorage,
+} from "./state.ts";
 
-type Done = { type: "done"; samples: [string, number, Tags][]; error?: string; value?: string };
+type Done = {
+  type: "done";
+  samples: [string, number, Tags][];
+  error?: string;
+  value?: string;
+  /** The VU's thread interrupted the iteration itself (its loop guard at the hard stop). */
+  interrupted?: boolean;
+};
 
 /**
  * The engine side of a sync-mode VU: a worker thread that blocks on each HTTP call while this
@@ -30,9 +43,10 @@ export class SyncVu {
     this.flag = new Int32Array(shared);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(path.join(import.meta.dirname, "sync-worker-boot.mjs"), {
+    const start = workerStart("sync-worker");
+    this.worker = new Worker(start.file, {
       workerData: {
-        entry: path.join(import.meta.dirname, "sync-worker.ts"),
+        entry: start.entry,
         compiled,
         vuId: id,
         env,
@@ -115,9 +129,11 @@ export class SyncVu {
         iterationInScenario,
         tags: plan.tags,
         env: plan.env,
+        deadline: scenarioDeadline(plan.name),
       });
     });
     // An iteration cut off at its scenario's hard stop reports nothing, as in k6.
+    if (done.interrupted) interruptIteration(plan.name, iterationInScenario);
     if (isInterrupted(plan.name, iterationInScenario)) return;
     this.absorb(done);
     if (done.error) log(`Uncaught error in VU ${this.id} (scenario ${plan.name}): ${done.error}`);

@@ -2,7 +2,14 @@ import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { defineEnvGlobal } from "./globals.ts";
 import { Registry, type Tags } from "./metrics.ts";
 import { makeOpen } from "./script.ts";
-import { currentVu, newGroup, setEngineState, vuStorage } from "./state.ts";
+import {
+  currentVu,
+  isInterrupted,
+  newGroup,
+  setEngineState,
+  setScenarioDeadline,
+  vuStorage,
+} from "./state.ts";
 import { setSyncBridge } from "./sync-bridge.ts";
 import { executeIteration, initVu, iterationContext } from "./vu.ts";
 
@@ -75,8 +82,10 @@ parentPort?.on(
     iterationInScenario: number;
     tags: Tags;
     env: Record<string, string>;
+    deadline: number | undefined;
   }) => {
     if (message.type === "call") return callLifecycle(message.exec, message.data);
+    if (message.deadline !== undefined) setScenarioDeadline(message.scenario, message.deadline);
     const context = iterationContext(
       input.vuId,
       iter++,
@@ -89,7 +98,9 @@ parentPort?.on(
       context,
       message.data,
     );
-    parentPort?.postMessage({ type: "done", samples: samples.splice(0), error });
+    // The loop guard may have cut the iteration off here before the main thread's hard stop.
+    const interrupted = isInterrupted(message.scenario, message.iterationInScenario);
+    parentPort?.postMessage({ type: "done", samples: samples.splice(0), error, interrupted });
   },
 );
 parentPort?.postMessage({ type: "ready", memory: process.memoryUsage().heapUsed });

@@ -1,13 +1,14 @@
 import os from "node:os";
-import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { AsyncWorkerInput } from "./async-worker.ts";
 import type { RunFacts } from "./local.ts";
 import { mergeIntoRegistry, type RegistrySnapshot } from "./merge.ts";
 import { Registry } from "./metrics.ts";
 import { plannedVus, type ScenarioPlan } from "./options.ts";
+import { workerStart } from "./paths.ts";
+import type { ProgressView } from "./progress.ts";
 import { segmentPlan, threadTuple } from "./segment.ts";
-import type { GroupNode } from "./state.ts";
+import type { GroupNode, ScenarioProgress } from "./state.ts";
 import { hasSamples, THRESHOLDS_RATE_MS, type Threshold, thresholdPasses } from "./thresholds.ts";
 
 /**
@@ -47,6 +48,35 @@ export interface ThreadRunInput {
   log: (message: string) => void;
   /** Thresholds that aborted the run (abortOnFail, evaluated on merged snapshots). */
   failed: Set<Threshold>;
+  /** Called when the test clock starts, with how to read the live progress. */
+  onStart?: ((read: () => ProgressView) => void) | undefined;
+}
+
+/** One thread's latest progress report. */
+interface ThreadProgress {
+  active: number;
+  initialized: number;
+  scenarios: [string, ScenarioProgress][];
+}
+
+/** The threads' latest progress reports summed into one view. */
+function sumProgress(reports: (ThreadProgress | undefined)[], elapsedMs: number): ProgressView {
+  const scenarios = new Map<string, ScenarioProgress>();
+  let active = 0;
+  let initialized = 0;
+  for (const report of reports) {
+    if (!report) continue;
+    active += report.active;
+    initialized += report.initialized;
+    for (const [name, p] of report.scenarios) {
+      const sum = scenarios.get(name) ?? { active: 0, complete: 0, interrupted: 0 };
+      sum.active += p.active;
+      sum.complete += p.complete;
+      sum.interrupted += p.interrupted;
+      scenarios.set(name, sum);
+    }
+  }
+  return { elapsedMs, active, initialized, scenarios };
 }
 
 type WorkerMessage =
@@ -54,6 +84,7 @@ type WorkerMessage =
   | { type: "log"; message: string }
   | { type: "abort"; reason: string; code: number }
   | { type: "snapshot"; snapshot: RegistrySnapshot }
+  | ({ type: "progress" } & ThreadProgress)
   | { type: "done"; snapshot: RegistrySnapshot; initialized: number };
 
 class Thread {
@@ -61,10 +92,12 @@ class Thread {
   readonly ready: Promise<void>;
   readonly done: Promise<{ snapshot: RegistrySnapshot; initialized: number }>;
   private snapshotWaiters: ((s: RegistrySnapshot) => void)[] = [];
+  progress: ThreadProgress | undefined;
 
   constructor(data: AsyncWorkerInput, input: ThreadRunInput) {
-    this.worker = new Worker(path.join(import.meta.dirname, "sync-worker-boot.mjs"), {
-      workerData: { entry: path.join(import.meta.dirname, "async-worker.ts"), ...data },
+    const start = workerStart("async-worker");
+    this.worker = new Worker(start.file, {
+      workerData: { entry: start.entry, ...data },
     });
     let markReady: () => void = () => {};
     this.ready = new Promise((resolve) => {
@@ -80,6 +113,7 @@ class Thread {
         else if (message.type === "log") input.log(message.message);
         else if (message.type === "abort") input.abort(message.reason, message.code);
         else if (message.type === "snapshot") this.snapshotWaiters.shift()?.(message.snapshot);
+        else if (message.type === "progress") this.progress = message;
         else if (message.type === "done") resolve(message);
       });
     });
@@ -138,6 +172,12 @@ export async function runOnThreads(input: ThreadRunInput): Promise<RunFacts> {
       planned > 0 ? Math.max(0, process.memoryUsage().rss - memoryBefore) / planned : 0;
     startedAt = performance.now();
     for (const thread of threads) thread.worker.postMessage({ type: "start" });
+    input.onStart?.(() =>
+      sumProgress(
+        threads.map((t) => t.progress),
+        performance.now() - startedAt,
+      ),
+    );
     // An abort during thread start-up came before the listener could tell the threads.
     if (signal.aborted) stopAll();
     const watched = input.thresholds.filter((t) => t.abortOnFail);

@@ -2,6 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import type { ScenarioPlan } from "./options.ts";
 import { engineState, isInterrupted, sampleTags, type VuContext, vuStorage } from "./state.ts";
+import { instantiate } from "./vu-factory.ts";
 
 export type ScriptExports = Record<string, unknown> & { options?: Record<string, unknown> };
 
@@ -40,9 +41,12 @@ export async function initVu(compiled: string, id: number): Promise<Vu> {
     tags: {},
     pendingSleepMs: 0,
   };
-  const exports = (await vuStorage.run(
-    context,
-    () => import(`${pathToFileURL(compiled).href}?vu=${id}`),
+  // A `.cjs` build is a factory called per VU (vu-factory.ts); an ES module (sync-mode threads,
+  // scripts with top-level await) is imported once per VU under its own URL.
+  const exports = (await vuStorage.run(context, () =>
+    compiled.endsWith(".cjs")
+      ? instantiate(compiled)
+      : import(`${pathToFileURL(compiled).href}?vu=${id}`),
   )) as ScriptExports;
   return { id, exports, iter: 0 };
 }

@@ -44,6 +44,8 @@ export async function k6Cli(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
+  // The mode the suite runs in (examples-threads.test.ts runs it on a thread per VU).
+  const mode = process.env.PERFGATE_ENGINE_MODE;
   const code = await engineCli(argv, {
     out: (text) => {
       stdout += text;
@@ -52,7 +54,7 @@ export async function k6Cli(
       stderr += text;
     },
     cwd,
-    env,
+    env: mode ? { PERFGATE_ENGINE_MODE: mode, ...env } : env,
     signal: new AbortController().signal,
   });
   return { code, stdout, stderr };

@@ -7,14 +7,19 @@ import { EXIT } from "../../schema/index.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 
-/** `perfgate bench-engine [--long]`: engine vs autocannon, arrival-rate accuracy, soak memory. */
+/**
+ * `perfgate bench-engine [--long] [--part sync-style]`: k6's blocking style vs its async twin
+ * and real k6 (`K6_PATH`), engine vs autocannon, arrival-rate accuracy, soak memory.
+ */
 export const benchEngineCommand: Command = {
   summary:
     "bench-engine [--long]: built-in engine vs autocannon, arrival-rate accuracy, soak memory",
   async run(argv, io) {
     const { values } = parseCommandArgs("bench-engine", argv, {
       long: { type: "boolean", default: false },
+      part: { type: "string", default: "all" },
     });
+    const part = values.part === "sync-style" ? "sync-style" : "all";
     const long = values.long ?? false;
     const record = await beginRunRecord(
       io.cwd,
@@ -34,13 +39,15 @@ export const benchEngineCommand: Command = {
       soakSeconds: long ? 300 : 40,
       log: (line) => io.err(`[bench-engine] ${line}\n`),
       signal: io.signal,
+      k6Path: io.env.K6_PATH || undefined,
+      part,
     });
     const run = record.finish({ suites });
     const file = await writeScratchRun(path.join(io.cwd, ".perf"), run);
     for (const suite of suites) {
       io.out(`${suite.id}\n`);
       for (const m of suite.metrics)
-        io.out(`  ${m.id.padEnd(22)} ${Number(m.value?.toPrecision(4))} ${m.unit}\n`);
+        io.out(`  ${m.id.padEnd(36)} ${Number(m.value?.toPrecision(4))} ${m.unit}\n`);
     }
     io.out(`run record: ${path.relative(io.cwd, file)}\n`);
     return EXIT.ok;

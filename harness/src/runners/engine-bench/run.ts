@@ -8,6 +8,7 @@ import type { Metric, Suite } from "../../schema/index.ts";
 import { builtinEngine } from "../k6.ts";
 import { startProcessRssSampler } from "../process-rss.ts";
 import { arrivalRateScript, closedLoopScript, TARGET_SERVER } from "./scripts.ts";
+import { runSyncStyleBench } from "./sync-style.ts";
 
 export interface EngineBenchOptions {
   root: string;
@@ -21,6 +22,10 @@ export interface EngineBenchOptions {
   soakSeconds: number;
   log: (line: string) => void;
   signal: AbortSignal;
+  /** The real k6 binary (`K6_PATH`), the peer of the sync-style suite. */
+  k6Path?: string | undefined;
+  /** `sync-style` runs only the sync-style suite (sync-style.ts). */
+  part?: "all" | "sync-style";
 }
 
 async function startTarget(): Promise<{ url: string; child: ChildProcess }> {
@@ -93,6 +98,17 @@ const metric = (
 export async function runEngineBench(options: EngineBenchOptions): Promise<Suite[]> {
   const { url, child } = await startTarget();
   try {
+    const syncStyle = await runSyncStyleBench({
+      workDir: options.workDir,
+      url,
+      k6Path: options.k6Path,
+      seconds: Math.min(options.seconds, 6),
+      thinkSeconds: 1,
+      rounds: options.seconds > 10 ? 5 : 3,
+      log: options.log,
+      signal: options.signal,
+    });
+    if (options.part === "sync-style") return [syncStyle];
     const duration = `${options.seconds}s`;
     const cannon = async () => {
       options.log(`autocannon: ${options.connections} connections × ${duration}`);
@@ -172,6 +188,7 @@ export async function runEngineBench(options: EngineBenchOptions): Promise<Suite
     const early = soak.rss.find((s) => s.tMs >= earlyMs)?.rss ?? 0;
     const late = soak.rss.at(-1)?.rss ?? 0;
     return [
+      syncStyle,
       {
         kind: "endpoint",
         id: "engine-vs-autocannon",
