@@ -3,14 +3,18 @@ import os from "node:os";
 import path from "node:path";
 import { formatDurationMs } from "./duration.ts";
 import { installGlobals } from "./globals.ts";
+import { parseHttpOptions } from "./http-options.ts";
 import { callLifecycle, LifecycleThread } from "./lifecycle.ts";
 import { type RunFacts, runLocally } from "./local.ts";
 import { Registry } from "./metrics.ts";
+import { resetJars } from "./modules/cookies.ts";
+import { configureTransport } from "./modules/transport.ts";
 import { planScenarios, type ScenarioPlan, totalDurationMs } from "./options.ts";
 import { streamJsonOutput } from "./out-json.ts";
+import { applyTestTags, scriptTrendStats, transportSettings } from "./run-options.ts";
 import { compileScript, detectMode, type EngineMode, ScriptError } from "./script.ts";
 import { executionTuple, segmentPlan } from "./segment.ts";
-import { engineState, newGroup, setEngineState } from "./state.ts";
+import { engineState, logLine, newGroup, setEngineState } from "./state.ts";
 import {
   buildSummaryData,
   DEFAULT_TREND_STATS,
@@ -90,6 +94,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     rootGroup,
     startedAt: Date.now(),
     userAgent: USER_AGENT,
+    log: (line) => stderr(`${line}\n`),
     abort: (reason, code) => {
       stderr(`test aborted: ${reason}\n`);
       if (code === K6_EXIT.testFailed) {
@@ -101,6 +106,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     },
   });
   installGlobals(options.env, scriptDir);
+  resetJars();
 
   let compiled: string;
   let syncCompiled: string | undefined;
@@ -128,8 +134,12 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     if (iterations !== undefined) scriptOptions.iterations = iterations;
   }
   const planned = planScenarios(scriptOptions);
-  const errors = planned.errors;
-  let scenarios = planned.scenarios;
+  const http = parseHttpOptions(scriptOptions);
+  const errors = [...planned.errors, ...http.errors];
+  for (const warning of planned.warnings) stderr(`${logLine("warning", warning)}\n`);
+  let scenarios = applyTestTags(planned.scenarios, scriptOptions.tags);
+  engineState().http = http.options;
+  configureTransport(transportSettings(http.options));
   const segmented =
     options.executionSegment !== undefined || options.executionSegmentSequence !== undefined;
   try {
@@ -181,7 +191,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   const lifecycleThread = syncCompiled
     ? new LifecycleThread(syncCompiled, options.env, scriptDir)
     : undefined;
-  if (typeof first.exports.setup === "function") {
+  if (typeof first.exports.setup === "function" && scriptOptions.noSetup !== true) {
     try {
       setupData = await callLifecycle("setup", first.exports, undefined, lifecycleThread);
     } catch (error) {
@@ -190,7 +200,9 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
       return K6_EXIT.scriptException;
     }
   }
-  if (typeof first.exports.teardown !== "function") await lifecycleThread?.close();
+  const runTeardown =
+    typeof first.exports.teardown === "function" && scriptOptions.noTeardown !== true;
+  if (!runTeardown) await lifecycleThread?.close();
 
   // The final evaluation decides, as in k6; a threshold crossed only while the test ran counts
   // when it aborted the run (k6 exits 99 then).
@@ -256,7 +268,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   }
   const { durationMs, rssPerVu } = facts;
   registry.frozen = true;
-  if (typeof first.exports.teardown === "function") {
+  if (runTeardown) {
     // teardown's requests count in http_reqs etc., as in k6 (an iteration abandoned at a hard
     // stop could slip a sample in meanwhile).
     registry.frozen = false;
@@ -280,7 +292,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     rootGroup,
     thresholds,
     failed,
-    trendStats: options.trendStats ?? DEFAULT_TREND_STATS,
+    trendStats: options.trendStats ?? scriptTrendStats(scriptOptions) ?? DEFAULT_TREND_STATS,
     durationMs,
     setupData,
     noColor: options.noColor ?? false,

@@ -12,6 +12,9 @@ const MODULES: Record<string, string> = {
   "k6/metrics": "modules/metrics.ts",
   "k6/execution": "modules/execution.ts",
   "k6/data": "modules/data.ts",
+  "k6/crypto": "modules/crypto.ts",
+  "k6/encoding": "modules/encoding.ts",
+  "k6/html": "modules/html.ts",
 };
 
 /**

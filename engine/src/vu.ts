@@ -49,6 +49,13 @@ export async function initVu(compiled: string, id: number): Promise<Vu> {
 
 export type IterationLog = (message: string) => void;
 
+/** An iteration's exception as k6 logs it: the message, then the stack's frames. */
+export function describeError(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const frames = (cause.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
+  return [cause.message, ...frames.map((f) => `\t${f.trim()}`)].join("\n");
+}
+
 /**
  * Runs one iteration of `fn` as `context` (async and sync mode share it). Exceptions inside
  * iterations are returned, not thrown: k6 logs them and the test goes on. A sleep requested
@@ -68,7 +75,7 @@ export async function executeIteration(
         throw new Error(`function "${exec}" is not exported by the script`);
       await fn(data);
     } catch (cause) {
-      error = (cause as Error)?.message ?? String(cause);
+      error = describeError(cause);
     }
     if (context.pendingSleepMs > 0) await delay(context.pendingSleepMs);
     if (isInterrupted(context.scenario, context.iterationInScenario)) {
@@ -136,6 +143,7 @@ export async function runIteration(
 ): Promise<void> {
   const context = iterationContext(vu.id, vu.iter, plan, iterationInScenario);
   vu.iter += 1;
+  const started = performance.now();
   const error = await executeIteration(
     vu.exports[plan.exec],
     plan.exec,
@@ -143,4 +151,15 @@ export async function runIteration(
     structuredClone(data),
   );
   if (error) log(`Uncaught error in VU ${vu.id} (scenario ${plan.name}): ${error}`);
+  await padIteration(plan.name, iterationInScenario, started);
+}
+
+/**
+ * k6's `minIterationDuration`: a full iteration shorter than it is followed by a pause, outside
+ * `iteration_duration` (k6 sleeps after emitting the iteration's metrics).
+ */
+export async function padIteration(scenario: string, n: number, started: number): Promise<void> {
+  const min = engineState().http?.minIterationDurationMs ?? 0;
+  const left = min - (performance.now() - started);
+  if (left > 0 && !isInterrupted(scenario, n)) await delay(left);
 }

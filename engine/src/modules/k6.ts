@@ -58,15 +58,15 @@ export function check(
   const groupPath = currentVu()?.groupPath ?? "";
   let all = true;
   for (const [name, condition] of Object.entries(conditions)) {
-    let ok: boolean;
+    let ok = false;
     try {
       ok = Boolean(typeof condition === "function" ? condition(value) : condition);
-    } catch {
-      ok = false;
+    } finally {
+      // A throwing condition counts as a failed check and ends the iteration, as in k6.
+      all &&= ok;
+      countCheck(groupPath, name, ok);
+      state.registry.add("checks", ok ? 1 : 0, sampleTags({ ...tags, check: name }));
     }
-    all &&= ok;
-    countCheck(groupPath, name, ok);
-    state.registry.add("checks", ok ? 1 : 0, sampleTags({ ...tags, check: name }));
   }
   return all;
 }
