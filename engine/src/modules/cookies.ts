@@ -34,6 +34,9 @@ const ownJars = new Map<string, ToughJar>();
 const OWN_JARS_LIMIT = 1_000;
 let nextOwn = 0;
 
+/** Jars that were ever given a cookie. */
+const filled = new WeakSet<ToughJar>();
+
 const newJar = () => new ToughJar(new MemoryCookieStore(), { looseMode: true });
 
 /** The running VU's jar, a fresh one at each iteration unless `noCookiesReset` (k6). */
@@ -78,6 +81,7 @@ export function jarOf(handle: JarHandle | undefined): ToughJar {
 
 /** Stores a response's `Set-Cookie` headers; a malformed one is skipped as Go's jar does. */
 export function storeCookies(jar: ToughJar, url: string, setCookies: readonly string[]): void {
+  if (setCookies.length > 0) filled.add(jar);
   for (const header of setCookies) {
     try {
       jar.setCookieSync(header, url, { ignoreError: true });
@@ -105,7 +109,9 @@ export function cookieHeader(
     pairs.push(`${name}=${value}`);
     if (isObject && (spec as { replace?: unknown }).replace === true) replaced.add(name);
   }
-  for (const cookie of jar?.getCookiesSync(url) ?? []) {
+  // Most load scripts never get a cookie: skip the jar's URL matching while it is empty.
+  const cookies = jar && filled.has(jar) ? jar.getCookiesSync(url) : [];
+  for (const cookie of cookies) {
     if (!replaced.has(cookie.key)) pairs.push(`${cookie.key}=${cookie.value}`);
   }
   return pairs.join("; ");
@@ -157,6 +163,7 @@ export function runJarOp(handle: JarHandle, op: JarOp, args: unknown[]): unknown
     if (options?.secure) attrs.push("Secure");
     if (options?.http_only) attrs.push("HttpOnly");
     jar.setCookieSync(attrs.join("; "), url);
+    filled.add(jar);
     return undefined;
   }
   const store = jar.store as MemoryCookieStore;

@@ -1,12 +1,11 @@
-import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 import { parseDuration } from "../duration.ts";
-import { DEFAULT_HTTP_OPTIONS } from "../http-options.ts";
-import { routeTable, sampleTagValue } from "../routes.ts";
-import { engineLog, engineState, sampleTags } from "../state.ts";
+import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from "../http-options.ts";
+import { engineLog, engineState } from "../state.ts";
 import { cookieHeader, type JarHandle, jarOf, responseCookies, storeCookies } from "./cookies.ts";
 import { basicAuthorization, digestAuthorization, splitCredentials } from "./http-auth.ts";
 import { encodeBody } from "./http-body.ts";
 import { k6ErrorCode, k6ErrorText } from "./http-errors.ts";
+import { decodeBody, type Hop, recordHop } from "./http-hop.ts";
 import type { ResponseData, Timings } from "./http-response.ts";
 import { bodyBytes, bodyText, connectionOf, exchange, type RawResponse } from "./transport.ts";
 
@@ -46,98 +45,7 @@ export interface TaggedUrl {
   toString(): string;
 }
 
-/** Built-in metrics of every request, in the order `recordHop` adds them. */
-const HTTP_METRICS = [
-  "http_reqs",
-  "http_req_duration",
-  "http_req_blocked",
-  "http_req_connecting",
-  "http_req_tls_handshaking",
-  "http_req_sending",
-  "http_req_waiting",
-  "http_req_receiving",
-  "http_req_failed",
-  "data_received",
-  "data_sent",
-] as const;
-
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
-interface Hop {
-  method: string;
-  url: string;
-  name: string;
-  status: number;
-  errorCode: number;
-  timings: Timings;
-  received: number;
-  sent: number;
-  /** null: no callback (every status is fine); undefined: the run's default. */
-  expected: boolean;
-  countFailed: boolean;
-  tags: Record<string, string> | undefined;
-}
-
-/** One round trip's samples: k6 counts every hop of a redirect chain and each digest round. */
-function recordHop(hop: Hop): void {
-  const state = engineState();
-  const fixed: Record<string, string> = {
-    method: hop.method,
-    url: hop.url,
-    name: hop.name,
-    status: String(hop.status),
-    proto: connectionOf(hop.url)?.proto ?? "HTTP/1.1",
-    expected_response: String(hop.expected),
-  };
-  if (hop.errorCode) fixed.error_code = String(hop.errorCode);
-  const table = routeTable(state.registry, "http", HTTP_METRICS);
-  const route = table.route((key) => sampleTagValue(key, hop.tags, fixed));
-  // The whole tag set is built only for a streaming output; the sinks are already resolved.
-  const tags = table.wantsTags ? sampleTags({ ...(hop.tags ?? {}), ...fixed }) : undefined;
-  const t = hop.timings;
-  const values = [
-    1,
-    t.duration,
-    t.blocked,
-    t.connecting,
-    t.tls_handshaking,
-    t.sending,
-    t.waiting,
-    t.receiving,
-  ];
-  values.forEach((value, index) => {
-    table.add(route, index, value, tags);
-  });
-  if (hop.countFailed) table.add(route, 8, hop.expected ? 0 : 1, tags);
-  table.add(route, 9, hop.received, tags);
-  table.add(route, 10, hop.sent, tags);
-}
-
-/** Decodes a body by its Content-Encoding, last coding first (k6's readResponseBody). */
-function decode(raw: RawResponse): Buffer[] {
-  const codings = (raw.headers["Content-Encoding"] ?? "")
-    .split(",")
-    .map((c) => c.trim().toLowerCase())
-    .filter((c) => ["gzip", "deflate", "br", "zstd"].includes(c));
-  if (codings.length === 0 || raw.received === 0) return raw.chunks;
-  let body = Buffer.concat(raw.chunks, raw.received);
-  for (const coding of codings.reverse()) {
-    try {
-      if (coding === "gzip") body = gunzipSync(body);
-      else if (coding === "deflate") body = inflateSync(body);
-      else if (coding === "br") body = brotliDecompressSync(body);
-      else throw new Error("zstd is not supported by the built-in engine");
-    } catch (cause) {
-      throw Object.assign(
-        new Error(`error decompressing ${coding} body: ${(cause as Error).message}`),
-        {
-          code: "DECOMPRESSION",
-        },
-      );
-    }
-  }
-  return [body];
-}
 
 function redirectMethod(status: number, method: string): string {
   return [301, 302, 303].includes(status) && method !== "GET" && method !== "HEAD" ? "GET" : method;
@@ -152,205 +60,271 @@ const NO_OCSP = {
   revoked_at: 0,
 };
 
+const noTimings = (): Timings => ({
+  duration: 0,
+  blocked: 0,
+  connecting: 0,
+  tls_handshaking: 0,
+  sending: 0,
+  waiting: 0,
+  receiving: 0,
+});
+
+/** One k6/http request from start to Response data: k6's MakeRequest and its transports. */
+class RequestRun {
+  readonly options: HttpOptions;
+  readonly method: string;
+  readonly user: string | undefined;
+  readonly password: string;
+  readonly originalUrl: string;
+  readonly name: string | undefined;
+  readonly headers: Record<string, string>;
+  readonly requestBody: string;
+  readonly timeoutMs: number;
+  readonly jar: ReturnType<typeof jarOf>;
+  readonly responseType: "text" | "binary" | "none";
+  readonly callback: ResponseCallback | null;
+  readonly userCookie: string | undefined;
+  payload: string | Buffer | undefined;
+  url: string;
+  hopMethod: string;
+  requests = 0;
+  digestPending: boolean;
+  raw: RawResponse | undefined;
+  timings = noTimings();
+  error = "";
+  errorCode = 0;
+
+  constructor(
+    method: string,
+    target: string | TaggedUrl,
+    body: unknown,
+    readonly params: Params,
+    defaultCallback: ResponseCallback | null,
+  ) {
+    const state = engineState();
+    this.options = state.http ?? DEFAULT_HTTP_OPTIONS;
+    this.method = method.toUpperCase();
+    if (params.auth !== undefined && !["basic", "digest"].includes(params.auth))
+      throw new Error(
+        `auth: "${params.auth}" is not supported by the built-in engine (basic and digest are); run with real k6`,
+      );
+    const credentials = splitCredentials(typeof target === "string" ? target : target.url);
+    this.user = credentials.user;
+    this.password = credentials.password;
+    this.originalUrl = credentials.url;
+    this.url = credentials.url;
+    this.hopMethod = this.method;
+    this.name = params.tags?.name ?? (typeof target === "string" ? undefined : target.name);
+    this.headers = { "User-Agent": this.options.userAgent ?? state.userAgent, ...params.headers };
+    const hasAuth = Object.keys(this.headers).some((h) => h.toLowerCase() === "authorization");
+    if (this.user !== undefined && params.auth !== "digest" && !hasAuth)
+      this.headers.Authorization = basicAuthorization(this.user, this.password);
+    this.payload = encodeBody(body, this.headers);
+    this.requestBody =
+      typeof this.payload === "string" ? this.payload : (this.payload?.toString("latin1") ?? "");
+    this.timeoutMs =
+      params.timeout === undefined ? 60_000 : (parseDuration(params.timeout) ?? 60_000);
+    this.jar = jarOf(params.jar ?? undefined);
+    this.responseType =
+      params.responseType ?? (this.options.discardResponseBodies ? "none" : "text");
+    this.callback =
+      params.responseCallback === undefined ? defaultCallback : params.responseCallback;
+    this.userCookie = this.takeHeader("cookie");
+    this.digestPending = params.auth === "digest";
+  }
+
+  private takeHeader(lower: string): string | undefined {
+    let value: string | undefined;
+    for (const h of Object.keys(this.headers)) {
+      if (h.toLowerCase() !== lower) continue;
+      value = this.headers[h];
+      delete this.headers[h];
+    }
+    return value;
+  }
+
+  private hop(status: number, expected: boolean, countFailed: boolean, sent: number): Hop {
+    return {
+      method: this.hopMethod,
+      url: this.url,
+      name: this.name ?? this.url,
+      status,
+      errorCode: this.errorCode,
+      timings: this.timings,
+      received: this.raw?.received ?? 0,
+      sent,
+      expected,
+      countFailed,
+      tags: this.params.tags,
+    };
+  }
+
+  /** One round trip; false when it failed (status 0, logged or thrown as k6 does). */
+  async send(): Promise<boolean> {
+    const cookie = [this.userCookie, cookieHeader(this.jar, this.url, this.params.cookies)]
+      .filter(Boolean)
+      .join("; ");
+    if (cookie) this.headers.Cookie = cookie;
+    else delete this.headers.Cookie;
+    const started = performance.now();
+    this.requests += 1;
+    try {
+      this.raw = await exchange(this.url, {
+        method: this.hopMethod,
+        headers: this.headers,
+        body: this.payload,
+        timeoutMs: this.timeoutMs,
+        keepBody: this.responseType !== "none",
+      });
+    } catch (cause) {
+      this.raw = undefined;
+      this.fail(cause);
+      const spent = performance.now() - started;
+      this.timings = { ...noTimings(), duration: spent, waiting: spent };
+      recordHop(this.hop(0, false, true, 0));
+      this.report(cause);
+      return false;
+    }
+    const finished = performance.now();
+    const headersAt = this.raw.headersAt;
+    this.timings = {
+      ...noTimings(),
+      duration: finished - started,
+      waiting: headersAt - started,
+      receiving: finished - headersAt,
+    };
+    // k6's digest transport: the first answer is expected to be the 401 challenge.
+    const digestRound = this.digestPending && this.raw.status === 401;
+    const callback = this.callback;
+    const expected = digestRound || callback === null || isExpected(callback, this.raw.status);
+    const payloadBytes =
+      typeof this.payload === "string"
+        ? Buffer.byteLength(this.payload)
+        : (this.payload?.length ?? 0);
+    const sent = payloadBytes + this.url.length + 64;
+    recordHop(this.hop(this.raw.status, expected, callback !== null || digestRound, sent));
+    storeCookies(this.jar, this.url, this.raw.setCookies);
+    return true;
+  }
+
+  private fail(cause: unknown): void {
+    this.error = (cause as Error).message;
+    this.errorCode = k6ErrorCode(cause);
+  }
+
+  /** k6 throws with `throw`, else logs "Request Failed" and answers status 0. */
+  private report(cause: unknown): void {
+    const text = k6ErrorText(this.hopMethod, this.url, cause);
+    if (this.params.throw ?? this.options.throw) throw new Error(text);
+    engineLog("warning", "Request Failed", { error: text });
+  }
+
+  /** After a 401 to `auth: "digest"`: the answer to its challenge, to send again. */
+  digestRetry(): boolean {
+    const raw = this.raw;
+    if (!this.digestPending || !raw) return false;
+    this.digestPending = false;
+    if (raw.status !== 401) return false;
+    const { pathname, search } = new URL(this.url);
+    const answer = digestAuthorization(
+      raw.headers["Www-Authenticate"],
+      this.hopMethod,
+      `${pathname}${search}`,
+      this.user ?? "",
+      this.password,
+    );
+    if (answer) this.headers.Authorization = answer;
+    return answer !== undefined;
+  }
+
+  /** Go's CheckRedirect: the next hop, or false to return this response (past the limit). */
+  redirect(): boolean {
+    const raw = this.raw;
+    const location = raw?.headers.Location;
+    if (!raw || !REDIRECTS.has(raw.status) || location === undefined) return false;
+    if (this.requests > (this.params.redirects ?? this.options.maxRedirects)) {
+      if (this.params.redirects === undefined && !this.options.maxRedirectsSet)
+        engineLog(
+          "warning",
+          `Stopped after ${this.requests} redirects and returned the redirection; pass { redirects: n } in request params or set global maxRedirects to silence this`,
+          { url: this.originalUrl },
+        );
+      return false;
+    }
+    const next = new URL(location, this.url);
+    if (next.host !== new URL(this.url).host) this.takeHeader("authorization");
+    const method = redirectMethod(raw.status, this.hopMethod);
+    if (method !== this.hopMethod || raw.status === 303) {
+      this.payload = undefined;
+      this.takeHeader("content-type");
+    }
+    this.hopMethod = method;
+    this.url = next.href;
+    return true;
+  }
+
+  /** The body as the script asked for it (decoded); a decoding error is a request error. */
+  private body(): string | ArrayBuffer | null {
+    if (!this.raw || this.responseType === "none") return null;
+    try {
+      const chunks = decodeBody(this.raw);
+      const length = chunks.reduce((sum, c) => sum + c.length, 0);
+      return this.responseType === "binary" ? bodyBytes(chunks, length) : bodyText(chunks, length);
+    } catch (cause) {
+      this.fail(cause);
+      this.report(cause);
+      return null;
+    }
+  }
+
+  result(): ResponseData {
+    const raw = this.raw;
+    const body = this.body();
+    const connection = raw ? connectionOf(this.url) : undefined;
+    return {
+      url: this.url,
+      status: raw?.status ?? 0,
+      status_text: raw?.statusText ?? "",
+      proto: raw ? (connection?.proto ?? "HTTP/1.1") : "",
+      headers: raw?.headers ?? {},
+      cookies: responseCookies(raw?.setCookies ?? []),
+      body,
+      timings: this.timings,
+      remote_ip: connection?.remoteIp ?? "",
+      remote_port: connection?.remotePort ?? 0,
+      tls_version: connection?.tlsVersion ?? "",
+      tls_cipher_suite: connection?.tlsCipherSuite ?? "",
+      ocsp: NO_OCSP,
+      request: {
+        method: this.hopMethod,
+        url: this.url,
+        headers: this.headers,
+        body: this.requestBody,
+        cookies: {},
+      },
+      error: this.error,
+      error_code: this.errorCode,
+    };
+  }
+}
+
 /**
  * Any request of k6/http, as k6's MakeRequest: cookies from the jar, URL and digest auth,
  * redirects (every hop a request), decoded bodies. A network error gives status 0 and `error`
  * with k6's "Request Failed" warning, or throws with `throw`.
  */
 export async function requestData(
-  methodIn: string,
+  method: string,
   target: string | TaggedUrl,
   body?: unknown,
   params: Params = {},
   defaultCallback: ResponseCallback | null = null,
 ): Promise<ResponseData> {
-  const state = engineState();
-  const options = state.http ?? DEFAULT_HTTP_OPTIONS;
-  const method = methodIn.toUpperCase();
-  if (params.auth !== undefined && !["basic", "digest"].includes(params.auth))
-    throw new Error(
-      `auth: "${params.auth}" is not supported by the built-in engine (basic and digest are); run with real k6`,
-    );
-  const credentials = splitCredentials(typeof target === "string" ? target : target.url);
-  const nameTag = params.tags?.name ?? (typeof target === "string" ? undefined : target.name);
-  const headers: Record<string, string> = {
-    "User-Agent": options.userAgent ?? state.userAgent,
-    ...(params.headers ?? {}),
-  };
-  const hasHeader = (name: string) => Object.keys(headers).some((h) => h.toLowerCase() === name);
-  if (credentials.user !== undefined && params.auth !== "digest" && !hasHeader("authorization"))
-    headers.Authorization = basicAuthorization(credentials.user, credentials.password);
-  let payload = encodeBody(body, headers);
-  const requestBody = typeof payload === "string" ? payload : (payload?.toString("latin1") ?? "");
-  const timeoutMs =
-    params.timeout === undefined ? 60_000 : (parseDuration(params.timeout) ?? 60_000);
-  const jar =
-    params.jar === undefined || params.jar === null ? jarOf(undefined) : jarOf(params.jar);
-  const responseType = params.responseType ?? (options.discardResponseBodies ? "none" : "text");
-  const limit = params.redirects ?? options.maxRedirects;
-  const callback =
-    params.responseCallback === undefined ? defaultCallback : params.responseCallback;
-  const userCookie = Object.entries(headers).find(([h]) => h.toLowerCase() === "cookie")?.[1];
-  let url = credentials.url;
-  let hopMethod = method;
-  let requests = 0;
-  let digestTried = params.auth !== "digest";
-  let raw: RawResponse | undefined;
-  let chunks: Buffer[] = [];
-  let timings: Timings = {
-    duration: 0,
-    blocked: 0,
-    connecting: 0,
-    tls_handshaking: 0,
-    sending: 0,
-    waiting: 0,
-    receiving: 0,
-  };
-  let error = "";
-  let errorCode = 0;
-  for (;;) {
-    const jarCookies = cookieHeader(jar, url, params.cookies);
-    const cookie = [userCookie, jarCookies].filter(Boolean).join("; ");
-    for (const h of Object.keys(headers)) if (h.toLowerCase() === "cookie") delete headers[h];
-    if (cookie) headers.Cookie = cookie;
-    const started = performance.now();
-    requests += 1;
-    try {
-      raw = await exchange(url, {
-        method: hopMethod,
-        headers,
-        body: payload,
-        timeoutMs,
-        keepBody: responseType !== "none",
-      });
-    } catch (cause) {
-      raw = undefined;
-      error = (cause as Error).message;
-      errorCode = k6ErrorCode(cause);
-      const finished = performance.now();
-      timings = {
-        ...timings,
-        duration: finished - started,
-        waiting: finished - started,
-        receiving: 0,
-      };
-      recordHop({
-        method: hopMethod,
-        url,
-        name: nameTag ?? url,
-        status: 0,
-        errorCode,
-        timings,
-        received: 0,
-        sent: 0,
-        expected: false,
-        countFailed: true,
-        tags: params.tags,
-      });
-      if (params.throw ?? options.throw) throw new Error(k6ErrorText(hopMethod, url, cause));
-      engineLog("warning", "Request Failed", { error: k6ErrorText(hopMethod, url, cause) });
-      break;
-    }
-    const finished = performance.now();
-    timings = {
-      duration: finished - started,
-      blocked: 0,
-      connecting: 0,
-      tls_handshaking: 0,
-      sending: 0,
-      waiting: raw.headersAt - started,
-      receiving: finished - raw.headersAt,
-    };
-    // k6's digest transport: the first answer is expected to be the 401 challenge.
-    const digestRound = !digestTried && raw.status === 401;
-    const expected = digestRound ? true : callback === null || isExpected(callback, raw.status);
-    const sent =
-      (typeof payload === "string" ? Buffer.byteLength(payload) : (payload?.length ?? 0)) +
-      url.length +
-      64;
-    recordHop({
-      method: hopMethod,
-      url,
-      name: nameTag ?? url,
-      status: raw.status,
-      errorCode: 0,
-      timings,
-      received: raw.received,
-      sent,
-      expected,
-      countFailed: callback !== null || digestRound,
-      tags: params.tags,
-    });
-    storeCookies(jar, url, raw.setCookies);
-    if (digestRound) {
-      digestTried = true;
-      const path = new URL(url);
-      const answer = digestAuthorization(
-        raw.headers["Www-Authenticate"],
-        hopMethod,
-        `${path.pathname}${path.search}`,
-        credentials.user ?? "",
-        credentials.password,
-      );
-      if (answer) {
-        headers.Authorization = answer;
-        continue;
-      }
-    }
-    digestTried = true;
-    const location = raw.headers.Location;
-    if (!REDIRECTS.has(raw.status) || location === undefined) break;
-    if (requests > limit) {
-      if (params.redirects === undefined && !options.maxRedirectsSet)
-        engineLog(
-          "warning",
-          `Stopped after ${requests} redirects and returned the redirection; pass { redirects: n } in request params or set global maxRedirects to silence this`,
-          { url: credentials.url },
-        );
-      break;
-    }
-    const next = new URL(location, url);
-    if (next.host !== new URL(url).host) delete headers.Authorization;
-    const nextMethod = redirectMethod(raw.status, hopMethod);
-    if (nextMethod !== hopMethod || raw.status === 303) {
-      payload = undefined;
-      for (const h of Object.keys(headers))
-        if (h.toLowerCase() === "content-type") delete headers[h];
-    }
-    hopMethod = nextMethod;
-    url = next.href;
+  const run = new RequestRun(method, target, body, params, defaultCallback);
+  while (await run.send()) {
+    if (run.digestRetry()) continue;
+    if (!run.redirect()) break;
   }
-  let responseBody: string | ArrayBuffer | null = null;
-  if (raw && responseType !== "none") {
-    try {
-      chunks = decode(raw);
-      const length = chunks.reduce((sum, c) => sum + c.length, 0);
-      responseBody =
-        responseType === "binary" ? bodyBytes(chunks, length) : bodyText(chunks, length);
-    } catch (cause) {
-      error = (cause as Error).message;
-      errorCode = k6ErrorCode(cause);
-      if (params.throw ?? options.throw) throw cause;
-      engineLog("warning", "Request Failed", { error: k6ErrorText(hopMethod, url, cause) });
-    }
-  }
-  const connection = raw ? connectionOf(url) : undefined;
-  return {
-    url,
-    status: raw?.status ?? 0,
-    status_text: raw?.statusText ?? "",
-    proto: raw ? (connection?.proto ?? "HTTP/1.1") : "",
-    headers: raw?.headers ?? {},
-    cookies: responseCookies(raw?.setCookies ?? []),
-    body: responseBody,
-    timings,
-    remote_ip: connection?.remoteIp ?? "",
-    remote_port: connection?.remotePort ?? 0,
-    tls_version: connection?.tlsVersion ?? "",
-    tls_cipher_suite: connection?.tlsCipherSuite ?? "",
-    ocsp: NO_OCSP,
-    request: { method: hopMethod, url, headers, body: requestBody, cookies: {} },
-    error,
-    error_code: errorCode,
-  };
+  return run.result();
 }

@@ -27,10 +27,19 @@ function originKey(protocol: string, hostname: string, port: string): string {
   return `${protocol}//${hostname}:${port || fallback}`;
 }
 
+/** Origin keys of request URLs, parsed once per URL (bounded like `targets`). */
+const originKeys = new Map<string, string>();
+
 /** The connection a request to `href` went over (all connections to an origin are alike). */
 export function connectionOf(href: string): ConnectionInfo | undefined {
-  const { protocol, hostname, port } = new URL(href);
-  return connections.get(originKey(protocol, hostname, port));
+  let key = originKeys.get(href);
+  if (key === undefined) {
+    const { protocol, hostname, port } = new URL(href);
+    key = originKey(protocol, hostname, port);
+    if (originKeys.size >= 10_000) originKeys.clear();
+    originKeys.set(href, key);
+  }
+  return connections.get(key);
 }
 
 function remember(options: buildConnector.Options, socket: Socket): void {
