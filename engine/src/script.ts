@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build, type Message } from "esbuild";
+import { remoteModules } from "./remote-modules.ts";
 
 /** The k6 modules the built-in engine provides, as file URLs of their shims. */
 const MODULES: Record<string, string> = {
@@ -101,6 +102,7 @@ export async function compileScript(script: string, mode: EngineMode = "async"):
             });
           },
         },
+        remoteModules(path.dirname(path.resolve(script))),
       ],
     });
   } catch (cause) {
