@@ -31,8 +31,10 @@ const servers: ParityServer[] = [];
 try {
   for (const name of names) {
     const plain = await startParityServer();
-    const tls = await startParityServer({ tls: selfSignedCert() });
-    servers.push(plain, tls);
+    const keys = selfSignedCert();
+    const tls = await startParityServer({ tls: keys });
+    const h2 = await startParityServer({ tls: keys, h2: true });
+    servers.push(plain, tls, h2);
     const exportFile = path.join(dir, `${name}.json`);
     let code = 0;
     let stderr = "";
@@ -47,7 +49,15 @@ try {
           exportFile,
           path.join(SCRIPTS, `${name}.js`),
         ],
-        { env: { ...process.env, BASE_URL: plain.baseUrl, TLS_URL: tls.baseUrl }, timeout: 60_000 },
+        {
+          env: {
+            ...process.env,
+            BASE_URL: plain.baseUrl,
+            TLS_URL: tls.baseUrl,
+            H2_URL: h2.baseUrl,
+          },
+          timeout: 60_000,
+        },
       ));
     } catch (error) {
       const failed = error as { code: number; stderr: string };
@@ -58,7 +68,7 @@ try {
     const fixture = {
       script: `parity/${name}.js`,
       exitCode: code,
-      serverHits: plain.hits + tls.hits,
+      serverHits: plain.hits + tls.hits + h2.hits,
       ...summarizeExport(summary),
       log: stderr
         .split("\n")
@@ -68,13 +78,15 @@ try {
             .replace(/^time="[^"]*" /, "")
             .replaceAll(pathToFileURL(SCRIPTS).href, "SCRIPTS")
             .replaceAll(plain.baseUrl, "BASE_URL")
-            .replaceAll(tls.baseUrl, "TLS_URL"),
+            .replaceAll(tls.baseUrl, "TLS_URL")
+            .replaceAll(h2.baseUrl, "H2_URL"),
         ),
     };
     await writeFile(path.join(OUT, `${name}.json`), `${JSON.stringify(fixture, null, 2)}\n`);
     console.log(name, code, JSON.stringify(fixture.checks));
     await plain.close();
     await tls.close();
+    await h2.close();
   }
 } finally {
   await rm(dir, { recursive: true, force: true });

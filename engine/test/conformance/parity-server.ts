@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { createServer as createHttp, type IncomingMessage, type ServerResponse } from "node:http";
+import { createSecureServer } from "node:http2";
 import { createServer as createHttps } from "node:https";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import { gzipSync } from "node:zlib";
 
@@ -141,18 +142,27 @@ function handler(server: ParityServer) {
 
 /** Starts the server on 127.0.0.1 (any port, or `port`); with `tls`, HTTPS with that key pair. */
 export async function startParityServer(
-  options: { port?: number; tls?: { key: string; cert: string; [k: string]: unknown } } = {},
+  options: { port?: number; tls?: { key: string; cert: string }; h2?: boolean } = {},
 ): Promise<ParityServer> {
   const state: ParityServer = { baseUrl: "", hits: 0, close: async () => {} };
-  const server = options.tls
-    ? createHttps(options.tls, handler(state))
-    : createHttp(handler(state));
+  const server =
+    options.tls && options.h2
+      ? createSecureServer({ ...options.tls, allowHTTP1: true }, handler(state) as never)
+      : options.tls
+        ? createHttps(options.tls, handler(state))
+        : createHttp(handler(state));
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   state.baseUrl = `${options.tls ? "https" : "http"}://127.0.0.1:${port}`;
   state.close = () =>
     new Promise((resolve) => {
-      server.closeAllConnections();
+      // HTTP/2 sessions (kept alive by the client) hold the server open: end their sockets.
+      for (const socket of sockets) socket.destroy();
       server.close(() => resolve());
     });
   return state;

@@ -55,12 +55,13 @@ describe("issue 17: the engine behaves as k6 v0.48.0 on each parity script", () 
       const name = path.basename(fixture.script, ".js");
       const plain: ParityServer = await startParityServer();
       const tls: ParityServer = await startParityServer({ tls: tlsKeys });
+      const h2: ParityServer = await startParityServer({ tls: tlsKeys, h2: true });
       try {
         const exportFile = path.join(dir, `${name}.json`);
         const r = await k6Cli(
           ["run", "--no-color", "--summary-export", exportFile, path.join(SCRIPTS, `${name}.js`)],
           dir,
-          { BASE_URL: plain.baseUrl, TLS_URL: tls.baseUrl },
+          { BASE_URL: plain.baseUrl, TLS_URL: tls.baseUrl, H2_URL: h2.baseUrl },
         );
         const outcome = summarizeExport(JSON.parse(await readFile(exportFile, "utf8")));
         expect({ code: r.code, checks: outcome.checks, thresholds: outcome.thresholds }).toEqual({
@@ -70,7 +71,7 @@ describe("issue 17: the engine behaves as k6 v0.48.0 on each parity script", () 
         });
         for (const [metric, count] of Object.entries(fixture.counts))
           expect({ metric, count: outcome.counts[metric] }).toEqual({ metric, count });
-        expect(plain.hits + tls.hits).toBe(fixture.serverHits);
+        expect(plain.hits + tls.hits + h2.hits).toBe(fixture.serverHits);
         for (const line of fixture.log) {
           const warning = warningOf(line);
           if (warning) expect(r.stderr).toContain(warning);
@@ -80,6 +81,7 @@ describe("issue 17: the engine behaves as k6 v0.48.0 on each parity script", () 
       } finally {
         await plain.close();
         await tls.close();
+        await h2.close();
       }
     });
   }
