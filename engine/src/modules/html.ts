@@ -236,11 +236,13 @@ export class Selection {
     const out: { name: string; value: unknown }[] = [];
     fields.each((i) => {
       const field = fields.eq(i);
-      const type = field.attr("type") ?? "";
-      const name = field.attr("name") ?? "";
-      if (name === "" || field.attr("disabled") === "disabled") return;
+      // The attributes as written: cheerio reports a bare `checked` as "checked", goquery as "".
+      const attribs = (field.get(0) as DomElement).attribs ?? {};
+      const type = attribs.type ?? "";
+      const name = attribs.name ?? "";
+      if (name === "" || attribs.disabled === "disabled") return;
       if (["submit", "button", "reset", "image", "file"].includes(type)) return;
-      if ((type === "checkbox" || type === "radio") && field.attr("checked") !== "checked") return;
+      if ((type === "checkbox" || type === "radio") && attribs.checked !== "checked") return;
       out.push({ name, value: this.wrap(field).val() });
     });
     return out;
