@@ -12,7 +12,7 @@ import { configureTransport } from "./modules/transport.ts";
 import { planScenarios, type ScenarioPlan, totalDurationMs } from "./options.ts";
 import { streamJsonOutput } from "./out-json.ts";
 import { applyTestTags, scriptTrendStats, transportSettings } from "./run-options.ts";
-import { compileScript, detectMode, type EngineMode, ScriptError } from "./script.ts";
+import { compileScript, detectMode, type EngineMode, missingApis, ScriptError } from "./script.ts";
 import { executionTuple, segmentPlan } from "./segment.ts";
 import { engineState, logLine, newGroup, setEngineState } from "./state.ts";
 import {
@@ -114,7 +114,10 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   let first: Awaited<ReturnType<typeof initVu>>;
   try {
     compiled = await compileScript(options.script);
-    mode = options.mode ?? detectMode(await readFile(compiled, "utf8"));
+    const source = await readFile(compiled, "utf8");
+    const missing = missingApis(source);
+    if (missing.length > 0) throw new ScriptError(missing.join("\n"));
+    mode = options.mode ?? detectMode(source);
     if (mode === "sync") syncCompiled = await compileScript(options.script, "sync");
     first = await initVu(compiled, 0);
   } catch (error) {

@@ -51,6 +51,26 @@ export function detectMode(compiledSource: string): EngineMode {
   return "async";
 }
 
+/**
+ * k6 APIs the engine does not provide, found in the compiled script: refused at start (exit
+ * 107) rather than answering `undefined` while the test runs.
+ */
+const MISSING_APIS: [RegExp, string][] = [
+  [
+    /\.scenario\.progress\b/,
+    "k6/execution's exec.scenario.progress is not provided by the built-in engine; compute progress from exec.scenario.iterationInTest or run with real k6",
+  ],
+  [
+    /\.metrics\.metadata\b/,
+    "k6/execution's exec.vu.metrics.metadata is not provided by the built-in engine; use exec.vu.metrics.tags or run with real k6",
+  ],
+];
+
+/** The missing k6 APIs a compiled script uses, each with what to use instead. */
+export function missingApis(compiledSource: string): string[] {
+  return MISSING_APIS.filter(([pattern]) => pattern.test(compiledSource)).map(([, why]) => why);
+}
+
 export class ScriptError extends Error {
   override readonly name = "ScriptError";
 }

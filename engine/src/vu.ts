@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
+import { setTestOptions } from "./modules/execution.ts";
 import type { ScenarioPlan } from "./options.ts";
 import { engineState, isInterrupted, sampleTags, type VuContext, vuStorage } from "./state.ts";
 
@@ -44,6 +45,7 @@ export async function initVu(compiled: string, id: number): Promise<Vu> {
     context,
     () => import(`${pathToFileURL(compiled).href}?vu=${id}`),
   )) as ScriptExports;
+  setTestOptions(exports.options);
   return { id, exports, iter: 0 };
 }
 
