@@ -95,8 +95,6 @@ const REFUSED: Record<string, string> = {
   consoleOutput: "redirect the engine's output instead",
   systemTags: "every system tag is always emitted; filter the output instead",
   summaryTimeUnit: "time values are printed in k6's automatic units",
-  setupTimeout: "setup() has no time limit in the built-in engine; run with real k6",
-  teardownTimeout: "teardown() has no time limit in the built-in engine; run with real k6",
 };
 
 function tlsVersion(where: string, value: unknown, errors: string[]) {

@@ -11,7 +11,14 @@ import { resetJars } from "./modules/cookies.ts";
 import { configureTransport } from "./modules/transport.ts";
 import { planScenarios, type ScenarioPlan, totalDurationMs } from "./options.ts";
 import { streamJsonOutput } from "./out-json.ts";
-import { applyTestTags, scriptTrendStats, transportSettings } from "./run-options.ts";
+import {
+  applyTestTags,
+  LifecycleTimeout,
+  lifecycleTimeoutMs,
+  scriptTrendStats,
+  transportSettings,
+  withTimeout,
+} from "./run-options.ts";
 import { compileScript, detectMode, type EngineMode, missingApis, ScriptError } from "./script.ts";
 import { executionTuple, segmentPlan } from "./segment.ts";
 import { engineState, logLine, newGroup, setEngineState } from "./state.ts";
@@ -36,6 +43,8 @@ import { initVu } from "./vu.ts";
 export const K6_EXIT = {
   ok: 0,
   thresholds: 99,
+  setupTimeout: 100,
+  teardownTimeout: 101,
   invalidConfig: 104,
   externalAbort: 105,
   scriptException: 107,
@@ -196,9 +205,17 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     : undefined;
   if (typeof first.exports.setup === "function" && scriptOptions.noSetup !== true) {
     try {
-      setupData = await callLifecycle("setup", first.exports, undefined, lifecycleThread);
+      setupData = await withTimeout(
+        callLifecycle("setup", first.exports, undefined, lifecycleThread),
+        "setup",
+        lifecycleTimeoutMs(scriptOptions.setupTimeout),
+      );
     } catch (error) {
       await lifecycleThread?.close();
+      if (error instanceof LifecycleTimeout) {
+        stderr(`${error.line}\n`);
+        return K6_EXIT.setupTimeout;
+      }
       stderr(`setup() failed: ${(error as Error).message}\n`);
       return K6_EXIT.scriptException;
     }
@@ -276,10 +293,19 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     // stop could slip a sample in meanwhile).
     registry.frozen = false;
     try {
-      await callLifecycle("teardown", first.exports, setupData, lifecycleThread);
+      await withTimeout(
+        callLifecycle("teardown", first.exports, setupData, lifecycleThread),
+        "teardown",
+        lifecycleTimeoutMs(scriptOptions.teardownTimeout),
+      );
     } catch (error) {
-      stderr(`teardown() failed: ${(error as Error).message}\n`);
-      if (exitCode === K6_EXIT.ok) exitCode = K6_EXIT.scriptException;
+      if (error instanceof LifecycleTimeout) {
+        stderr(`${error.line}\n`);
+        if (exitCode === K6_EXIT.ok) exitCode = K6_EXIT.teardownTimeout;
+      } else {
+        stderr(`teardown() failed: ${(error as Error).message}\n`);
+        if (exitCode === K6_EXIT.ok) exitCode = K6_EXIT.scriptException;
+      }
     }
     await lifecycleThread?.close();
     registry.frozen = true;

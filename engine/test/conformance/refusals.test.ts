@@ -58,6 +58,22 @@ describe("refused at start (issue 17)", () => {
     expect(r.stderr).toContain('module "k6/ws" is not supported by the built-in engine');
   });
 
+  it("setupTimeout: k6's error line and exit 100 (captured from k6 v0.48.0 by hand)", async () => {
+    const r = await run(
+      "setup-timeout",
+      `import { sleep } from "k6";
+       import http from "k6/http";
+       export const options = { setupTimeout: "1s" };
+       // A blocking call (sync mode): sleep() then blocks setup() as in k6.
+       export function setup() { sleep(2); }
+       export default function () { if (__ENV.NEVER) http.get("http://127.0.0.1:1/"); }`,
+    );
+    expect(r.code).toBe(100);
+    expect(r.stderr).toContain(
+      'level=error msg="setup() execution timed out after 1 seconds" hint="You can increase the time limit via the setupTimeout option"',
+    );
+  });
+
   it("exec.test.options is the script's options (no longer an empty object)", async () => {
     const r = await run(
       "test-options",
