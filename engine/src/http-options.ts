@@ -95,6 +95,8 @@ const REFUSED: Record<string, string> = {
   consoleOutput: "redirect the engine's output instead",
   systemTags: "every system tag is always emitted; filter the output instead",
   summaryTimeUnit: "time values are printed in k6's automatic units",
+  executionSegment: "pass --execution-segment on the command line",
+  executionSegmentSequence: "pass --execution-segment-sequence on the command line",
 };
 
 function tlsVersion(where: string, value: unknown, errors: string[]) {

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 
 /** What `http.file()` returns (k6's FileData), plain data so it crosses to the I/O thread. */
 export interface FileData {
@@ -97,4 +98,38 @@ export function encodeBody(
   }
   if (!hasType) headers["Content-Type"] = "application/x-www-form-urlencoded";
   return formBody(data);
+}
+
+const COMPRESSORS: Record<string, (data: Buffer) => Buffer> = {
+  gzip: gzipSync,
+  deflate: deflateSync,
+  br: brotliCompressSync,
+};
+
+/**
+ * k6's `compression` param: the body compressed by each listed algorithm in turn, and
+ * Content-Encoding set unless the script set its own.
+ */
+export function compressBody(
+  payload: string | Buffer | undefined,
+  compression: string | undefined,
+  headers: Record<string, string>,
+): string | Buffer | undefined {
+  const algorithms = (compression ?? "")
+    .split(",")
+    .map((a) => a.trim())
+    .filter(Boolean);
+  if (algorithms.length === 0 || payload === undefined) return payload;
+  let data: Buffer = Buffer.from(payload);
+  for (const algorithm of algorithms) {
+    const compress = COMPRESSORS[algorithm];
+    if (!compress)
+      throw new Error(
+        `unknown compression algorithm ${algorithm}, supported algorithms are gzip, deflate and br (zstd is not supported by the built-in engine)`,
+      );
+    data = compress(data);
+  }
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-encoding"))
+    headers["Content-Encoding"] = algorithms.join(", ");
+  return data;
 }

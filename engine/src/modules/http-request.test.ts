@@ -1,3 +1,4 @@
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type ParityServer, startParityServer } from "../../test/conformance/parity-server.ts";
 import { selfSignedCert } from "../../test/conformance/tls-cert.ts";
@@ -124,6 +125,13 @@ describe("k6/http requests (async mode) on loopback", () => {
     expect((await get(`${plain.baseUrl}/gzip`)).json()).toMatchObject({ gzip: true });
     const form = await post(`${plain.baseUrl}/echo`, { t: ["a", "b c"], n: 1 });
     expect(form.json()).toMatchObject({ body: "n=1&t=a&t=b+c" });
+    const packed = await post(`${plain.baseUrl}/echo`, "squeeze me", { compression: "gzip" });
+    const echoed = packed.json() as { body: string; headers: Record<string, string> };
+    expect(gunzipSync(Buffer.from(echoed.body, "latin1")).toString()).toBe("squeeze me");
+    expect([echoed.headers["content-encoding"], packed.request.body]).toEqual([
+      "gzip",
+      "squeeze me",
+    ]);
     const upload = await post(`${plain.baseUrl}/echo`, {
       f: file("xyz", "x.bin", "application/x-test"),
     });

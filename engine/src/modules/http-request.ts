@@ -3,7 +3,7 @@ import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from "../http-options.ts";
 import { engineLog, engineState } from "../state.ts";
 import { cookieHeader, type JarHandle, jarOf, responseCookies, storeCookies } from "./cookies.ts";
 import { basicAuthorization, digestAuthorization, splitCredentials } from "./http-auth.ts";
-import { encodeBody } from "./http-body.ts";
+import { compressBody, encodeBody } from "./http-body.ts";
 import { k6ErrorCode, k6ErrorText } from "./http-errors.ts";
 import { decodeBody, type Hop, recordHop } from "./http-hop.ts";
 import type { ResponseData, Timings } from "./http-response.ts";
@@ -120,9 +120,10 @@ class RequestRun {
     const hasAuth = Object.keys(this.headers).some((h) => h.toLowerCase() === "authorization");
     if (this.user !== undefined && params.auth !== "digest" && !hasAuth)
       this.headers.Authorization = basicAuthorization(this.user, this.password);
-    this.payload = encodeBody(body, this.headers);
-    this.requestBody =
-      typeof this.payload === "string" ? this.payload : (this.payload?.toString("latin1") ?? "");
+    const encoded = encodeBody(body, this.headers);
+    // res.request.body is the body before compression, as in k6.
+    this.requestBody = typeof encoded === "string" ? encoded : (encoded?.toString("latin1") ?? "");
+    this.payload = compressBody(encoded, params.compression, this.headers);
     this.timeoutMs =
       params.timeout === undefined ? 60_000 : (parseDuration(params.timeout) ?? 60_000);
     this.jar = jarOf(params.jar ?? undefined);
