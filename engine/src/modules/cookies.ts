@@ -1,5 +1,6 @@
+import { createRequire } from "node:module";
 import { threadId } from "node:worker_threads";
-import { Cookie, MemoryCookieStore, CookieJar as ToughJar } from "tough-cookie";
+import type { MemoryCookieStore, CookieJar as ToughJar } from "tough-cookie";
 import { currentVu, engineState } from "../state.ts";
 
 /**
@@ -23,35 +24,54 @@ export interface ResponseCookie {
   expires: number;
 }
 
+/** A jar made on first need: most load scripts never get a cookie, so never pay for one. */
+export class JarSlot {
+  jar: ToughJar | undefined;
+  ensure(): ToughJar {
+    this.jar ??= newJar();
+    return this.jar;
+  }
+}
+
 interface VuJar {
-  jar: ToughJar;
+  slot: JarSlot;
   iter: number;
 }
 
 const vuJars = new Map<number, VuJar>();
 /** Jars of `new http.CookieJar()`, oldest first; bounded so a jar per iteration cannot leak. */
-const ownJars = new Map<string, ToughJar>();
+const ownJars = new Map<string, JarSlot>();
 const OWN_JARS_LIMIT = 1_000;
 let nextOwn = 0;
 
-/** Jars that were ever given a cookie. */
-const filled = new WeakSet<ToughJar>();
+/**
+ * tough-cookie is loaded on first use (~0.2 s of CPU): sync-mode VU threads load this module
+ * for `http.cookieJar()` handles but never hold a jar.
+ */
+const requireLazy = createRequire(import.meta.url);
+let tough: typeof import("tough-cookie") | undefined;
+const loadTough = () => {
+  tough ??= requireLazy("tough-cookie") as typeof import("tough-cookie");
+  return tough;
+};
 
-const newJar = () => new ToughJar(new MemoryCookieStore(), { looseMode: true });
+const newJar = (): ToughJar => {
+  const { CookieJar, MemoryCookieStore: Store } = loadTough();
+  return new CookieJar(new Store(), { looseMode: true });
+};
 
 /** The running VU's jar, a fresh one at each iteration unless `noCookiesReset` (k6). */
-function vuJar(): ToughJar {
+function vuJar(): JarSlot {
   const vu = currentVu();
   const id = vu?.vu ?? 0;
   const iter = vu?.iter ?? 0;
   let entry = vuJars.get(id);
-  const keep = engineState().http?.noCookiesReset === true;
-  if (!entry || (entry.iter !== iter && !keep)) {
-    entry = { jar: newJar(), iter };
+  if (!entry || (entry.iter !== iter && engineState().http?.noCookiesReset !== true)) {
+    entry = { slot: new JarSlot(), iter };
     vuJars.set(id, entry);
   }
   entry.iter = iter;
-  return entry.jar;
+  return entry.slot;
 }
 
 /** Forget every jar (a new run in this process). */
@@ -67,21 +87,22 @@ export function newJarId(): string {
 }
 
 /** The jar of a handle: the VU's for `vu`, else one made by `new http.CookieJar()`. */
-export function jarOf(handle: JarHandle | undefined): ToughJar {
+export function jarOf(handle: JarHandle | undefined): JarSlot {
   const id = handle?.__jarId ?? "vu";
   if (id === "vu") return vuJar();
-  let jar = ownJars.get(id);
-  if (!jar) {
-    jar = newJar();
+  let slot = ownJars.get(id);
+  if (!slot) {
+    slot = new JarSlot();
     if (ownJars.size >= OWN_JARS_LIMIT) ownJars.delete(ownJars.keys().next().value as string);
-    ownJars.set(id, jar);
+    ownJars.set(id, slot);
   }
-  return jar;
+  return slot;
 }
 
 /** Stores a response's `Set-Cookie` headers; a malformed one is skipped as Go's jar does. */
-export function storeCookies(jar: ToughJar, url: string, setCookies: readonly string[]): void {
-  if (setCookies.length > 0) filled.add(jar);
+export function storeCookies(slot: JarSlot, url: string, setCookies: readonly string[]): void {
+  if (setCookies.length === 0) return;
+  const jar = slot.ensure();
   for (const header of setCookies) {
     try {
       jar.setCookieSync(header, url, { ignoreError: true });
@@ -96,7 +117,7 @@ export function storeCookies(jar: ToughJar, url: string, setCookies: readonly st
  * SetRequestCookies: a params cookie replaces the jar's only with `replace: true`).
  */
 export function cookieHeader(
-  jar: ToughJar | undefined,
+  slot: JarSlot,
   url: string,
   extra: Record<string, unknown> | undefined,
 ): string {
@@ -109,8 +130,7 @@ export function cookieHeader(
     pairs.push(`${name}=${value}`);
     if (isObject && (spec as { replace?: unknown }).replace === true) replaced.add(name);
   }
-  // Most load scripts never get a cookie: skip the jar's URL matching while it is empty.
-  const cookies = jar && filled.has(jar) ? jar.getCookiesSync(url) : [];
+  const cookies = slot.jar ? slot.jar.getCookiesSync(url) : [];
   for (const cookie of cookies) {
     if (!replaced.has(cookie.key)) pairs.push(`${cookie.key}=${cookie.value}`);
   }
@@ -121,7 +141,7 @@ export function cookieHeader(
 export function responseCookies(setCookies: readonly string[]): Record<string, ResponseCookie[]> {
   const out: Record<string, ResponseCookie[]> = {};
   for (const header of setCookies) {
-    const cookie = Cookie.parse(header, { loose: true });
+    const cookie = loadTough().Cookie.parse(header, { loose: true });
     if (!cookie) continue;
     const expires = cookie.expires instanceof Date ? cookie.expires.getTime() : 0;
     const maxAge = typeof cookie.maxAge === "number" ? cookie.maxAge : 0;
@@ -145,7 +165,7 @@ type JarOp = "cookiesForURL" | "set" | "clear" | "delete";
 
 /** Runs one CookieJar method on the jar of `handle` (directly, or for a sync-mode VU's thread). */
 export function runJarOp(handle: JarHandle, op: JarOp, args: unknown[]): unknown {
-  const jar = jarOf(handle);
+  const jar = jarOf(handle).ensure();
   const url = String(args[0]);
   if (op === "cookiesForURL") {
     const out: Record<string, string[]> = {};
@@ -163,7 +183,6 @@ export function runJarOp(handle: JarHandle, op: JarOp, args: unknown[]): unknown
     if (options?.secure) attrs.push("Secure");
     if (options?.http_only) attrs.push("HttpOnly");
     jar.setCookieSync(attrs.join("; "), url);
-    filled.add(jar);
     return undefined;
   }
   const store = jar.store as MemoryCookieStore;

@@ -1,5 +1,17 @@
-import { type Cheerio, load } from "cheerio";
+import { createRequire } from "node:module";
+import type { Cheerio } from "cheerio";
 import type { AnyNode, Element as DomElement } from "domhandler";
+
+/**
+ * cheerio is loaded on first use: it costs ~0.5 s of CPU to load, and every sync-mode VU thread
+ * loads k6/http, which most scripts use without k6/html.
+ */
+const requireLazy = createRequire(import.meta.url);
+let cheerio: typeof import("cheerio") | undefined;
+const loadCheerio = () => {
+  cheerio ??= requireLazy("cheerio") as typeof import("cheerio");
+  return cheerio;
+};
 
 /**
  * k6/html over cheerio: `parseHTML(src)` gives k6's Selection (goquery's API as k6 exposes it),
@@ -262,7 +274,7 @@ export class Selection {
 
 /** k6/html's `parseHTML(src)`: the document as a Selection. */
 export function parseHTML(src: string, url = ""): Selection {
-  const $ = load(src);
+  const $ = loadCheerio().load(src);
   return new Selection($.root() as Sel, url);
 }
 

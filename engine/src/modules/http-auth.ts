@@ -8,6 +8,8 @@ export function splitCredentials(href: string): {
   user: string | undefined;
   password: string;
 } {
+  // Credentials need an "@": most URLs skip the parse (a request's hot path).
+  if (!href.includes("@")) return { url: href, user: undefined, password: "" };
   const parsed = new URL(href);
   if (parsed.username === "" && parsed.password === "")
     return { url: href, user: undefined, password: "" };

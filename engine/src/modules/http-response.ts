@@ -60,30 +60,29 @@ function select(value: unknown, selector: string): unknown {
 
 /** k6's Response: its fields, json(), html(), submitForm() and clickLink(). */
 export class Response implements ResponseData {
-  url!: string;
-  status!: number;
-  status_text!: string;
-  proto!: string;
-  headers!: Record<string, string>;
-  cookies!: Record<string, ResponseCookie[]>;
-  body!: string | ArrayBuffer | null;
-  timings!: Timings;
-  remote_ip!: string;
-  remote_port!: number;
-  tls_version!: string;
-  tls_cipher_suite!: string;
-  ocsp!: ResponseData["ocsp"];
-  request!: ResponseData["request"];
-  error!: string;
-  error_code!: number;
+  declare url: string;
+  declare status: number;
+  declare status_text: string;
+  declare proto: string;
+  declare headers: Record<string, string>;
+  declare cookies: Record<string, ResponseCookie[]>;
+  declare body: string | ArrayBuffer | null;
+  declare timings: Timings;
+  declare remote_ip: string;
+  declare remote_port: number;
+  declare tls_version: string;
+  declare tls_cipher_suite: string;
+  declare ocsp: ResponseData["ocsp"];
+  declare request: ResponseData["request"];
+  declare error: string;
+  declare error_code: number;
 
-  constructor(
-    data: ResponseData,
-    private readonly send: RequestFn,
-  ) {
+  /** How follow-up requests are made; private, so JSON.stringify(res) shows k6's fields only. */
+  readonly #send: RequestFn;
+
+  constructor(data: ResponseData, send: RequestFn) {
     Object.assign(this, data);
-    // Not a field of k6's Response: hidden from JSON.stringify(res).
-    Object.defineProperty(this, "send", { enumerable: false });
+    this.#send = send;
   }
 
   json(selector?: string): unknown {
@@ -125,9 +124,9 @@ export class Response implements ResponseData {
       target.search = new URLSearchParams(
         Object.entries(values).map(([k, v]) => [k, String(v)]),
       ).toString();
-      return this.send(method, target.href, null, params);
+      return this.#send(method, target.href, null, params);
     }
-    return this.send(method, target.href, values, params);
+    return this.#send(method, target.href, values, params);
   }
 
   /** k6's Response.ClickLink: follows the first link matching `selector` (default `a[href]`). */
@@ -141,6 +140,6 @@ export class Response implements ResponseData {
       throw new Error(
         `no valid href attribute value found on element '${selector}' in response '${this.url}'`,
       );
-    return this.send("GET", new URL(String(href), this.url).href, null, args.params ?? null);
+    return this.#send("GET", new URL(String(href), this.url).href, null, args.params ?? null);
   }
 }
