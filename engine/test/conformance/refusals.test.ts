@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { k6Cli } from "./loopback.ts";
+import { k6Cli, startLoopback } from "./loopback.ts";
 
 /**
  * Issue 17: what the engine does not do is refused at start, naming the option, module or API
@@ -72,6 +72,33 @@ describe("refused at start (issue 17)", () => {
     expect(r.stderr).toContain(
       'level=error msg="setup() execution timed out after 1 seconds" hint="You can increase the time limit via the setupTimeout option"',
     );
+  });
+
+  it("userAgent, test-wide tags, summaryTrendStats and noSetup are applied, not ignored", async () => {
+    const agents: string[] = [];
+    const server = await startLoopback((req) => {
+      agents.push(String(req.headers["user-agent"]));
+      return { text: "ok" };
+    });
+    try {
+      const file = path.join(dir, "applied.js");
+      await writeFile(
+        file,
+        `import http from "k6/http";
+         export const options = {
+           userAgent: "parity-agent/1.0", tags: { team: "perf" }, noSetup: true,
+           summaryTrendStats: ["min", "max"], thresholds: { "http_reqs{team:perf}": ["count==1"] },
+         };
+         export function setup() { http.get("${server.baseUrl}/setup"); }
+         export default function () { http.get("${server.baseUrl}/"); }`,
+      );
+      const r = await k6Cli(["run", "--no-color", file], dir);
+      expect(r.code).toBe(0);
+      expect(agents).toEqual(["parity-agent/1.0"]);
+      expect(r.stdout).toMatch(/http_req_duration\.+: min=\S+ max=\S+\n/);
+    } finally {
+      await server.close();
+    }
   });
 
   it("exec.test.options is the script's options (no longer an empty object)", async () => {
