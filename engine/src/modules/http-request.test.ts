@@ -66,6 +66,10 @@ describe("k6/http requests (async mode) on loopback", () => {
     await asVu(1, 0, () => get(`${plain.baseUrl}/set?a=1`));
     const same = await asVu(1, 0, () => get(`${plain.baseUrl}/cookies`, { cookies: { b: "2" } }));
     expect(same.json()).toEqual({ a: "1", b: "2" });
+    expect(same.request.cookies).toEqual({
+      a: [{ name: "a", value: "1", replace: false }],
+      b: [{ name: "b", value: "2", replace: false }],
+    });
     const other = await asVu(2, 0, () => get(`${plain.baseUrl}/cookies`));
     expect(other.json()).toEqual({});
     const nextIteration = await asVu(1, 1, () => get(`${plain.baseUrl}/cookies`));

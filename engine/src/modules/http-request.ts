@@ -70,6 +70,20 @@ const noTimings = (): Timings => ({
   receiving: 0,
 });
 
+/** `res.request.cookies`: what the last hop's Cookie header sent, by name (k6's shape). */
+function sentCookies(
+  header: string | undefined,
+): Record<string, { name: string; value: string; replace: boolean }[]> {
+  const out: Record<string, { name: string; value: string; replace: boolean }[]> = {};
+  for (const pair of (header ?? "").split("; ")) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) continue;
+    const name = pair.slice(0, eq);
+    out[name] = [...(out[name] ?? []), { name, value: pair.slice(eq + 1), replace: false }];
+  }
+  return out;
+}
+
 /** One k6/http request from start to Response data: k6's MakeRequest and its transports. */
 class RequestRun {
   readonly options: HttpOptions;
@@ -302,7 +316,7 @@ class RequestRun {
         url: this.url,
         headers: this.headers,
         body: this.requestBody,
-        cookies: {},
+        cookies: sentCookies(this.headers.Cookie),
       },
       error: this.error,
       error_code: this.errorCode,
