@@ -1,10 +1,13 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { type ExecutorContext, runScenarioPlan } from "./executors.ts";
 import { installGlobals } from "./globals.ts";
+import { parseHttpOptions } from "./http-options.ts";
 import { snapshotRegistry } from "./merge.ts";
 import { Registry } from "./metrics.ts";
+import { configureTransport } from "./modules/transport.ts";
 import { plannedVus, type ScenarioPlan } from "./options.ts";
-import { newGroup, scenarioProgress, setEngineState } from "./state.ts";
+import { transportSettings } from "./run-options.ts";
+import { engineState, newGroup, scenarioProgress, setEngineState } from "./state.ts";
 import { parseThresholds } from "./thresholds.ts";
 import { type EngineVu, initAsyncVu, initVu } from "./vu.ts";
 
@@ -36,12 +39,17 @@ setEngineState({
   rootGroup,
   startedAt: Date.now(),
   userAgent: input.userAgent,
+  log: (line) => port.postMessage({ type: "log", message: line }),
   // The main thread decides for the whole test and tells every thread to stop.
   abort: (reason, code) => port.postMessage({ type: "abort", reason, code }),
 });
 installGlobals(input.env, input.scriptDir);
 // Custom metrics are defined by the init context; thresholds on them need them first.
-await initVu(input.compiled, 0);
+const first = await initVu(input.compiled, 0);
+// The main thread has validated the options; this thread only applies them.
+const http = parseHttpOptions({ ...(first.exports.options ?? {}) }).options;
+engineState().http = http;
+configureTransport(transportSettings(http));
 if (input.thresholds !== undefined) parseThresholds(input.thresholds, registry);
 
 // VU ids are unique across threads: thread i owns i+1, i+1+n, i+1+2n, …

@@ -14,7 +14,7 @@ describe("planScenarios shortcuts (k6 execution_config_shortcuts.go)", () => {
     });
   });
 
-  it("duration -> constant-vus; stages -> ramping-vus; vus only -> shared-iterations; nothing -> 1 iteration", () => {
+  it("duration -> constant-vus; stages -> ramping-vus; vus only -> k6's warning and 1 iteration; nothing -> 1 iteration", () => {
     expect(planScenarios({ vus: 3, duration: "10s" }).scenarios[0]).toMatchObject({
       executor: "constant-vus",
       vus: 3,
@@ -24,9 +24,9 @@ describe("planScenarios shortcuts (k6 execution_config_shortcuts.go)", () => {
       executor: "ramping-vus",
       startVUs: 1,
     });
-    expect(planScenarios({ vus: 4 }).scenarios[0]).toMatchObject({
-      executor: "shared-iterations",
-      iterations: 4,
+    expect(planScenarios({ vus: 4 })).toMatchObject({
+      scenarios: [{ executor: "per-vu-iterations", vus: 1, iterations: 1 }],
+      warnings: [expect.stringContaining("the `vus=4` option will be ignored")],
     });
     expect(planScenarios({}).scenarios[0]).toMatchObject({
       executor: "per-vu-iterations",

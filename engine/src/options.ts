@@ -248,8 +248,13 @@ function planScenario(problems: Problems, name: string, raw: Raw): ScenarioPlan 
  * k6 options (script `options` merged with CLI overrides) -> resolved scenarios, or every
  * problem at once. Shortcut derivation follows k6's execution_config_shortcuts.go.
  */
-export function planScenarios(options: Raw): { scenarios: ScenarioPlan[]; errors: string[] } {
+export function planScenarios(options: Raw): {
+  scenarios: ScenarioPlan[];
+  errors: string[];
+  warnings: string[];
+} {
   const problems = new Problems();
+  const warnings: string[] = [];
   const has = (key: string) => options[key] !== undefined && options[key] !== null;
   const hasStages = Array.isArray(options.stages) && options.stages.length > 0;
   const hasScenarios =
@@ -295,11 +300,22 @@ export function planScenarios(options: Raw): { scenarios: ScenarioPlan[]; errors
     raw = {
       default: { executor: "ramping-vus", startVUs: options.vus ?? 1, stages: options.stages },
     };
-  } else if (has("vus") && !has("scenarios")) {
-    raw = { default: { executor: "shared-iterations", vus: options.vus, iterations: options.vus } };
   } else if (hasScenarios) {
     raw = options.scenarios as Record<string, Raw>;
   } else {
+    // k6 runs 1 iteration in 1 VU and says why (execution_config_shortcuts.go).
+    if (has("vus") && options.vus !== 1)
+      warnings.push(
+        `the \`vus=${show(options.vus)}\` option will be ignored, it only works in conjunction with \`iterations\`, \`duration\`, or \`stages\``,
+      );
+    if (Array.isArray(options.stages) && options.stages.length === 0)
+      warnings.push(
+        "`stages` was explicitly set to an empty value, running the script with 1 iteration in 1 VU",
+      );
+    if (has("scenarios"))
+      warnings.push(
+        "`scenarios` was explicitly set to an empty value, running the script with 1 iteration in 1 VU",
+      );
     raw = { default: { executor: "per-vu-iterations", vus: 1, iterations: 1 } };
   }
   const scenarios: ScenarioPlan[] = [];
@@ -307,7 +323,7 @@ export function planScenarios(options: Raw): { scenarios: ScenarioPlan[]; errors
     const plan = planScenario(problems, name, config ?? {});
     if (plan) scenarios.push(plan);
   }
-  return { scenarios, errors: problems.list };
+  return { scenarios, errors: problems.list, warnings };
 }
 
 /** Start offsets (ms) of ramping-arrival-rate iterations: where ∫r = n (k6's `cal()`). */

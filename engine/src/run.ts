@@ -1,18 +1,29 @@
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { formatDurationMs } from "./duration.ts";
 import { installGlobals } from "./globals.ts";
+import { parseHttpOptions } from "./http-options.ts";
 import { callLifecycle, LifecycleThread } from "./lifecycle.ts";
 import { type RunFacts, runLocally } from "./local.ts";
 import { Registry } from "./metrics.ts";
+import { resetJars } from "./modules/cookies.ts";
+import { configureTransport } from "./modules/transport.ts";
 import { planScenarios, type ScenarioPlan, totalDurationMs } from "./options.ts";
 import { streamJsonOutput } from "./out-json.ts";
 import { LiveProgress, type ProgressView } from "./progress.ts";
 import { EXECUTION_STATUS, type RunControl } from "./rest-api.ts";
-import { type EngineMode, prepareScript, ScriptError } from "./script.ts";
+import {
+  applyTestTags,
+  LifecycleTimeout,
+  lifecycleTimeoutMs,
+  scriptTrendStats,
+  transportSettings,
+  withTimeout,
+} from "./run-options.ts";
+import { type EngineMode, missingApis, prepareScript, ScriptError } from "./script.ts";
 import { executionTuple, segmentPlan } from "./segment.ts";
-import { engineState, newGroup, setEngineState } from "./state.ts";
+import { engineState, logLine, newGroup, setEngineState } from "./state.ts";
 import {
   buildSummaryData,
   DEFAULT_TREND_STATS,
@@ -34,6 +45,8 @@ import { initVu } from "./vu.ts";
 export const K6_EXIT = {
   ok: 0,
   thresholds: 99,
+  setupTimeout: 100,
+  teardownTimeout: 101,
   /** k6 v0.48.0 answers a stop through the REST API with its generic engine error. */
   genericEngine: 103,
   invalidConfig: 104,
@@ -111,6 +124,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     rootGroup,
     startedAt: Date.now(),
     userAgent: USER_AGENT,
+    log: (line) => stderr(`${line}\n`),
     abort: (reason, code) => {
       stderr(`test aborted: ${reason}\n`);
       if (code === K6_EXIT.testFailed) {
@@ -122,6 +136,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     },
   });
   installGlobals(options.env, scriptDir);
+  resetJars();
 
   let compiled: string;
   let syncCompiled: string | undefined;
@@ -133,6 +148,8 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
       options.script,
       options.mode,
     ));
+    const missing = missingApis(await readFile(compiled, "utf8"));
+    if (missing.length > 0) throw new ScriptError(missing.join("\n"));
     first = await initVu(compiled, 0);
   } catch (error) {
     stderr(
@@ -151,8 +168,12 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     if (iterations !== undefined) scriptOptions.iterations = iterations;
   }
   const planned = planScenarios(scriptOptions);
-  const errors = planned.errors;
-  let scenarios = planned.scenarios;
+  const http = parseHttpOptions(scriptOptions);
+  const errors = [...planned.errors, ...http.errors];
+  for (const warning of planned.warnings) stderr(`${logLine("warning", warning)}\n`);
+  let scenarios = applyTestTags(planned.scenarios, scriptOptions.tags);
+  engineState().http = http.options;
+  configureTransport(transportSettings(http.options));
   const segmented =
     options.executionSegment !== undefined || options.executionSegmentSequence !== undefined;
   try {
@@ -228,25 +249,39 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   const lifecycleThread = syncCompiled
     ? new LifecycleThread(syncCompiled, options.env, scriptDir)
     : undefined;
-  const runSetup = async (): Promise<boolean> => {
+  const runTeardown =
+    typeof first.exports.teardown === "function" && scriptOptions.noTeardown !== true;
+  /** Runs setup(); on failure, the exit code (k6's 100 for a timeout, 107 for an error). */
+  const runSetup = async (): Promise<number | undefined> => {
     setStatus(EXECUTION_STATUS.setup);
-    if (typeof first.exports.setup === "function") {
+    if (typeof first.exports.setup === "function" && scriptOptions.noSetup !== true) {
       try {
-        setupData = await callLifecycle("setup", first.exports, undefined, lifecycleThread);
+        setupData = await withTimeout(
+          callLifecycle("setup", first.exports, undefined, lifecycleThread),
+          "setup",
+          lifecycleTimeoutMs(scriptOptions.setupTimeout),
+        );
       } catch (error) {
         await lifecycleThread?.close();
+        if (error instanceof LifecycleTimeout) {
+          stderr(`${error.line}\n`);
+          return K6_EXIT.setupTimeout;
+        }
         stderr(`setup() failed: ${(error as Error).message}\n`);
-        return false;
+        return K6_EXIT.scriptException;
       }
     }
-    if (typeof first.exports.teardown !== "function") await lifecycleThread?.close();
-    return true;
+    if (!runTeardown) await lifecycleThread?.close();
+    return undefined;
   };
   // Under the REST API, k6's order: VUs initialised, paused until released, setup, run. So
   // runners released together start together (sync-mode VU threads take seconds to start).
   const pauseAfterInit = control !== undefined && threads === 1;
   if (control && !pauseAfterInit) await control.waitForStart();
-  if (!pauseAfterInit && !(await runSetup())) return K6_EXIT.scriptException;
+  if (!pauseAfterInit) {
+    const setupExit = await runSetup();
+    if (setupExit !== undefined) return setupExit;
+  }
   const clockStarts = () => {
     setStatus(EXECUTION_STATUS.running);
     if (control) control.startedAtMs = performance.now();
@@ -306,6 +341,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     }
   } else {
     const setupFailed = new Error("setup failed");
+    let setupExit: number | undefined;
     const localRun = runLocally({
       scenarios,
       compiled,
@@ -326,7 +362,8 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
       beforeClock: pauseAfterInit
         ? async () => {
             await control?.waitForStart();
-            if (!abortController.signal.aborted && !(await runSetup())) throw setupFailed;
+            if (!abortController.signal.aborted) setupExit = await runSetup();
+            if (setupExit !== undefined) throw setupFailed;
             clockStarts();
             return setupData;
           }
@@ -335,7 +372,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     try {
       facts = await localRun;
     } catch (error) {
-      if (error === setupFailed) return K6_EXIT.scriptException;
+      if (error === setupFailed) return setupExit ?? K6_EXIT.scriptException;
       throw error;
     }
   }
@@ -343,15 +380,24 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
   const { durationMs, rssPerVu } = facts;
   registry.frozen = true;
   setStatus(EXECUTION_STATUS.teardown);
-  if (typeof first.exports.teardown === "function") {
+  if (runTeardown) {
     // teardown's requests count in http_reqs etc., as in k6 (an iteration abandoned at a hard
     // stop could slip a sample in meanwhile).
     registry.frozen = false;
     try {
-      await callLifecycle("teardown", first.exports, setupData, lifecycleThread);
+      await withTimeout(
+        callLifecycle("teardown", first.exports, setupData, lifecycleThread),
+        "teardown",
+        lifecycleTimeoutMs(scriptOptions.teardownTimeout),
+      );
     } catch (error) {
-      stderr(`teardown() failed: ${(error as Error).message}\n`);
-      if (exitCode === K6_EXIT.ok) exitCode = K6_EXIT.scriptException;
+      if (error instanceof LifecycleTimeout) {
+        stderr(`${error.line}\n`);
+        if (exitCode === K6_EXIT.ok) exitCode = K6_EXIT.teardownTimeout;
+      } else {
+        stderr(`teardown() failed: ${(error as Error).message}\n`);
+        if (exitCode === K6_EXIT.ok) exitCode = K6_EXIT.scriptException;
+      }
     }
     await lifecycleThread?.close();
     registry.frozen = true;
@@ -367,7 +413,7 @@ export async function runEngine(options: EngineRunOptions): Promise<number> {
     rootGroup,
     thresholds,
     failed,
-    trendStats: options.trendStats ?? DEFAULT_TREND_STATS,
+    trendStats: options.trendStats ?? scriptTrendStats(scriptOptions) ?? DEFAULT_TREND_STATS,
     durationMs,
     setupData,
     noColor: options.noColor ?? false,

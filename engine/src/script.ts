@@ -5,6 +5,7 @@ import path from "node:path";
 import { build, type Message, transform } from "esbuild";
 import { compileForAsync, guardLoops } from "./compile/rewrite.ts";
 import { engineUrl } from "./paths.ts";
+import { remoteModules } from "./remote-modules.ts";
 
 /** The k6 modules the built-in engine provides, as file URLs of their shims. */
 const MODULES: Record<string, string> = {
@@ -13,6 +14,9 @@ const MODULES: Record<string, string> = {
   "k6/metrics": "modules/metrics",
   "k6/execution": "modules/execution",
   "k6/data": "modules/data",
+  "k6/crypto": "modules/crypto",
+  "k6/encoding": "modules/encoding",
+  "k6/html": "modules/html",
 };
 
 /**
@@ -96,6 +100,26 @@ async function asFactory(compiled: string, code: string): Promise<string | undef
   }
 }
 
+/**
+ * k6 APIs the engine does not provide, found in the compiled script: refused at start (exit
+ * 107) rather than answering `undefined` while the test runs.
+ */
+const MISSING_APIS: [RegExp, string][] = [
+  [
+    /\.scenario\.progress\b/,
+    "k6/execution's exec.scenario.progress is not provided by the built-in engine; compute progress from exec.scenario.iterationInTest or run with real k6",
+  ],
+  [
+    /\.metrics\.metadata\b/,
+    "k6/execution's exec.vu.metrics.metadata is not provided by the built-in engine; use exec.vu.metrics.tags or run with real k6",
+  ],
+];
+
+/** The missing k6 APIs a compiled script uses, each with what to use instead. */
+export function missingApis(compiledSource: string): string[] {
+  return MISSING_APIS.filter(([pattern]) => pattern.test(compiledSource)).map(([, why]) => why);
+}
+
 export class ScriptError extends Error {
   override readonly name = "ScriptError";
 }
@@ -148,6 +172,7 @@ export async function compileScript(
             });
           },
         },
+        remoteModules(path.dirname(path.resolve(script))),
       ],
     });
   } catch (cause) {

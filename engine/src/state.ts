@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { HttpOptions } from "./http-options.ts";
 import type { Registry, Tags } from "./metrics.ts";
 
 /** What one VU is doing right now; found through AsyncLocalStorage, since many VUs share a thread. */
@@ -45,6 +46,25 @@ export interface EngineState {
   /** Set by `exec.test.abort()` or an abortOnFail threshold; stops every executor. */
   abort: (reason: string, exitCode: number) => void;
   userAgent: string;
+  /** The run's k6/http options (defaults when unset). */
+  http?: HttpOptions | undefined;
+  /** Prints one of k6's log lines (`level=warning msg="Request Failed" …`) to stderr. */
+  log?: ((line: string) => void) | undefined;
+}
+
+/** A k6 logfmt line: `level=warning msg="Request Failed" error="…"`, quoted as Go's logrus does. */
+export function logLine(level: string, msg: string, fields: Record<string, string> = {}): string {
+  const quote = (text: string) => JSON.stringify(text);
+  const rest = Object.entries(fields).map(([k, v]) => ` ${k}=${quote(v)}`);
+  return `level=${level} msg=${quote(msg)}${rest.join("")}`;
+}
+
+/** Logs a k6 line through the run's logger; without one (a unit test), to stderr. */
+export function engineLog(level: string, msg: string, fields?: Record<string, string>): void {
+  const line = logLine(level, msg, fields);
+  const log = current?.log;
+  if (log) log(line);
+  else process.stderr.write(`${line}\n`);
 }
 
 export const vuStorage = new AsyncLocalStorage<VuContext>();

@@ -70,6 +70,7 @@ describe("sync mode runs real k6 scripts unmodified", () => {
         .replace("'handle-summary.json'", JSON.stringify(handledFile)),
     );
     let stdout = "";
+    let stderr = "";
     const code = await runEngine({
       script,
       env: {},
@@ -79,9 +80,11 @@ describe("sync mode runs real k6 scripts unmodified", () => {
       stdout: (t) => {
         stdout += t;
       },
-      stderr: () => {},
+      stderr: (t) => {
+        stderr += t;
+      },
     });
-    expect(code).toBe(0);
+    expect({ code, stderr }).toMatchObject({ code: 0 });
     expect(stdout).toContain("sync mode");
     expect(stdout).toContain("handleSummary called; metrics=");
     const exported = JSON.parse(await readFile(path.join(dir, "summary-export.json"), "utf8"));

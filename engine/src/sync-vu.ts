@@ -1,6 +1,8 @@
 import { MessageChannel, Worker } from "node:worker_threads";
 import type { Tags } from "./metrics.ts";
-import { type Params, request } from "./modules/http.ts";
+import { runJarOp } from "./modules/cookies.ts";
+import { limitedBatch, requestRaw } from "./modules/http.ts";
+import type { BridgeCall, CallContext } from "./modules/http-sync.ts";
 import { countCheck, touchGroup } from "./modules/k6.ts";
 import type { ScenarioPlan } from "./options.ts";
 import { workerStart } from "./paths.ts";
@@ -11,6 +13,31 @@ import {
   scenarioDeadline,
   vuStorage,
 } from "./state.ts";
+import { padIteration } from "./vu.ts";
+
+/** A sync-mode VU's call, done on this thread: requests (a batch in parallel) or a jar method. */
+function answer(call: BridgeCall): Promise<unknown> | unknown {
+  if (call.type === "jar") return runJarOp(call.handle, call.op as never, call.args);
+  const send = (i: number) => {
+    const r = call.requests[i] as (typeof call.requests)[number];
+    const target =
+      typeof r.target === "string"
+        ? r.target
+        : { ...r.target, toString: () => (r.target as { url: string }).url };
+    return requestRaw(r.method, target, r.body, r.params, call.callback);
+  };
+  if (call.single) return send(0).then((data) => [data]);
+  return limitedBatch(
+    call.requests.map((r) => {
+      try {
+        return new URL(typeof r.target === "string" ? r.target : r.target.url).host;
+      } catch {
+        return "";
+      }
+    }),
+    send,
+  );
+}
 
 type Done = {
   type: "done";
@@ -61,7 +88,7 @@ export class SyncVu {
       this.worker.once("error", reject);
       this.worker.on("message", (message: { type: string }) => {
         if (message.type === "ready") resolve();
-        else if (message.type === "http") void this.serveHttp(message as never);
+        else if (message.type === "bridge") void this.serveBridge(message as never);
         else if (message.type === "abort") {
           const { reason, code } = message as unknown as { reason: string; code: number };
           engineState().abort(reason, code);
@@ -70,42 +97,26 @@ export class SyncVu {
     });
   }
 
-  private async serveHttp(message: {
-    context: { scenario: string; groupPath: string; tags: Tags; vu: number; iter: number };
-    method: string;
-    target: string | { url: string; name: string };
-    body: unknown;
-    params: Params;
-  }) {
-    const { context } = message;
-    const target =
-      typeof message.target === "string"
-        ? message.target
-        : { ...message.target, toString: () => (message.target as { url: string }).url };
-    const response = await vuStorage.run(
-      {
-        vu: context.vu,
-        iter: context.iter,
-        scenario: context.scenario,
-        iterationInScenario: 0,
-        groupPath: context.groupPath,
-        tags: context.tags,
-        pendingSleepMs: 0,
-      },
-      () => request(message.method, target, message.body, message.params),
-    );
-    this.port.postMessage({
-      response: [
-        response.url,
-        response.status,
-        response.headers,
-        response.body,
-        response.timings,
-        response.request,
-        response.error,
-        response.error_code,
-      ],
-    });
+  /** Serves a VU thread's k6/http call (http-sync.ts) here, with the VU's tags and cookie jar. */
+  private async serveBridge(message: { context: CallContext; call: BridgeCall }) {
+    const { context, call } = message;
+    const vuContext = {
+      vu: context.vu,
+      iter: context.iter,
+      scenario: context.scenario,
+      iterationInScenario: 0,
+      groupPath: context.groupPath,
+      tags: context.tags,
+      pendingSleepMs: 0,
+    };
+    let reply: { value?: unknown; thrown?: string };
+    try {
+      const value = await vuStorage.run(vuContext, () => answer(call));
+      reply = { value };
+    } catch (error) {
+      reply = { thrown: (error as Error)?.message ?? String(error) };
+    }
+    this.port.postMessage(reply);
     Atomics.store(this.flag, 0, 1);
     Atomics.notify(this.flag, 0);
   }
@@ -118,6 +129,7 @@ export class SyncVu {
     log: (message: string) => void,
   ): Promise<void> {
     this.iter += 1;
+    const started = performance.now();
     const done = await new Promise<Done>((resolve) => {
       this.pending = resolve;
       this.worker.postMessage({
@@ -137,6 +149,7 @@ export class SyncVu {
     if (isInterrupted(plan.name, iterationInScenario)) return;
     this.absorb(done);
     if (done.error) log(`Uncaught error in VU ${this.id} (scenario ${plan.name}): ${done.error}`);
+    await padIteration(plan.name, iterationInScenario, started);
   }
 
   /**

@@ -79,4 +79,13 @@ describe("threshold expressions", () => {
     // k6 interpolates: p(50) of 10, 20, 30, 40 is 25.
     expect(aggregate(trend, "med", 2)).toBe(25);
   });
+
+  it("a counter's count is the sum of its values, not its number of samples (k6's CounterSink)", () => {
+    const registry = new Registry();
+    registry.define("hits", "counter", false);
+    for (let i = 0; i < 3; i += 1) registry.add("hits", 2, {});
+    const hits = first([registry.sinkOf("hits")]).sink;
+    expect(aggregate(hits, "count", 1)).toBe(6);
+    expect(aggregate(hits, "rate", 2)).toBe(3);
+  });
 });

@@ -125,7 +125,8 @@ export function aggregate(
 ): number | undefined {
   switch (aggregation) {
     case "count":
-      return sink.count;
+      // A counter's count is the sum of what was added (k6's CounterSink), not its samples.
+      return sink.type === "counter" ? sink.sum : sink.count;
     case "rate":
       if (sink.type === "counter") return elapsedSeconds > 0 ? sink.sum / elapsedSeconds : 0;
       return sink.count === 0 ? undefined : sink.nonZero / sink.count;

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
+import { setTestOptions } from "./modules/execution.ts";
 import type { ScenarioPlan } from "./options.ts";
 import { engineState, isInterrupted, sampleTags, type VuContext, vuStorage } from "./state.ts";
 import { instantiate } from "./vu-factory.ts";
@@ -48,10 +49,18 @@ export async function initVu(compiled: string, id: number): Promise<Vu> {
       ? instantiate(compiled)
       : import(`${pathToFileURL(compiled).href}?vu=${id}`),
   )) as ScriptExports;
+  setTestOptions(exports.options);
   return { id, exports, iter: 0 };
 }
 
 export type IterationLog = (message: string) => void;
+
+/** An iteration's exception as k6 logs it: the message, then the stack's frames. */
+export function describeError(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const frames = (cause.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
+  return [cause.message, ...frames.map((f) => `\t${f.trim()}`)].join("\n");
+}
 
 /**
  * Runs one iteration of `fn` as `context` (async and sync mode share it). Exceptions inside
@@ -72,7 +81,7 @@ export async function executeIteration(
         throw new Error(`function "${exec}" is not exported by the script`);
       await fn(data);
     } catch (cause) {
-      error = (cause as Error)?.message ?? String(cause);
+      error = describeError(cause);
     }
     if (context.pendingSleepMs > 0) await delay(context.pendingSleepMs);
     if (isInterrupted(context.scenario, context.iterationInScenario)) {
@@ -140,6 +149,7 @@ export async function runIteration(
 ): Promise<void> {
   const context = iterationContext(vu.id, vu.iter, plan, iterationInScenario);
   vu.iter += 1;
+  const started = performance.now();
   const error = await executeIteration(
     vu.exports[plan.exec],
     plan.exec,
@@ -147,4 +157,15 @@ export async function runIteration(
     structuredClone(data),
   );
   if (error) log(`Uncaught error in VU ${vu.id} (scenario ${plan.name}): ${error}`);
+  await padIteration(plan.name, iterationInScenario, started);
+}
+
+/**
+ * k6's `minIterationDuration`: a full iteration shorter than it is followed by a pause, outside
+ * `iteration_duration` (k6 sleeps after emitting the iteration's metrics).
+ */
+export async function padIteration(scenario: string, n: number, started: number): Promise<void> {
+  const min = engineState().http?.minIterationDurationMs ?? 0;
+  const left = min - (performance.now() - started);
+  if (left > 0 && !isInterrupted(scenario, n)) await delay(left);
 }

@@ -1,5 +1,16 @@
 import { currentVu, engineState } from "../state.ts";
 
+let testOptions: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/**
+ * The script's exported options, for `exec.test.options` (set when a VU's init context has run;
+ * k6 fills unset keys with defaults or null, here they stay unset).
+ */
+export function setTestOptions(options: unknown): void {
+  const copy = JSON.parse(JSON.stringify(options ?? {})) as Record<string, unknown>;
+  testOptions = Object.freeze(copy);
+}
+
 /** `k6/execution`: the values a script reads about its own position in the test. */
 const execution = {
   get vu() {
@@ -44,7 +55,7 @@ const execution = {
       engineState().abort(reason ?? "test failed by exec.test.fail()", 110);
     },
     get options() {
-      return {};
+      return testOptions;
     },
   },
 };

@@ -58,15 +58,15 @@ export function check(
   const groupPath = currentVu()?.groupPath ?? "";
   let all = true;
   for (const [name, condition] of Object.entries(conditions)) {
-    let ok: boolean;
+    let ok = false;
     try {
       ok = Boolean(typeof condition === "function" ? condition(value) : condition);
-    } catch {
-      ok = false;
+    } finally {
+      // A throwing condition counts as a failed check and ends the iteration, as in k6.
+      all &&= ok;
+      countCheck(groupPath, name, ok);
+      state.registry.add("checks", ok ? 1 : 0, sampleTags({ ...tags, check: name }));
     }
-    all &&= ok;
-    countCheck(groupPath, name, ok);
-    state.registry.add("checks", ok ? 1 : 0, sampleTags({ ...tags, check: name }));
   }
   return all;
 }
@@ -148,8 +148,21 @@ export function fail(message?: string): never {
   throw new Error(message ?? "fail() called");
 }
 
-export function randomSeed(_seed: number): void {
-  // k6 seeds its Math.random; perfgate scenarios use their own seeded generators.
+/**
+ * k6's `randomSeed(seed)`: Math.random becomes a seeded generator, so a run's random choices
+ * repeat. The sequence is not Go's (values differ from k6's), and on an async-mode thread VUs
+ * share it, where k6 seeds each VU's own.
+ */
+export function randomSeed(seed: number): void {
+  let state = Number(seed) >>> 0;
+  // mulberry32: small, fast, and good enough for picking test data.
+  Math.random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 export default { check, group, sleep, fail, randomSeed };

@@ -8,8 +8,10 @@ class CustomMetric {
     engineState().registry.define(name, type, isTime);
   }
 
-  add(value: number | boolean, tags?: Record<string, string>): void {
+  /** Records one sample; returns true as k6's `Metric.add` does (scripts test it). */
+  add(value: number | boolean, tags?: Record<string, string>): boolean {
     engineState().registry.add(this.name, Number(value), sampleTags(tags));
+    return true;
   }
 }
 

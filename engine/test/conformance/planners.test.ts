@@ -61,8 +61,16 @@ describe("§3.12 item 1: options shortcuts -> scenarios (execution_config_shortc
     expect(only({ stages, vus: 5 })).toMatchObject({ startVUs: 5, vus: 5 });
   });
 
-  it("only vus -> shared-iterations with iterations = vus; with scenarios, scenarios win", () => {
-    expect(only({ vus: 3 })).toMatchObject({ executor: "shared-iterations", iterations: 3 });
+  it("only vus -> k6's warning and 1 iteration in 1 VU; with scenarios, scenarios win", () => {
+    expect(only({ vus: 3 })).toMatchObject({
+      executor: "per-vu-iterations",
+      vus: 1,
+      iterations: 1,
+    });
+    expect(planScenarios({ vus: 3 }).warnings).toEqual([
+      "the `vus=3` option will be ignored, it only works in conjunction with `iterations`, `duration`, or `stages`",
+    ]);
+    expect(planScenarios({ vus: 1 }).warnings).toEqual([]);
     expect(
       only({ vus: 3, scenarios: { s: { executor: "constant-vus", vus: 2, duration: "1s" } } }),
     ).toMatchObject({ name: "s", executor: "constant-vus", vus: 2 });
