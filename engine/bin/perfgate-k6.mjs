@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// perfgate's built-in k6-compatible engine, started with k6's arguments (`run`, `merge`).
+// Runs the engine from its TypeScript source through tsx, with k6's arguments (`run`, `merge`):
+// the launcher of a clone, used when the harness itself runs from source. The published
+// package's bin is dist/bin.js.
 import { register } from "tsx/esm/api";
 
 register();

@@ -4,14 +4,15 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build, type Message } from "esbuild";
+import { engineFile } from "./files.ts";
 
 /** The k6 modules the built-in engine provides, as file URLs of their shims. */
 const MODULES: Record<string, string> = {
-  k6: "modules/k6.ts",
-  "k6/http": "modules/http.ts",
-  "k6/metrics": "modules/metrics.ts",
-  "k6/execution": "modules/execution.ts",
-  "k6/data": "modules/data.ts",
+  k6: "modules/k6",
+  "k6/http": "modules/http",
+  "k6/metrics": "modules/metrics",
+  "k6/execution": "modules/execution",
+  "k6/data": "modules/data",
 };
 
 /**
@@ -26,7 +27,7 @@ export type EngineMode = "async" | "sync";
  */
 export function detectMode(compiledSource: string): EngineMode {
   const httpImport =
-    /import\s+(?:(\w+)\s*,?\s*)?(?:\{([^}]*)\})?\s*from\s*"[^"]*\/modules\/http\.ts"/g;
+    /import\s+(?:(\w+)\s*,?\s*)?(?:\{([^}]*)\})?\s*from\s*"[^"]*\/modules\/http\.(?:ts|js)"/g;
   const callees: string[] = [];
   for (const match of compiledSource.matchAll(httpImport)) {
     if (match[1])
@@ -65,7 +66,7 @@ function describe(message: Message): string {
 export async function compileScript(script: string, mode: EngineMode = "async"): Promise<string> {
   const outDir = await mkdtemp(path.join(os.tmpdir(), "perfgate-engine-"));
   const outFile = path.join(outDir, `script.${mode}.mjs`);
-  const modules = mode === "sync" ? { ...MODULES, "k6/http": "modules/http-sync.ts" } : MODULES;
+  const modules = mode === "sync" ? { ...MODULES, "k6/http": "modules/http-sync" } : MODULES;
   try {
     await build({
       entryPoints: [path.resolve(script)],
@@ -92,7 +93,7 @@ export async function compileScript(script: string, mode: EngineMode = "async"):
                 };
               }
               return {
-                path: pathToFileURL(path.join(import.meta.dirname, shim)).href,
+                path: pathToFileURL(engineFile(shim)).href,
                 external: true,
               };
             });

@@ -1,5 +1,5 @@
-import path from "node:path";
 import { MessageChannel, Worker } from "node:worker_threads";
+import { engineFile, WORKER_BOOT } from "./files.ts";
 import type { Tags } from "./metrics.ts";
 import { type Params, request } from "./modules/http.ts";
 import { countCheck, touchGroup } from "./modules/k6.ts";
@@ -30,9 +30,9 @@ export class SyncVu {
     this.flag = new Int32Array(shared);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(path.join(import.meta.dirname, "sync-worker-boot.mjs"), {
+    this.worker = new Worker(WORKER_BOOT, {
       workerData: {
-        entry: path.join(import.meta.dirname, "sync-worker.ts"),
+        entry: engineFile("sync-worker"),
         compiled,
         vuId: id,
         env,

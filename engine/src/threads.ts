@@ -1,7 +1,7 @@
 import os from "node:os";
-import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { AsyncWorkerInput } from "./async-worker.ts";
+import { engineFile, WORKER_BOOT } from "./files.ts";
 import type { RunFacts } from "./local.ts";
 import { mergeIntoRegistry, type RegistrySnapshot } from "./merge.ts";
 import { Registry } from "./metrics.ts";
@@ -63,8 +63,8 @@ class Thread {
   private snapshotWaiters: ((s: RegistrySnapshot) => void)[] = [];
 
   constructor(data: AsyncWorkerInput, input: ThreadRunInput) {
-    this.worker = new Worker(path.join(import.meta.dirname, "sync-worker-boot.mjs"), {
-      workerData: { entry: path.join(import.meta.dirname, "async-worker.ts"), ...data },
+    this.worker = new Worker(WORKER_BOOT, {
+      workerData: { entry: engineFile("async-worker"), ...data },
     });
     let markReady: () => void = () => {};
     this.ready = new Promise((resolve) => {
