@@ -8,13 +8,17 @@ import type { Command } from "../command.ts";
 import { beginRunRecord } from "../run-record.ts";
 
 /** `perfgate bench-engine [--long]`: engine vs autocannon, arrival-rate accuracy, soak memory. */
+const OPTIONS = { long: { type: "boolean", default: false } } as const;
+
 export const benchEngineCommand: Command = {
-  summary:
-    "bench-engine [--long]: built-in engine vs autocannon, arrival-rate accuracy, soak memory",
+  options: OPTIONS,
+  help: {
+    usage: "bench-engine [--long]",
+    flags: { long: "the long variant (minutes): longer passes and the soak memory check" },
+    examples: ["perfgate bench-engine", "perfgate bench-engine --long"],
+  },
   async run(argv, io) {
-    const { values } = parseCommandArgs("bench-engine", argv, {
-      long: { type: "boolean", default: false },
-    });
+    const { values } = parseCommandArgs("bench-engine", argv, OPTIONS);
     const long = values.long ?? false;
     const record = await beginRunRecord(
       io.cwd,

@@ -192,8 +192,19 @@ function positiveInteger(flag: string, value: string): number {
 
 /** `perfgate bench`: microbenchmark suites, one case per fresh process, table + run record. */
 export const benchCommand: Command = {
-  summary:
-    "bench [--profile quick|full] [--suite id] [--processes n] [--hash-seed n] [--foreign-load-retries n] [--replay raw-dir]: microbenchmarks",
+  options: OPTIONS,
+  help: {
+    usage: "bench [options]",
+    flags: {
+      profile: "bench profile: quick or full",
+      suite: "run only this suite id (a microbench file's base name)",
+      processes: "fresh processes per case (default: the profile's)",
+      "foreign-load-retries": "re-runs of a case measured while the machine was busy",
+      "hash-seed": "V8 hash seed of a process; repeat for several",
+      replay: "re-summarize the raw records of an earlier run's folder instead of measuring",
+    },
+    examples: ["perfgate bench", "perfgate bench --profile full --suite lru"],
+  },
   async run(argv, io) {
     const { values } = parseCommandArgs("bench", argv, OPTIONS);
     const profile = values.profile;

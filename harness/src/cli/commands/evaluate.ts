@@ -39,8 +39,21 @@ async function updateReadme(file: string, table: string, runId: string): Promise
 
 /** `perfgate evaluate`: the regression detector's false-alarm rate and power, measured here. */
 export const evaluateCommand: Command = {
-  summary:
-    "evaluate [--pool-blocks n] [--blocks n] [--draws n] [--sizes 5,10,20] [--no-save]: A/A false alarms and power against injected slowdowns",
+  options: OPTIONS,
+  help: {
+    usage: "evaluate [options]",
+    flags: {
+      "pool-blocks": "blocks measured once into the pool the trials draw from",
+      blocks: "blocks per side of a simulated compare",
+      "confirm-blocks": "blocks of the confirmation pass",
+      draws: "simulated compares per cell",
+      sizes: "injected slowdowns, in percent",
+      seed: "seed of the draws",
+      "no-save": "do not update the README's evaluation table",
+      replay: "recompute from the last measured pool instead of measuring",
+    },
+    examples: ["perfgate evaluate", "perfgate evaluate --draws 100 --no-save"],
+  },
   async run(argv, io) {
     const { values } = parseCommandArgs("evaluate", argv, OPTIONS);
     const blocks = integerFlag("evaluate", "blocks", values.blocks, 3, 50);

@@ -49,7 +49,27 @@ function parseVars(pairs: readonly string[]): Record<string, string> {
  * run to `reports/runs/<runId>/`, print the summary; the exit code comes from the verdicts.
  */
 export const loadCommand: Command = {
-  summary: `load [--profile ${Object.keys(PROFILES).join("|")}] [--scenario file.ts] [--skip endpoints,lighthouse] [--endpoint-seconds n]: app up, k6 + autocannon, run record, report`,
+  options: OPTIONS,
+  help: {
+    usage: "load [options]",
+    flags: {
+      profile: "the load profile to run (quick, full, soak, leak-check, faults)",
+      scenario: "run this k6 scenario file instead of the profile's",
+      "base-url": "test an app that is already running at this URL",
+      "allow-host": "a non-loopback host --base-url may point at",
+      port: "port of the started app (0: a free one)",
+      "reports-dir": "where committed runs go",
+      var: "a k6 variable KEY=VALUE for every scenario",
+      "no-save": "keep the run in .perf/ only, not in reports/",
+      "endpoint-seconds": "seconds of each endpoint pass",
+      skip: "stages to leave out: endpoints, lighthouse",
+    },
+    examples: [
+      "perfgate load",
+      "perfgate load --profile full",
+      "perfgate load --base-url http://127.0.0.1:3000 --skip lighthouse",
+    ],
+  },
   async run(argv, io) {
     const { values } = parseCommandArgs("load", argv, OPTIONS);
     const profileName = values.profile;
