@@ -18,11 +18,18 @@ function cachePasses(connections: number, durationSeconds: number): EndpointPass
   } as const;
   const hot = "/api/products?limit=20";
   const off = { PERFGATE_APP_CACHE: "off" };
+  const mix = "scenarios/_lib/read-mix.ts";
   return [
     { ...common, id: "products-list-nocache", path: hot, appEnv: off },
     { ...common, id: "products-list", path: hot, ratioTo: "products-list-nocache" },
-    { ...common, id: "catalogue-read-nocache", path: "read-mix", appEnv: off },
-    { ...common, id: "catalogue-read", path: "read-mix", ratioTo: "catalogue-read-nocache" },
+    { ...common, id: "catalogue-read-nocache", path: "/", pathsModule: mix, appEnv: off },
+    {
+      ...common,
+      id: "catalogue-read",
+      path: "/",
+      pathsModule: mix,
+      ratioTo: "catalogue-read-nocache",
+    },
   ];
 }
 

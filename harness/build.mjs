@@ -14,6 +14,7 @@ await build({
   entryPoints: {
     cli: path.join(src, "cli/bin.ts"),
     index: path.join(src, "index.ts"),
+    workloads: path.join(src, "workloads/index.ts"),
     "microbench-worker": path.join(src, "runners/microbench-worker.ts"),
   },
   outdir: path.join(root, "dist"),

@@ -1,8 +1,8 @@
 import { createRequire } from "node:module";
 import { LRUCache } from "lru-cache";
 import type { LRUCache as MnemonistLruType } from "mnemonist";
+import { createRandom, zipfRanks } from "perfgate/workloads";
 import { LruCache } from "../app/server/src/cache/lru.ts";
-import { createRandom, zipfRanks } from "./_lib/random.ts";
 import { type BenchCase, type BenchHandle, defineSuite } from "./_lib/suite.ts";
 
 // The single module, not mnemonist's index: the index loads every structure (~90 ms a process).

@@ -1,9 +1,9 @@
 import { createRequire } from "node:module";
 import type { Heap as HeapType, Queue as QueueType } from "mnemonist";
+import { createRandom } from "perfgate/workloads";
 import { ascending, BinaryHeap } from "../app/server/src/lib/binary-heap.ts";
 import { chunk, chunkIterable } from "../app/server/src/lib/chunk.ts";
 import { RingQueue } from "../app/server/src/lib/ring-queue.ts";
-import { createRandom } from "./_lib/random.ts";
 import { type BenchCase, type BenchHandle, defineSuite } from "./_lib/suite.ts";
 
 // Single modules, not mnemonist's index: the index loads every structure (~90 ms a process).

@@ -1,4 +1,4 @@
-import { createRandom, zipfRanks } from "../../microbench/_lib/random.ts";
+import { createRandom, zipfRanks } from "perfgate/workloads";
 
 /** The seed catalogue's nouns (app/server/src/db/seed.ts): every search term finds products. */
 const SEARCH_TERMS = [
@@ -54,4 +54,17 @@ export function describeRead(path: string): { kind: ReadKind; name: string } {
   if (path.startsWith("/api/search")) return { kind: "search", name: "GET /api/search" };
   if (path.includes("?")) return { kind: "list", name: "GET /api/products" };
   return { kind: "detail", name: "GET /api/products/:id" };
+}
+
+/**
+ * The read mix as an endpoint pass's request paths (`pathsModule` in the load profiles): the
+ * harness bundles this module and calls it, asking only for products the app seeded.
+ */
+export default function endpointPaths(options: {
+  seed: number;
+  count: number;
+  env: Record<string, string | undefined>;
+}): string[] {
+  const products = Number(options.env.PERFGATE_APP_SEED_PRODUCTS || 100_000);
+  return readMixPaths({ seed: options.seed, count: options.count, products });
 }

@@ -96,3 +96,21 @@ export function normalizeAutocannon(raw: AutocannonRawInput): {
 function percent(share: number): string {
   return `${Number((share * 100).toPrecision(3))} %`;
 }
+
+/**
+ * The figures a comparison block records of one autocannon pass: throughput over the measured
+ * wall time, and latency quantiles in ms. Latencies are absent when nothing completed. Pure.
+ */
+export function autocannonBlockFigures(raw: AutocannonRawInput): {
+  requestsRate: number;
+  latency?: { p50: number; p95: number; p99: number };
+} {
+  const seconds = raw.result.duration > 0 ? raw.result.duration : raw.options.durationSeconds;
+  const latency = summarizeHdr(raw.latencyUsHdr);
+  return {
+    requestsRate: raw.result.requests.total / seconds,
+    ...(latency
+      ? { latency: { p50: latency.median, p95: latency.p95, p99: latency.p99 ?? latency.max } }
+      : {}),
+  };
+}

@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { expectGolden } from "../../test/golden.ts";
-import { theilSen } from "../stats/index.ts";
 import { type MemoryRaw, type MemorySample, normalizeMemory, steadyPhase } from "./memory.ts";
 
 // Real captures: the app with PERFGATE_APP_LEAK_BYTES=200000 under ~20 req/s, /debug/memory
@@ -26,7 +25,7 @@ const sample = (tMs: number, heapMb: number, buffersMb = 0): MemorySample => ({
 
 describe("normalizeMemory", () => {
   it("matches the golden memory suite of a leaking app", () => {
-    const result = normalizeMemory({ id: "memory", raw: load("leak-200k"), fit: theilSen });
+    const result = normalizeMemory({ id: "memory", raw: load("leak-200k") });
     expectGolden("adapters/memory-leak-200k.json", `${JSON.stringify(result, null, 2)}\n`);
   });
 
@@ -34,7 +33,7 @@ describe("normalizeMemory", () => {
     const raw = load("leak-200k");
     expect(raw.samples).toHaveLength(30);
     expect(steadyPhase(raw.samples)).toEqual(raw.samples.slice(6));
-    const { suite } = normalizeMemory({ id: "memory", raw, fit: theilSen });
+    const { suite } = normalizeMemory({ id: "memory", raw });
     expect(suite.meta).toMatchObject({ samples: 30, warmupSamples: 6 });
     expect(suite.metrics.find((m) => m.id === "samples")?.value).toBe(24);
   });
@@ -45,7 +44,6 @@ describe("normalizeMemory", () => {
     const { suite, warnings } = normalizeMemory({
       id: "memory",
       raw: { intervalMs: 60_000, samples },
-      fit: theilSen,
     });
     expect(warnings).toEqual([]);
     const heap = suite.metrics.find((m) => m.id === "heap_slope");
@@ -60,7 +58,6 @@ describe("normalizeMemory", () => {
     const { suite, warnings } = normalizeMemory({
       id: "memory",
       raw: { intervalMs: 2000, samples },
-      fit: theilSen,
     });
     expect(suite.metrics.map((m) => m.id)).toEqual([
       "heap_after_gc",
@@ -77,7 +74,6 @@ describe("normalizeMemory", () => {
     const { suite } = normalizeMemory({
       id: "memory",
       raw: { intervalMs: 2000, samples: [] },
-      fit: theilSen,
     });
     expect(suite.metrics).toEqual([
       { id: "samples", unit: "count", direction: "higher", value: 0 },

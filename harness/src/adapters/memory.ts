@@ -1,4 +1,5 @@
 import type { Metric, QualityWarning, Suite } from "../schema/index.ts";
+import { type TheilSen, theilSen } from "../stats/index.ts";
 import { median, significant, summarize } from "./microbench-summary.ts";
 
 /** One reading of the app's `/debug/memory`, taken right after a full GC in the app. */
@@ -37,17 +38,6 @@ export interface GeneratorSample {
  */
 export const GENERATOR_BASELINE_MS = 30_000;
 
-/** A fitted trend with its interval, as `stats.theilSen` returns it (y units per x unit). */
-export interface SlopeFit {
-  slope: number;
-  low: number;
-  high: number;
-  n: number;
-}
-
-/** Fits a line to (minutes, MB); the caller passes `stats.theilSen` (adapters do not import stats). */
-export type SlopeFitter = (minutes: readonly number[], megabytes: readonly number[]) => SlopeFit;
-
 /** The first 20% of the samples are warm-up (caches and pools filling), not the steady phase. */
 export const WARMUP_FRACTION = 0.2;
 /** Fewer steady samples than this give an interval too wide to judge a leak by. */
@@ -77,13 +67,12 @@ export interface NormalizeMemoryInput {
   /** Suite id, e.g. `memory`. */
   id: string;
   raw: MemoryRaw;
-  fit: SlopeFitter;
-  /** Confidence of the fitter's interval, for the tags (default 0.95). */
+  /** Confidence of the slope's interval (default 0.95). */
   confidence?: number;
   tool?: { name: string; version: string };
 }
 
-function slopeMetric(id: string, series: string, fit: SlopeFit, confidence: number): Metric {
+function slopeMetric(id: string, series: string, fit: TheilSen, confidence: number): Metric {
   return {
     id,
     unit: "MB/min",
@@ -147,7 +136,7 @@ export function normalizeMemory(input: NormalizeMemoryInput): {
   suite: Suite;
   warnings: QualityWarning[];
 } {
-  const { id, raw, fit } = input;
+  const { id, raw } = input;
   const confidence = input.confidence ?? 0.95;
   const steady = steadyPhase(raw.samples);
   const warnings: QualityWarning[] = [];
@@ -186,18 +175,20 @@ export function normalizeMemory(input: NormalizeMemoryInput): {
       slopeMetric(
         "heap_slope",
         "heapUsedAfterGc+arrayBuffers-cacheBytes",
-        fit(
+        theilSen(
           minutes,
           steady.map((s) => retainedBytes(s) / MB),
+          { confidence },
         ),
         confidence,
       ),
       slopeMetric(
         "rss_slope",
         "rss",
-        fit(
+        theilSen(
           minutes,
           steady.map((s) => s.rss / MB),
+          { confidence },
         ),
         confidence,
       ),

@@ -1,7 +1,8 @@
 import type { Metric, QualityWarning, Suite } from "../schema/index.ts";
+import { coefficientOfVariation } from "../stats/index.ts";
 import { qualityProblems } from "./microbench-quality.ts";
 import { foreignCores, type MicrobenchRaw } from "./microbench-raw.ts";
-import { coefficientOfVariation, median, significant, summarize } from "./microbench-summary.ts";
+import { median, significant, summarize } from "./microbench-summary.ts";
 
 export { MICROBENCH_LIMITS } from "./microbench-quality.ts";
 

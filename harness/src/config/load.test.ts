@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROFILES } from "../cli/profiles.ts";
+import { PROFILES } from "../pipeline/profiles.ts";
 import { findConfigFile, loadConfig } from "./load.ts";
 import { parseConfig, pickProfileName } from "./parse.ts";
 

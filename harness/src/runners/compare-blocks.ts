@@ -1,6 +1,6 @@
 import path from "node:path";
+import { autocannonBlockFigures } from "../adapters/autocannon.ts";
 import type { BlockSample } from "../schema/index.ts";
-import { hdrQuantiles } from "../stats/index.ts";
 import { startAppProcess } from "./app.ts";
 import { runAutocannon } from "./autocannon.ts";
 import { DEFAULT_HASH_SEEDS, runMicrobench } from "./microbench.ts";
@@ -163,19 +163,15 @@ export async function measureLoadPasses(
       block,
       values: [value],
     });
-    const [p50, p95, p99] = hdrQuantiles(raw.latencyUsHdr, [0.5, 0.95, 0.99]) as [
-      number,
-      number,
-      number,
-    ];
-    const seconds = raw.result.duration > 0 ? raw.result.duration : options.durationSeconds;
-    samples.push(
-      metric("requests_rate", "req/s", "higher", raw.result.requests.total / seconds),
-      // The HDR is in µs; hdrQuantiles returns thousandths of that: ms.
-      metric("latency_p50", "ms", "lower", p50),
-      metric("latency_p95", "ms", "lower", p95),
-      metric("latency_p99", "ms", "lower", p99),
-    );
+    const figures = autocannonBlockFigures(raw);
+    samples.push(metric("requests_rate", "req/s", "higher", figures.requestsRate));
+    if (figures.latency) {
+      samples.push(
+        metric("latency_p50", "ms", "lower", figures.latency.p50),
+        metric("latency_p95", "ms", "lower", figures.latency.p95),
+        metric("latency_p99", "ms", "lower", figures.latency.p99),
+      );
+    }
   }
   return samples;
 }

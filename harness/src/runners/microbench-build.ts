@@ -1,6 +1,7 @@
 import path from "node:path";
 import { build, type Message } from "esbuild";
 import { EXIT, HarnessError } from "../schema/index.ts";
+import { sourceConditions } from "./source-conditions.ts";
 
 // From a clone the worker is this folder's .ts source; in the published package it is
 // dist/microbench-worker.js, next to the chunk this module is compiled into.
@@ -56,6 +57,7 @@ export async function buildMicrobench(
       })),
       outdir: outDir,
       packages: "external",
+      ...sourceConditions,
     });
   } catch (cause) {
     const errors = (cause as { errors?: Message[] }).errors ?? [];

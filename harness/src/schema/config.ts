@@ -57,8 +57,11 @@ export const EndpointPass = z.strictObject({
   path: z
     .string()
     .min(1)
+    .describe("Path on the target, e.g. `/api/items?limit=20`."),
+  pathsModule: relativePath
+    .optional()
     .describe(
-      "Path on the target, e.g. `/api/items?limit=20` (`read-mix`: the reference app's browsing mix).",
+      "A module whose default export returns the pass's request paths in order from a seed (replaces path).",
     ),
   headers: env.default({}).describe("Request headers."),
   body: z.string().optional().describe("Request body."),
@@ -172,4 +175,5 @@ export type PerfgateConfigInput = z.input<typeof PerfgateConfig>;
 /** A validated config with every default applied. */
 export type PerfgateConfig = z.output<typeof PerfgateConfig>;
 export type EndpointPassConfig = z.output<typeof EndpointPass>;
+export type StartCommand = z.output<typeof StartCommand>;
 export type LoadProfileConfig = z.output<typeof LoadProfile>;

@@ -19,7 +19,15 @@ export { hdrQuantiles, mergeHdr } from "./hdr-quantiles.ts";
 export { blocksNeeded, minimalDetectableChange, type PowerOptions } from "./mde.ts";
 export { benjaminiHochberg, holm } from "./multiple-testing.ts";
 export { normalCdf, normalQuantile } from "./normal.ts";
-export { MAD_TO_SD, mad, quantile, robustSd, standardDeviation } from "./quantiles.ts";
+export {
+  coefficientOfVariation,
+  MAD_TO_SD,
+  mad,
+  mean,
+  quantile,
+  robustSd,
+  standardDeviation,
+} from "./quantiles.ts";
 export {
   type MannWhitneyResult,
   mannWhitney,

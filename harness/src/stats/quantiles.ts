@@ -58,3 +58,15 @@ export function standardDeviation(values: readonly number[]): number {
   const squares = values.reduce((sum, v) => sum + (v - mean) ** 2, 0);
   return Math.sqrt(squares / (values.length - 1));
 }
+
+/** Arithmetic mean; NaN for an empty sample. */
+export function mean(values: readonly number[]): number {
+  return values.length === 0 ? Number.NaN : values.reduce((s, v) => s + v, 0) / values.length;
+}
+
+/** Sample coefficient of variation (sd / |mean|); 0 for fewer than two values or a zero mean. */
+export function coefficientOfVariation(values: readonly number[]): number {
+  if (values.length < 2) return 0;
+  const m = mean(values);
+  return m === 0 ? 0 : standardDeviation(values) / Math.abs(m);
+}

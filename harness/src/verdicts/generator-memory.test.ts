@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { normalizeMemory } from "../adapters/memory.ts";
-import { theilSen } from "../stats/index.ts";
 import { judgeGeneratorMemory } from "./generator-memory.ts";
 
 const MB = 1024 * 1024;
@@ -16,7 +15,6 @@ function suiteFor(samples: ReturnType<typeof generator>) {
   return normalizeMemory({
     id: "memory",
     raw: { intervalMs: 5000, samples: [], generator: samples },
-    fit: theilSen,
   }).suite;
 }
 

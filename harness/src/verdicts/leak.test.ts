@@ -4,13 +4,12 @@ import { describe, expect, it } from "vitest";
 import { diffHeapSnapshots, summarizeHeapSnapshot } from "../adapters/heap-snapshot.ts";
 import { type MemoryRaw, type MemorySample, normalizeMemory } from "../adapters/memory.ts";
 import { Verdict } from "../schema/index.ts";
-import { theilSen } from "../stats/index.ts";
 import { judgeLeak } from "./leak.ts";
 
 const fixtures = path.join(import.meta.dirname, "../../test/fixtures/raw");
 const readJson = (file: string): unknown =>
   JSON.parse(readFileSync(path.join(fixtures, file), "utf8"));
-const suiteOf = (raw: MemoryRaw) => normalizeMemory({ id: "memory", raw, fit: theilSen }).suite;
+const suiteOf = (raw: MemoryRaw) => normalizeMemory({ id: "memory", raw }).suite;
 
 const MB = 1024 * 1024;
 /** Retained memory = base + slope·minutes + a fixed zig-zag of ±noise MB (or the given noise). */

@@ -9,8 +9,8 @@ import {
   type RequestSample,
   requestSampleOf,
 } from "../../src/adapters/fault-timeline.ts";
-import { runLoadPipeline } from "../../src/cli/load-pipeline.ts";
-import { type LoadProfile, PROFILES } from "../../src/cli/profiles.ts";
+import { runLoadPipeline } from "../../src/pipeline/load.ts";
+import { type LoadProfile, PROFILES } from "../../src/pipeline/profiles.ts";
 import { detectRedis } from "../../src/runners/tools.ts";
 import type { RunResult, Suite } from "../../src/schema/index.ts";
 

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MemoryRaw } from "../../src/adapters/memory.ts";
-import { type MemoryStageResult, startMemoryStage } from "../../src/cli/memory-stage.ts";
+import { type MemoryStageResult, startMemoryStage } from "../../src/pipeline/stages/memory.ts";
 import { startAppProcess } from "../../src/runners/app.ts";
 import type { Verdict } from "../../src/schema/index.ts";
 

@@ -1,11 +1,11 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { writeScratchRun } from "../../history/run-store.ts";
+import { beginRunRecord } from "../../pipeline/run-record.ts";
 import { runEngineBench } from "../../runners/engine-bench/run.ts";
 import { EXIT } from "../../schema/index.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
-import { beginRunRecord } from "../run-record.ts";
 
 /** `perfgate bench-engine [--long]`: engine vs autocannon, arrival-rate accuracy, soak memory. */
 const OPTIONS = { long: { type: "boolean", default: false } } as const;
@@ -39,7 +39,7 @@ export const benchEngineCommand: Command = {
       log: (line) => io.err(`[bench-engine] ${line}\n`),
       signal: io.signal,
     });
-    const run = record.finish(suites);
+    const run = record.finish({ suites });
     const file = await writeScratchRun(path.join(io.cwd, ".perf"), run);
     for (const suite of suites) {
       io.out(`${suite.id}\n`);

@@ -1,9 +1,9 @@
 import path from "node:path";
 import { writeFileAtomic } from "../../history/atomic-write.ts";
+import { type CompareSelection, runComparePipeline } from "../../pipeline/compare.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { integerFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
-import { type CompareSelection, runComparePipeline } from "../compare-pipeline.ts";
 
 const OPTIONS = {
   base: { type: "string" },
@@ -86,7 +86,7 @@ export const compareCommand: Command = {
         10,
         60_000,
       ),
-      seedProducts: Number(io.env.PERFGATE_APP_SEED_PRODUCTS || 100_000),
+      env: io.env,
       calibrate: values.calibrate,
       ...(values.calibration ? { calibrationFile: path.resolve(io.cwd, values.calibration) } : {}),
       signal: io.signal,

@@ -3,14 +3,14 @@ import path from "node:path";
 import { writeFileAtomic } from "../../history/atomic-write.ts";
 import { writeRun } from "../../history/run-store.ts";
 import { writeTrendPages } from "../../history/trend-pages.ts";
+import { runEvaluation } from "../../pipeline/evaluate.ts";
+import { beginRunRecord } from "../../pipeline/run-record.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { renderEvaluationTable } from "../../report/evaluation.ts";
 import { buildRunReport } from "../../report/index.ts";
 import { EXIT } from "../../schema/index.ts";
 import { integerFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
-import { runEvaluation } from "../evaluate-pipeline.ts";
-import { beginRunRecord } from "../run-record.ts";
 
 const OPTIONS = {
   "pool-blocks": { type: "string", default: "16" },
@@ -95,7 +95,7 @@ export const evaluateCommand: Command = {
     );
     io.out(`${table}\n`);
     if (io.signal.aborted) return EXIT.interrupted;
-    const run = record.finish([suite]);
+    const run = record.finish({ suites: [suite] });
     if (!values["no-save"]) {
       const reportsDir = path.join(io.cwd, "reports");
       const dir = await writeRun(reportsDir, run, renderMarkdown(buildRunReport(run)));

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { normalizeLighthouse } from "../../adapters/lighthouse.ts";
 import { writeScratchRun } from "../../history/run-store.ts";
+import { beginRunRecord } from "../../pipeline/run-record.ts";
 import { renderTerminal } from "../../render/terminal.ts";
 import { buildRunReport } from "../../report/index.ts";
 import { startAppProcess } from "../../runners/app.ts";
@@ -12,7 +13,6 @@ import { EXIT, HarnessError } from "../../schema/index.ts";
 import { hasFailingVerdict } from "../../verdicts/thresholds.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
-import { beginRunRecord } from "../run-record.ts";
 import { useColor } from "../tty.ts";
 
 /**
@@ -99,7 +99,7 @@ export const lhciCommand: Command = {
       await app.stop();
     }
     const { suites, verdicts } = normalizeLighthouse(raw, pages);
-    const run = record.finish(suites, verdicts);
+    const run = record.finish({ suites, verdicts });
     await writeScratchRun(path.join(io.cwd, ".perf"), run);
     io.out(renderTerminal(buildRunReport(run), { color: useColor(io.env, process.stdout.isTTY) }));
     for (const verdict of verdicts.filter((v) => v.status === "fail"))

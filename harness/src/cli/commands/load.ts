@@ -1,32 +1,37 @@
 import path from "node:path";
+import { findConfigFile, loadConfig } from "../../config/load.ts";
+import { pickProfileName } from "../../config/parse.ts";
+import { toLoadProfile } from "../../config/profile.ts";
 import { fitRunBudget } from "../../history/run-budget.ts";
 import { writeRun, writeScratchRun } from "../../history/run-store.ts";
 import { writeTrendPages } from "../../history/trend-pages.ts";
+import { runLoadPipeline } from "../../pipeline/load.ts";
+import type { LoadProfile } from "../../pipeline/profiles.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { renderTerminal } from "../../render/terminal.ts";
 import { buildRunReport } from "../../report/index.ts";
+import type { LoadProfileConfig } from "../../schema/config.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { hasFailingVerdict } from "../../verdicts/thresholds.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
-import { runLoadPipeline } from "../load-pipeline.ts";
-import { isProfileName, type LoadProfile, PROFILES } from "../profiles.ts";
 import { useColor } from "../tty.ts";
 
 const OPTIONS = {
-  profile: { type: "string", default: "quick" },
+  config: { type: "string" },
+  profile: { type: "string" },
   scenario: { type: "string", multiple: true },
   "base-url": { type: "string" },
   "allow-host": { type: "string", multiple: true },
   port: { type: "string", default: "0" },
-  "reports-dir": { type: "string", default: "reports" },
+  "reports-dir": { type: "string" },
   var: { type: "string", short: "e", multiple: true },
   "no-save": { type: "boolean", default: false },
   "endpoint-seconds": { type: "string" },
   skip: { type: "string", multiple: true },
 } as const;
 
-const SKIPPABLE = ["endpoints", "lighthouse"] as const;
+const SKIPPABLE = ["bundle", "k6", "memory", "faults", "endpoints", "lighthouse"] as const;
 
 /** `-e KEY=VALUE` pairs, as k6 takes them; a malformed pair is a usage error naming it. */
 function parseVars(pairs: readonly string[]): Record<string, string> {
@@ -53,16 +58,17 @@ export const loadCommand: Command = {
   help: {
     usage: "load [options]",
     flags: {
-      profile: "the load profile to run (quick, full, soak, leak-check, faults)",
+      config: "the config file (default: perfgate.config.{ts,mts,js,mjs,json} here)",
+      profile: "a profile of the config (default: its defaultProfile, else the first)",
       scenario: "run this k6 scenario file instead of the profile's",
       "base-url": "test an app that is already running at this URL",
       "allow-host": "a non-loopback host --base-url may point at",
       port: "port of the started app (0: a free one)",
-      "reports-dir": "where committed runs go",
+      "reports-dir": "where committed runs go (default: the config's reportsDir)",
       var: "a k6 variable KEY=VALUE for every scenario",
       "no-save": "keep the run in .perf/ only, not in reports/",
       "endpoint-seconds": "seconds of each endpoint pass",
-      skip: "stages to leave out: endpoints, lighthouse",
+      skip: "stages to leave out: bundle, k6, memory, faults, endpoints, lighthouse",
     },
     examples: [
       "perfgate load",
@@ -72,13 +78,15 @@ export const loadCommand: Command = {
   },
   async run(argv, io) {
     const { values } = parseCommandArgs("load", argv, OPTIONS);
-    const profileName = values.profile;
-    if (!isProfileName(profileName)) {
-      throw new HarnessError("E_USAGE", `load: --profile "${profileName}" is not a profile`, {
-        hint: `choose one of: ${Object.keys(PROFILES).join(", ")}`,
+    const configFile = values.config ?? findConfigFile(io.cwd);
+    if (!configFile) {
+      throw new HarnessError("E_NO_CONFIG", `load: no perfgate.config.ts in ${io.cwd}`, {
+        hint: "run `npx perfgate init` to write one, or pass --config <file>",
         exitCode: EXIT.usage,
       });
     }
+    const { config, root } = await loadConfig(path.resolve(io.cwd, configFile));
+    const profileName = pickProfileName(config, values.profile);
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new HarnessError("E_USAGE", `load: --port "${values.port}" is not a port number`, {
@@ -110,10 +118,10 @@ export const loadCommand: Command = {
         exitCode: EXIT.usage,
       });
     }
-    const base: LoadProfile = PROFILES[profileName];
+    const base = toLoadProfile(config.profiles[profileName] as LoadProfileConfig);
     const profile: LoadProfile = {
       ...base,
-      scenarios: values.scenario ?? base.scenarios,
+      scenarios: skip.has("k6") ? [] : (values.scenario ?? base.scenarios),
       vars: { ...base.vars, ...parseVars(values.var ?? []) },
       endpoints: skip.has("endpoints")
         ? []
@@ -122,15 +130,21 @@ export const loadCommand: Command = {
           ),
     };
     if (skip.has("lighthouse")) delete profile.lighthouse;
+    if (skip.has("memory")) delete profile.memory;
+    if (skip.has("faults")) delete profile.faults;
+    const baseUrl = values["base-url"] ?? config.target.baseUrl;
     const started = Date.now();
     const log = (line: string) =>
       io.err(`[perfgate ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
     const { run: measured } = await runLoadPipeline({
-      root: io.cwd,
+      root,
       profileName,
       profile,
-      perfDir: path.join(io.cwd, ".perf"),
-      baseUrl: values["base-url"],
+      perfDir: path.join(root, ".perf"),
+      baseUrl,
+      start: baseUrl ? undefined : config.target.start,
+      bundle: skip.has("bundle") ? undefined : config.bundle,
+      lighthouse: config.lighthouse,
       allowHosts: values["allow-host"] ?? [],
       port,
       env: io.env,
@@ -140,9 +154,11 @@ export const loadCommand: Command = {
     // Trimmed before the report is rendered, so report.md says what the stored record lacks.
     const run = fitRunBudget(measured);
     const model = buildRunReport(run);
-    const scratch = await writeScratchRun(path.join(io.cwd, ".perf"), run);
+    const scratch = await writeScratchRun(path.join(root, ".perf"), run);
     if (run.status === "complete" && !values["no-save"]) {
-      const reportsDir = path.resolve(io.cwd, values["reports-dir"]);
+      const reportsDir = values["reports-dir"]
+        ? path.resolve(io.cwd, values["reports-dir"])
+        : path.resolve(root, config.reportsDir);
       const dir = await writeRun(reportsDir, run, renderMarkdown(model));
       log(`wrote ${path.relative(io.cwd, dir)}/{run.json,report.md}`);
       await writeTrendPages(reportsDir);

@@ -4,19 +4,20 @@ import {
   type ConstructorGrowth,
   diffHeapSnapshots,
   summarizeHeapSnapshot,
-} from "../adapters/heap-snapshot.ts";
-import { type MemoryRaw, normalizeMemory } from "../adapters/memory.ts";
-import { captureHeapSnapshot, startMemorySampler } from "../runners/memory-sampler.ts";
+} from "../../adapters/heap-snapshot.ts";
+import { type MemoryRaw, normalizeMemory } from "../../adapters/memory.ts";
+import { captureHeapSnapshot, startMemorySampler } from "../../runners/memory-sampler.ts";
 import {
   type ProcessRssSampler,
   type RssSample,
   startProcessRssSampler,
-} from "../runners/process-rss.ts";
-import type { QualityWarning, Suite, Verdict } from "../schema/index.ts";
-import { theilSen } from "../stats/index.ts";
-import { judgeGeneratorMemory } from "../verdicts/generator-memory.ts";
-import { judgeLeak } from "../verdicts/leak.ts";
-import type { MemoryProfile } from "./profiles.ts";
+} from "../../runners/process-rss.ts";
+import type { QualityWarning, Suite, Verdict } from "../../schema/index.ts";
+import { judgeGeneratorMemory } from "../../verdicts/generator-memory.ts";
+import { judgeLeak } from "../../verdicts/leak.ts";
+import type { LoadContext } from "../load-context.ts";
+import type { MemoryProfile } from "../profiles.ts";
+import type { Stage } from "../stage.ts";
 
 export interface MemoryStageOptions {
   /** The app under load; it must run with PERFGATE_APP_DEBUG=on. */
@@ -148,7 +149,7 @@ export function startMemoryStage(options: MemoryStageOptions): MemoryStage {
       await writeFile(path.join(dir, "samples.json"), `${JSON.stringify(raw)}\n`);
       if (growth)
         await writeFile(path.join(dir, "growth.json"), `${JSON.stringify(growth, null, 2)}\n`);
-      const normalized = normalizeMemory({ id: SUITE_ID, raw, fit: theilSen });
+      const normalized = normalizeMemory({ id: SUITE_ID, raw });
       const verdict = judgeLeak(normalized.suite, {
         thresholdMbPerMin: profile.thresholdMbPerMin,
         ...(growth ? { growth } : {}),
@@ -164,3 +165,39 @@ export function startMemoryStage(options: MemoryStageOptions): MemoryStage {
     },
   };
 }
+
+/** Starts sampling the app's memory before the scenarios; the memory stage judges it after them. */
+export const memorySamplingStage: Stage<LoadContext> = {
+  id: "memory-sampling",
+  unit: { id: SUITE_ID, kind: "memory", tool: "perfgate-memory" },
+  skip: ({ profile, baseUrl }) =>
+    !profile.memory ? "not configured in this profile" : baseUrl ? undefined : "no app to sample",
+  describe: ({ profile }) =>
+    `memory: sampling the app's heap every ${profile.memory?.intervalMs} ms while the scenarios run`,
+  async run(context) {
+    context.memory = startMemoryStage({
+      baseUrl: context.baseUrl as string,
+      profile: context.profile.memory as MemoryProfile,
+      rawDir: context.rawDir,
+      signal: context.signal,
+      log: context.log,
+      allowHosts: context.allowHosts,
+    });
+    return { suites: [] };
+  },
+};
+
+/** Stops the sampling the scenarios ran under, takes the last snapshot and judges leaks. */
+export const memoryStage: Stage<LoadContext> = {
+  id: "memory",
+  unit: { kind: "memory", tool: "perfgate-memory" },
+  alsoWhenInterrupted: true,
+  skip: ({ memory }) => (memory ? undefined : "no memory sampling ran"),
+  describe: () => "memory: judging the app's retained-memory slope and the generator's RSS",
+  async run(context) {
+    const memory = context.memory as MemoryStage;
+    context.memory = undefined;
+    const result = await memory.finish();
+    return { suites: [result.suite], verdicts: result.verdicts, warnings: result.warnings };
+  },
+};

@@ -1,14 +1,14 @@
 import { readFile } from "node:fs/promises";
-import { normalizeK6Summary } from "../adapters/k6.ts";
-import type { K6Engine, K6RunRaw } from "../runners/k6.ts";
+import { normalizeK6Summary } from "../../adapters/k6.ts";
+import type { K6Engine, K6RunRaw } from "../../runners/k6.ts";
 import {
   EXIT,
   HarnessError,
   type QualityWarning,
   type Suite,
   type Verdict,
-} from "../schema/index.ts";
-import { judgeK6Thresholds } from "../verdicts/thresholds.ts";
+} from "../../schema/index.ts";
+import { judgeK6Thresholds } from "../../verdicts/thresholds.ts";
 
 /** One scenario's k6 outputs, normalized: its load suite, threshold verdicts and warnings. */
 export interface K6Outcome {

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { readMixPaths } from "../../../scenarios/_lib/read-mix.ts";
 import { writeFileAtomic } from "../history/atomic-write.ts";
 import { renderComparisonMarkdown } from "../render/comparison-markdown.ts";
 import {
@@ -12,6 +11,7 @@ import {
 } from "../report/comparison.ts";
 import { measureLoadBlock, measureMicrobenchBlock, type Side } from "../runners/compare-blocks.ts";
 import { makeRunId, readGitInfo } from "../runners/environment.ts";
+import { loadPathsModule } from "../runners/paths-module.ts";
 import { type BaseTree, prepareBaseTree } from "../runners/worktree.ts";
 import {
   type BlockSample,
@@ -29,6 +29,8 @@ import {
   parseGates,
   updateCalibration,
 } from "../verdicts/gates.ts";
+import { READ_MIX_MODULE } from "./profiles.ts";
+import { PATHS_SEED } from "./stages/endpoints.ts";
 
 /** What a comparison measures: microbench suites (empty = all) and/or the load endpoints. */
 export interface CompareSelection {
@@ -46,8 +48,8 @@ export interface ComparePipelineOptions {
   seed: number;
   loadSeconds: number;
   benchBudgetMs: number;
-  /** Products in the app's seed for the read mix. */
-  seedProducts: number;
+  /** Handed to the read mix's paths module (it asks only for products the app seeded). */
+  env: Record<string, string | undefined>;
   /** Where A/A calibration is read and stored (default reports/calibration.json). */
   calibrationFile?: string;
   /**
@@ -225,7 +227,8 @@ export async function runComparePipeline(
       base: { label: "base", root: baseTree.root, appEnv } as Side,
       head: { label: "head", root, appEnv } as Side,
     };
-    const readMix = readMixPaths({ seed: 20261125, count: 50_000, products: options.seedProducts });
+    const generate = await loadPathsModule(root, READ_MIX_MODULE, path.join(dir, "paths"));
+    const readMix = generate({ seed: PATHS_SEED, count: 50_000, env: options.env });
 
     const initial = await measureRound(
       options,

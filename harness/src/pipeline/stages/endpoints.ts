@@ -1,9 +1,12 @@
 import path from "node:path";
-import { readMixPaths } from "../../../scenarios/_lib/read-mix.ts";
-import { normalizeAutocannon } from "../adapters/autocannon.ts";
-import { runAutocannon } from "../runners/autocannon.ts";
-import type { Metric, QualityWarning, Suite } from "../schema/index.ts";
-import type { EndpointPass } from "./profiles.ts";
+import { normalizeAutocannon } from "../../adapters/autocannon.ts";
+import { runAutocannon } from "../../runners/autocannon.ts";
+import { loadPathsModule } from "../../runners/paths-module.ts";
+import type { Metric, QualityWarning, Suite } from "../../schema/index.ts";
+import type { LoadContext } from "../load-context.ts";
+import type { EndpointPass } from "../profiles.ts";
+import { guardUnit, type Stage } from "../stage.ts";
+import { startApp } from "./app.ts";
 
 export interface EndpointStageOptions {
   passes: readonly EndpointPass[];
@@ -13,8 +16,9 @@ export interface EndpointStageOptions {
   startVariant:
     | ((env: Record<string, string>) => Promise<{ url: string; stop(): Promise<void> }>)
     | undefined;
-  /** Products in the app's seed, so the read mix only asks for ids that exist. */
-  seedProducts: number;
+  root: string;
+  /** Handed to a paths module (the read mix asks only for products the app seeded). */
+  env: Record<string, string | undefined>;
   rawDir: string;
   autocannonVersion: string;
   signal: AbortSignal;
@@ -24,7 +28,28 @@ export interface EndpointStageOptions {
 }
 
 /** Fixed seed: both sides of a compare, and caching on vs off, replay the same request sequence. */
-const READ_MIX_SEED = 20261125;
+export const PATHS_SEED = 20261125;
+const PATHS_COUNT = 50_000;
+
+/** Each distinct paths module's request paths, generated once per run. */
+async function generatePaths(
+  options: EndpointStageOptions,
+): Promise<Map<string, readonly string[]>> {
+  const generated = new Map<string, readonly string[]>();
+  for (const pass of options.passes) {
+    if (!pass.pathsModule || generated.has(pass.pathsModule)) continue;
+    const generate = await loadPathsModule(
+      options.root,
+      pass.pathsModule,
+      path.join(options.rawDir, "autocannon", "paths"),
+    );
+    generated.set(
+      pass.pathsModule,
+      generate({ seed: PATHS_SEED, count: PATHS_COUNT, env: options.env }),
+    );
+  }
+  return generated;
+}
 
 /**
  * Closed-loop passes with autocannon, each on the run's app or on its own instance started with
@@ -37,9 +62,7 @@ export async function runEndpointStage(
   const { passes, signal, log } = options;
   const suites: Suite[] = [];
   const warnings: QualityWarning[] = [];
-  const readMix = passes.some((p) => p.path === "read-mix")
-    ? readMixPaths({ seed: READ_MIX_SEED, count: 50_000, products: options.seedProducts })
-    : undefined;
+  const pathsOf = await generatePaths(options);
   for (const pass of passes) {
     if (signal.aborted) break;
     if (pass.appEnv && !options.startVariant) {
@@ -63,11 +86,12 @@ export async function runEndpointStage(
         : undefined;
       try {
         const base = variant?.url ?? options.baseUrl;
+        const paths = pass.pathsModule ? pathsOf.get(pass.pathsModule) : undefined;
         const raw = await runAutocannon(
           {
             id: pass.id,
-            url: new URL(pass.path === "read-mix" ? "/" : pass.path, base).href,
-            ...(pass.path === "read-mix" && readMix ? { paths: readMix } : {}),
+            url: new URL(pass.path, base).href,
+            ...(paths ? { paths } : {}),
             connections: pass.connections,
             durationSeconds: pass.durationSeconds,
             outFile: path.join(options.rawDir, "autocannon", `${pass.id}.json`),
@@ -116,3 +140,34 @@ export function throughputRatio(
     tags: { vs: baseId },
   };
 }
+
+/** Closed-loop autocannon passes on the app (caching on vs off on their own instances). */
+export const endpointsStage: Stage<LoadContext> = {
+  id: "endpoints",
+  unit: { kind: "endpoint", tool: "autocannon" },
+  skip: ({ profile }) =>
+    profile.endpoints.length === 0 ? "not configured: no endpoints in this profile" : undefined,
+  describe: ({ profile }) =>
+    `endpoints: ${profile.endpoints.length} autocannon passes (${profile.endpoints.map((e) => e.id).join(", ")})`,
+  async run(context) {
+    const unit = {
+      kind: "endpoint" as const,
+      tool: "autocannon",
+      version: context.autocannonVersion,
+    };
+    return runEndpointStage({
+      passes: context.profile.endpoints,
+      baseUrl: context.baseUrl as string,
+      startVariant: context.external
+        ? undefined
+        : (flags) => startApp(context, { ...context.appEnv, ...flags }),
+      root: context.root,
+      env: context.env,
+      rawDir: context.rawDir,
+      autocannonVersion: context.autocannonVersion,
+      signal: context.signal,
+      log: context.log,
+      unit: (id, work) => guardUnit(id, unit, work),
+    });
+  },
+};

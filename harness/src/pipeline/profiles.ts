@@ -61,8 +61,19 @@ export interface MemoryProfile {
 
 export interface EndpointPass {
   id: string;
-  /** One path, or `read-mix`: the seeded browsing mix of scenarios/_lib/read-mix.ts. */
+  /** The request path, or the first of `pathsModule`'s when it is set. */
   path: string;
+  /**
+   * A module (repository-relative) whose default export returns the pass's request paths in
+   * order, from a fixed seed: e.g. the read mix of scenarios/_lib/read-mix.ts.
+   */
+  pathsModule?: string;
+  /** HTTP method, headers and body of every request (GET with none by default). */
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Largest failed or non-2xx share before the pass is errored (default 1 %). */
+  maxErrorShare?: number;
   connections: number;
   durationSeconds: number;
   /**
@@ -79,6 +90,8 @@ export interface EndpointPass {
  * alone) and the seeded read-heavy mix (cold long tail included). The cached side of each pair
  * is reported as a ratio to the uncached one.
  */
+export const READ_MIX_MODULE = "scenarios/_lib/read-mix.ts";
+
 function cachePasses(connections: number, durationSeconds: number): EndpointPass[] {
   const hot = "/api/products?limit=20";
   return [
@@ -98,14 +111,16 @@ function cachePasses(connections: number, durationSeconds: number): EndpointPass
     },
     {
       id: "catalogue-read-nocache",
-      path: "read-mix",
+      path: "/",
+      pathsModule: READ_MIX_MODULE,
       connections,
       durationSeconds,
       appEnv: { PERFGATE_APP_CACHE: "off" },
     },
     {
       id: "catalogue-read",
-      path: "read-mix",
+      path: "/",
+      pathsModule: READ_MIX_MODULE,
       connections,
       durationSeconds,
       ratioTo: "catalogue-read-nocache",

@@ -6,17 +6,19 @@ import {
   type FaultEvent,
   type RequestSample,
   requestSampleOf,
-} from "../adapters/fault-timeline.ts";
-import { type AppProcess, startAppProcess } from "../runners/app.ts";
-import { FAULT_LABELS, type FaultTarget, injectFault, pause } from "../runners/fault-steps.ts";
-import { type K6Engine, runK6Scenario } from "../runners/k6.ts";
-import { type RedisProcess, startRedisProcess } from "../runners/redis.ts";
-import { detectRedis } from "../runners/tools.ts";
-import type { QualityWarning, Suite, Verdict } from "../schema/index.ts";
-import { analyzeFaults, DEFAULT_RECOVERY_BAND } from "../verdicts/fault-impact.ts";
-import { faultsSuite, judgeFaults } from "../verdicts/faults.ts";
-import { readK6Outcome } from "./k6-suite.ts";
-import type { FaultsProfile } from "./profiles.ts";
+} from "../../adapters/fault-timeline.ts";
+import { type AppProcess, startAppProcess } from "../../runners/app.ts";
+import { FAULT_LABELS, type FaultTarget, injectFault, pause } from "../../runners/fault-steps.ts";
+import { type K6Engine, runK6Scenario } from "../../runners/k6.ts";
+import { type RedisProcess, startRedisProcess } from "../../runners/redis.ts";
+import { detectRedis } from "../../runners/tools.ts";
+import type { QualityWarning, Suite, Verdict } from "../../schema/index.ts";
+import { analyzeFaults, DEFAULT_RECOVERY_BAND } from "../../verdicts/fault-impact.ts";
+import { faultsSuite, judgeFaults } from "../../verdicts/faults.ts";
+import type { BundledScenario, LoadContext } from "../load-context.ts";
+import type { FaultsProfile } from "../profiles.ts";
+import type { Stage } from "../stage.ts";
+import { readK6Outcome } from "./k6-outcome.ts";
 
 export interface FaultsStageOptions {
   root: string;
@@ -233,3 +235,26 @@ export async function runFaultsStage(options: FaultsStageOptions): Promise<Fault
     await redis?.stop();
   }
 }
+
+/** The faults profile's stage: its own app and redis-server, faults during one scenario. */
+export const faultsStage: Stage<LoadContext> = {
+  id: "faults",
+  unit: { kind: "faults", tool: "perfgate-faults" },
+  skip: ({ profile, faultsScenario }) =>
+    profile.faults && faultsScenario ? undefined : "not configured in this profile",
+  describe: ({ profile }) =>
+    `faults: ${profile.faults?.schedule.map((f) => f.kind).join(", ")} during ${profile.faults?.loadSeconds} s of load`,
+  run: (context) =>
+    runFaultsStage({
+      root: context.root,
+      profile: context.profile.faults as FaultsProfile,
+      engine: context.engine,
+      scenario: context.faultsScenario as BundledScenario,
+      rawDir: context.rawDir,
+      appEnv: context.appEnv,
+      port: context.port,
+      signal: context.signal,
+      log: context.log,
+      echo: context.echo,
+    }),
+};

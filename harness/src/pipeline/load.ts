@@ -1,0 +1,138 @@
+import { createRequire } from "node:module";
+import path from "node:path";
+import { scenarioId, selectK6Engine } from "../runners/k6.ts";
+import { bundleK6Script } from "../runners/k6-bundle.ts";
+import { assertLoadTarget } from "../runners/target.ts";
+import type { PerfgateConfig, StartCommand } from "../schema/config.ts";
+import { EXIT, HarnessError, type RunResult } from "../schema/index.ts";
+import type { BundledScenario, LoadContext } from "./load-context.ts";
+import type { LoadProfile } from "./profiles.ts";
+import { beginRunRecord } from "./run-record.ts";
+import { runStages, type Stage } from "./stage.ts";
+import { appStage } from "./stages/app.ts";
+import { bundleStage } from "./stages/bundle.ts";
+import { endpointsStage } from "./stages/endpoints.ts";
+import { faultsStage } from "./stages/faults.ts";
+import { k6Stage } from "./stages/k6.ts";
+import { lighthouseStage } from "./stages/lighthouse.ts";
+import { memorySamplingStage, memoryStage } from "./stages/memory.ts";
+
+/**
+ * `perfgate load`, in order. Each stage says itself whether its profile configures it; the
+ * memory stages bracket the scenarios they watch.
+ */
+export const LOAD_STAGES: readonly Stage<LoadContext>[] = [
+  bundleStage,
+  appStage,
+  memorySamplingStage,
+  k6Stage,
+  memoryStage,
+  faultsStage,
+  endpointsStage,
+  lighthouseStage,
+];
+
+export interface LoadPipelineOptions {
+  root: string;
+  profileName: string;
+  profile: LoadProfile;
+  /** Scratch area for raw outputs: `.perf/`. */
+  perfDir: string;
+  /** Test an app that is already running instead of starting one (loopback unless allowed). */
+  baseUrl?: string | undefined;
+  allowHosts?: string[];
+  port?: number;
+  env?: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  log: (line: string) => void;
+  /** Live tool output (TTY runs only). */
+  echo?: ((text: string) => void) | undefined;
+  now?: () => Date;
+  /** perfgate.config.ts `target.start`, `bundle` and `lighthouse` (see LoadContext). */
+  start?: StartCommand | undefined;
+  bundle?: PerfgateConfig["bundle"];
+  lighthouse?: PerfgateConfig["lighthouse"];
+}
+
+export interface LoadPipelineResult {
+  run: RunResult;
+  rawDir: string;
+}
+
+const require = createRequire(import.meta.url);
+
+function packageVersion(name: string): string {
+  return (require(`${name}/package.json`) as { version: string }).version;
+}
+
+async function bundleScenario(root: string, rawDir: string, file: string) {
+  const id = scenarioId(file);
+  const bundle = await bundleK6Script(
+    path.resolve(root, file),
+    path.join(rawDir, "k6", id, "script.js"),
+  );
+  return { id, bundle } satisfies BundledScenario;
+}
+
+/**
+ * `perfgate load`: the profile's stages into one validated run record. Scenarios are bundled
+ * before anything starts, so a missing file or a syntax error fails fast with nothing started
+ * and nothing written.
+ */
+export async function runLoadPipeline(options: LoadPipelineOptions): Promise<LoadPipelineResult> {
+  const { root, profile } = options;
+  const env = options.env ?? process.env;
+  if (options.baseUrl) assertLoadTarget(options.baseUrl, options.allowHosts);
+  if (profile.faults && options.baseUrl) {
+    throw new HarnessError(
+      "E_USAGE",
+      "load: the faults profile starts, kills and restarts its own app and redis-server; it cannot test --base-url",
+      { hint: "drop --base-url for --profile faults", exitCode: EXIT.usage },
+    );
+  }
+  const engine = await selectK6Engine(env);
+  const autocannonVersion = packageVersion("autocannon");
+  const record = await beginRunRecord(
+    root,
+    options.profileName,
+    {
+      [engine.kind === "k6" ? "k6" : "perfgate-engine"]: engine.version,
+      autocannon: autocannonVersion,
+    },
+    env,
+    options.now,
+  );
+  const rawDir = path.join(options.perfDir, record.runId, "raw");
+  const scenarios = [];
+  for (const file of profile.scenarios) scenarios.push(await bundleScenario(root, rawDir, file));
+  const faultsScenario = profile.faults
+    ? await bundleScenario(root, rawDir, profile.faults.scenario)
+    : undefined;
+  options.log(
+    `run ${record.runId} · profile ${options.profileName} · ${engine.kind === "k6" ? `k6 ${engine.version} at ${engine.path}` : "built-in k6 engine (k6 not found)"}`,
+  );
+  const context: LoadContext = {
+    root,
+    rawDir,
+    profile,
+    env,
+    echo: options.echo,
+    engine,
+    autocannonVersion,
+    port: options.port ?? 0,
+    allowHosts: options.allowHosts ?? [],
+    scenarios,
+    faultsScenario,
+    baseUrl: options.baseUrl,
+    external: options.baseUrl !== undefined,
+    appEnv: {},
+    start: options.start,
+    bundle: options.bundle,
+    lighthouse: options.lighthouse,
+    signal: options.signal,
+    log: options.log,
+  };
+  const outcome = await runStages(LOAD_STAGES, context);
+  options.log("writing the run record…");
+  return { run: record.finish(outcome), rawDir };
+}
