@@ -54,10 +54,7 @@ export const EndpointPass = z.strictObject({
     .enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
     .default("GET")
     .describe("HTTP method."),
-  path: z
-    .string()
-    .min(1)
-    .describe("Path on the target, e.g. `/api/items?limit=20`."),
+  path: z.string().min(1).describe("Path on the target, e.g. `/api/items?limit=20`."),
   pathsModule: relativePath
     .optional()
     .describe(

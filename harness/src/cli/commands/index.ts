@@ -43,6 +43,16 @@ export const commands = {
     summary: "job summary, sticky PR comment, annotations, change-point issue, report commits",
     load: async () => (await import("./github.ts")).githubCommand,
   },
+  ingest: {
+    summary:
+      "turn another tool's output (vitest bench, tinybench, mitata, benchmark.js, k6, autocannon, lhci) into a run",
+    load: async () => (await import("./ingest.ts")).ingestCommand,
+  },
+  init: {
+    summary:
+      "write perfgate.config.ts, a k6 scenario, a microbench, lighthouserc.json, the workflow",
+    load: async () => (await import("./init.ts")).initCommand,
+  },
   k6: {
     summary: "the built-in k6 engine: k6 run <script> | k6 merge <dir>... --out <dir>",
     load: async () => (await import("./k6.ts")).k6Command,
