@@ -78,7 +78,7 @@ describe("CLI conventions", () => {
       const cli = io();
       expect(await runCli([name, "--help"], cli), name).toBe(0);
       expect(cli.output(), name).toContain(`usage: perfgate ${name.split(" ")[0]}`);
-      expect(cli.output(), name).toMatch(/examples:\n {2}perfgate /);
+      expect(cli.output(), name).toMatch(/examples:\n {2}(npx )?perfgate /);
       const command = await entry.load();
       for (const flag of Object.keys(command.options ?? {})) {
         expect(command.help.flags?.[flag], `${name} --${flag} has no help line`).toBeTruthy();

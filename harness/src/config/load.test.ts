@@ -113,13 +113,14 @@ describe("loadConfig", () => {
       );
       expect(
         configured?.endpoints.map(
-          ({ id, path, connections, durationSeconds, appEnv, ratioTo }) => ({
+          ({ id, path, pathsModule, connections, durationSeconds, appEnv, ratioTo }) => ({
             id,
             path,
             connections,
             durationSeconds,
             ...(appEnv ? { appEnv } : {}),
             ...(ratioTo ? { ratioTo } : {}),
+            ...(pathsModule ? { pathsModule } : {}),
           }),
         ),
         name,
