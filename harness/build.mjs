@@ -3,7 +3,9 @@
 // runners/microbench-build.ts finds by path and compiles again with the user's suites. Shared
 // code is split into chunks beside them; npm packages stay external (the package's
 // dependencies), code from elsewhere in the repository (scenarios/_lib) is inlined.
+import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { build } from "esbuild";
 
@@ -28,4 +30,11 @@ await build({
   target: "node20",
   packages: "external",
   logLevel: "warning",
+});
+
+// Types of the public index (defineConfig and the config's types), for the editor help of a
+// project's perfgate.config.ts. TypeScript is a build-time tool of the repository only.
+const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+execFileSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.types.json")], {
+  stdio: "inherit",
 });
