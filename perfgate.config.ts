@@ -115,7 +115,8 @@ export default defineConfig({
     ],
   },
   bundle: {
-    command: "vite build --config app/web/vite.config.ts --logLevel warn",
+    command:
+      "node node_modules/vite/bin/vite.js build --config app/web/vite.config.ts --logLevel warn",
     outDir: "app/web/dist",
     budgets: "lhci/bundle-budgets.json",
   },

@@ -148,9 +148,20 @@ export const PerfgateConfig = z
       .describe("Lighthouse CI: needs @lhci/cli installed and a Chromium."),
     bundle: z
       .strictObject({
-        command: z.string().min(1).describe("Build command, run from the config's folder."),
-        outDir: relativePath.describe("The folder it writes."),
-        budgets: relativePath.optional().describe("A bundle budgets file."),
+        command: z
+          .string()
+          .min(1)
+          .describe(
+            "Build command (shell, from the config's folder); it may write to $PERFGATE_WEB_OUT_DIR instead of outDir.",
+          ),
+        outDir: relativePath.describe(
+          "The folder it writes; its .js files are measured (with Vite's manifest: per chunk and how it loads).",
+        ),
+        budgets: relativePath
+          .optional()
+          .describe(
+            "A bundle budgets file (initial-route and chunk limits; needs Vite's manifest).",
+          ),
       })
       .optional()
       .describe("The web bundle to build and judge; absent: no bundle stage."),

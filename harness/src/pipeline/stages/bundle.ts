@@ -1,15 +1,13 @@
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { normalizeBundle } from "../../adapters/bundle.ts";
-import { runBundleBuild } from "../../runners/bundle.ts";
+import { runBundleCommand } from "../../runners/bundle.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { judgeBundleBudgets, parseBundleBudgets } from "../../verdicts/budgets.ts";
 import type { LoadContext } from "../load-context.ts";
 import type { Stage } from "../stage.ts";
 
 export const BUDGETS_FILE = "lhci/bundle-budgets.json";
-const WEB_CONFIG = "app/web/vite.config.ts";
 
 async function readBudgets(root: string, file: string) {
   try {
@@ -28,23 +26,22 @@ async function readBudgets(root: string, file: string) {
 export const bundleStage: Stage<LoadContext> = {
   id: "bundle",
   unit: { id: "web", kind: "bundle", tool: "vite" },
-  skip: ({ profile, root, bundle }) =>
+  skip: ({ profile, bundle }) =>
     !bundle
       ? "not configured: no bundle in perfgate.config.ts"
       : profile.bundle === false
         ? "not configured in this profile"
-        : existsSync(path.join(root, WEB_CONFIG))
-          ? undefined
-          : `not configured: no ${WEB_CONFIG}`,
+        : undefined,
   describe: ({ bundle }) =>
-    `bundle: building the web app and judging its chunks against ${bundle?.budgets ?? BUDGETS_FILE}`,
+    `bundle: \`${bundle?.command}\`, then its JavaScript measured${bundle?.budgets ? ` and judged against ${bundle.budgets}` : ""}`,
   async run(context) {
-    const budgets = await readBudgets(context.root, context.bundle?.budgets ?? BUDGETS_FILE);
+    const config = context.bundle as NonNullable<LoadContext["bundle"]>;
+    const budgets = config.budgets ? await readBudgets(context.root, config.budgets) : undefined;
     const dist = path.join(context.rawDir, "bundle", "dist");
-    const raw = await runBundleBuild(context.root, dist, context.signal);
-    const suite = normalizeBundle(raw, budgets.initialRoute);
+    const { raw, dir } = await runBundleCommand(context.root, config, dist, context.signal);
+    const suite = normalizeBundle(raw, budgets?.initialRoute ?? "");
     // The app serves the web build this run just measured, for the Lighthouse stage.
-    context.appEnv.PERFGATE_APP_WEB_DIST = dist;
-    return { suites: [suite], verdicts: judgeBundleBudgets(suite, budgets) };
+    if (dir === dist) context.appEnv.PERFGATE_APP_WEB_DIST = dist;
+    return { suites: [suite], verdicts: budgets ? judgeBundleBudgets(suite, budgets) : [] };
   },
 };
