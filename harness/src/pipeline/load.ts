@@ -48,6 +48,8 @@ export interface LoadPipelineOptions {
   /** Live tool output (TTY runs only). */
   echo?: ((text: string) => void) | undefined;
   now?: () => Date;
+  /** Stage ids the user left out (`--skip`): named as skipped, not run. */
+  skip?: ReadonlySet<string>;
   /** perfgate.config.ts `target.start`, `bundle` and `lighthouse` (see LoadContext). */
   start?: StartCommand | undefined;
   bundle?: PerfgateConfig["bundle"];
@@ -132,7 +134,11 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
     signal: options.signal,
     log: options.log,
   };
-  const outcome = await runStages(LOAD_STAGES, context);
+  const skipped = options.skip ?? new Set<string>();
+  const stages = LOAD_STAGES.map((stage) =>
+    skipped.has(stage.id) ? { ...stage, skip: () => "skipped (--skip)" } : stage,
+  );
+  const outcome = await runStages(stages, context);
   options.log("writing the run record…");
   return { run: record.finish(outcome), rawDir };
 }

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { get as httpGet } from "node:http";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { StartCommand } from "../schema/config.ts";
@@ -122,12 +123,22 @@ export async function startTargetProcess(
   };
 }
 
-async function answers(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    await response.body?.cancel();
-    return response.ok;
-  } catch {
-    return false;
-  }
+/**
+ * One readiness probe: true on a 2xx answer. Its own socket, destroyed on every outcome: a
+ * port held by something that accepts and never answers must not keep sockets open after it.
+ */
+function answers(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = httpGet(url, { agent: false, timeout: 2_000 }, (response) => {
+      response.resume();
+      request.destroy();
+      const status = response.statusCode ?? 0;
+      resolve(status >= 200 && status < 300);
+    });
+    request.once("timeout", () => {
+      request.destroy();
+      resolve(false);
+    });
+    request.once("error", () => resolve(false));
+  });
 }

@@ -143,7 +143,11 @@ export const loadCommand: Command = {
       perfDir: path.join(root, ".perf"),
       baseUrl,
       start: baseUrl ? undefined : config.target.start,
-      bundle: skip.has("bundle") ? undefined : config.bundle,
+      bundle: config.bundle,
+      // memory is two stages: the sampler during the scenarios and the verdict after them.
+      skip: new Set(
+        [...skip].flatMap((s) => (s === "memory" ? ["memory-sampling", "memory"] : [s])),
+      ),
       lighthouse: config.lighthouse,
       allowHosts: values["allow-host"] ?? [],
       port,
