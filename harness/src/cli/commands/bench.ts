@@ -1,5 +1,6 @@
 import path from "node:path";
 import { type BenchRow, normalizeMicrobench } from "../../adapters/microbench.ts";
+import { findConfigFile, loadConfig } from "../../config/load.ts";
 import { writeScratchRun } from "../../history/run-store.ts";
 import {
   makeRunId,
@@ -21,6 +22,8 @@ export type BenchProfileName = keyof typeof BENCH_PROFILES;
 
 export interface RunBenchOptions {
   root: string;
+  /** Suite globs (perfgate.config.ts `microbench.include`). */
+  include?: readonly string[] | undefined;
   profile: BenchProfileName;
   /** Suite ids (file names without `.bench.ts`); picking suites also runs their slow groups. */
   suites?: readonly string[];
@@ -72,6 +75,7 @@ export async function runBench(options: RunBenchOptions): Promise<RunBenchResult
         root: options.root,
         rawDir,
         buildDir: path.join(runDir, "build", "microbench"),
+        include: options.include,
         suites: options.suites ?? [],
         includeSlow: settings.includeSlow || (options.suites?.length ?? 0) > 0,
         processes,
@@ -217,8 +221,13 @@ export const benchCommand: Command = {
     const started = Date.now();
     const log = (line: string) =>
       io.err(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
+    const configFile = findConfigFile(io.cwd);
+    const include = configFile
+      ? (await loadConfig(configFile)).config.microbench?.include
+      : undefined;
     const { run, rows, runDir } = await runBench({
       root: io.cwd,
+      include,
       profile: profile as BenchProfileName,
       ...(values.suite ? { suites: values.suite } : {}),
       ...(values.processes ? { processes: positiveInteger("processes", values.processes) } : {}),
