@@ -1,4 +1,5 @@
 import path from "node:path";
+import { findConfigFile, loadConfig } from "../../config/load.ts";
 import { writeFileAtomic } from "../../history/atomic-write.ts";
 import { type CompareSelection, runComparePipeline } from "../../pipeline/compare.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
@@ -71,7 +72,10 @@ export const compareCommand: Command = {
         exitCode: EXIT.usage,
       });
     }
+    const configFile = findConfigFile(io.cwd);
+    const gatesFile = configFile ? (await loadConfig(configFile)).config.gates : undefined;
     const { record, dir, markdown } = await runComparePipeline({
+      gatesFile,
       root: io.cwd,
       base: values.base,
       selection: parseSelection(values.suites),
