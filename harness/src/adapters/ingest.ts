@@ -9,7 +9,7 @@ import {
   type Verdict,
 } from "../schema/index.ts";
 import { DEFAULT_MAX_ERROR_SHARE } from "./autocannon.ts";
-import { normalizeK6Summary } from "./k6.ts";
+import { type K6ThresholdResult, normalizeK6Summary } from "./k6.ts";
 import { normalizeLighthouse } from "./lighthouse.ts";
 
 /**
@@ -41,6 +41,8 @@ export interface Ingested {
   suites: Suite[];
   verdicts: Verdict[];
   warnings: QualityWarning[];
+  /** k6's own threshold results (k6-summary only). */
+  thresholds?: K6ThresholdResult[];
 }
 
 function parse<T>(schema: z.ZodType<T>, data: unknown, input: IngestInput): T {
@@ -248,7 +250,9 @@ export function ingest(input: IngestInput): Ingested {
         tool: { name: "k6", version: "" },
         source: input.source,
       });
-      return { suites: [k6.suite], verdicts: [], warnings: k6.warnings };
+      // k6 judged its thresholds already; the command turns them into verdicts, as for a
+      // `perfgate load` scenario.
+      return { suites: [k6.suite], verdicts: [], warnings: k6.warnings, thresholds: k6.thresholds };
     }
     case "lhci": {
       const data = json(input);

@@ -8,6 +8,7 @@ import { beginRunRecord } from "../../pipeline/run-record.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { buildRunReport } from "../../report/index.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
+import { hasFailingVerdict, judgeK6Thresholds } from "../../verdicts/thresholds.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 
@@ -72,7 +73,10 @@ export const ingestCommand: Command = {
           .replace(/[^\w.-]+/g, "-");
       const result = ingest({ format, text, id, source: file });
       outcome.suites.push(...result.suites);
-      outcome.verdicts.push(...result.verdicts);
+      outcome.verdicts.push(
+        ...result.verdicts,
+        ...judgeK6Thresholds(result.suites[0]?.id ?? id, result.thresholds ?? []),
+      );
       outcome.warnings.push(...result.warnings);
     }
     const run = record.finish(outcome);
@@ -84,6 +88,7 @@ export const ingestCommand: Command = {
     io.out(
       `ingested ${outcome.suites.length} suite(s) (${outcome.suites.map((s) => s.id).join(", ")}) into ${path.relative(io.cwd, dir)}/run.json\n`,
     );
+    if (hasFailingVerdict(run.verdicts)) return EXIT.verdictFailed;
     return outcome.suites.some((s) => s.status === "errored") ? EXIT.toolFailed : EXIT.ok;
   },
 };
