@@ -138,7 +138,16 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
   const stages = LOAD_STAGES.map((stage) =>
     skipped.has(stage.id) ? { ...stage, skip: () => "skipped (--skip)" } : stage,
   );
+  // A stage whose section perfgate.config.ts lacks is named in the run record too, so a
+  // report says which stages the run never had, not only the log.
+  const unconfigured = stages.flatMap((stage) => {
+    const reason = stage.skip(context);
+    return reason?.endsWith("in perfgate.config.ts")
+      ? [{ code: "stage-skipped" as const, message: `${stage.id} not run: ${reason}` }]
+      : [];
+  });
   const outcome = await runStages(stages, context);
+  outcome.warnings.push(...unconfigured);
   options.log("writing the run record…");
   return { run: record.finish(outcome), rawDir };
 }

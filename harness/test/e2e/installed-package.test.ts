@@ -159,6 +159,12 @@ describe("perfgate installed from its tarballs in a project of its own", () => {
     const [record] = runs();
     const suites = record?.suites.map((s) => `${s.kind}:${s.id}:${s.status}`);
     expect(suites).toEqual(["load:smoke:ok", "endpoint:home:ok", "endpoint:items:ok"]);
+    expect(record?.warnings.map((w) => w.message)).toEqual(
+      expect.arrayContaining([
+        "bundle not run: not configured: no bundle in perfgate.config.ts",
+        "lighthouse not run: not configured: no lighthouse in perfgate.config.ts",
+      ]),
+    );
   }, 240_000);
 
   describe("against a server that answers 404", () => {

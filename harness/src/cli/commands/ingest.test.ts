@@ -45,4 +45,13 @@ describe("perfgate ingest", () => {
       /--format "jmh" is not known\n {2}hint: one of: vitest-bench, tinybench/,
     );
   });
+
+  it("ingests one file after another within a second, each as its own run", async () => {
+    const file = path.join(FIXTURES, "ingest/benchmark.txt");
+    const before = (await readdir(path.join(dir, "reports/runs"))).length;
+    for (let i = 0; i < 3; i++) {
+      expect(await runCli(["ingest", "--format", "benchmark.js", file], io())).toBe(0);
+    }
+    expect(await readdir(path.join(dir, "reports/runs"))).toHaveLength(before + 3);
+  });
 });

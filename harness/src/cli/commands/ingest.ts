@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { INGEST_FORMATS, type IngestFormat, ingest } from "../../adapters/ingest.ts";
@@ -50,7 +51,17 @@ export const ingestCommand: Command = {
         exitCode: EXIT.usage,
       });
     }
-    const record = await beginRunRecord(io.cwd, `ingest-${format}`, {}, io.env);
+    const configFile = findConfigFile(io.cwd);
+    const configured = configFile ? (await loadConfig(configFile)).config.reportsDir : "reports";
+    const reportsDir = path.resolve(io.cwd, values["reports-dir"] ?? configured);
+    // Run ids have one-second resolution and runs are never rewritten: ingesting several
+    // files one after another, each gets the next free second.
+    let at = new Date();
+    let record = await beginRunRecord(io.cwd, `ingest-${format}`, {}, io.env, () => at);
+    while (existsSync(path.join(reportsDir, "runs", record.runId))) {
+      at = new Date(at.getTime() + 1000);
+      record = await beginRunRecord(io.cwd, `ingest-${format}`, {}, io.env, () => at);
+    }
     const outcome = { suites: [], verdicts: [], warnings: [] } as Required<
       Pick<ReturnType<typeof ingest>, "suites" | "verdicts" | "warnings">
     >;
@@ -80,9 +91,6 @@ export const ingestCommand: Command = {
       outcome.warnings.push(...result.warnings);
     }
     const run = record.finish(outcome);
-    const configFile = findConfigFile(io.cwd);
-    const configured = configFile ? (await loadConfig(configFile)).config.reportsDir : "reports";
-    const reportsDir = path.resolve(io.cwd, values["reports-dir"] ?? configured);
     const dir = await writeRun(reportsDir, run, renderMarkdown(buildRunReport(run)));
     await writeTrendPages(reportsDir);
     io.out(
