@@ -8,6 +8,8 @@ export default defineConfig({
     projects: [
       "engine/vitest.config.ts",
       {
+        // Workspace packages resolve to their TypeScript sources in tests, never to a dist/.
+        ssr: { resolve: { conditions: ["perfgate-source"] } },
         test: {
           name: "harness",
           include: ["{harness,app,microbench,scenarios,scripts,lhci}/**/*.test.ts"],

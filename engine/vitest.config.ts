@@ -1,6 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // Tests run the engine from its TypeScript sources, never from a built dist/.
+  ssr: { resolve: { conditions: ["perfgate-source"] } },
   test: {
     name: "engine",
     root: import.meta.dirname,

@@ -1,6 +1,9 @@
-// Worker threads do not inherit tsx's loader; register it before loading the TypeScript entry.
+// Worker threads do not inherit tsx's loader: a `.ts` entry (running from a clone) registers it
+// first; the compiled `.js` entry of the published package is imported directly.
 import { workerData } from "node:worker_threads";
-import { register } from "tsx/esm/api";
 
-register();
+if (workerData.entry.endsWith(".ts")) {
+  const { register } = await import("tsx/esm/api");
+  register();
+}
 await import(workerData.entry);

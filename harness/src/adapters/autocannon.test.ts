@@ -42,4 +42,23 @@ describe("normalizeAutocannon on a real capture", () => {
       expect.objectContaining({ code: "http-errors", suite: "products-list" }),
     ]);
   });
+
+  it("is errored, naming the endpoint, when the non-2xx share is above the default 1 %", () => {
+    const failing = structuredClone(raw);
+    failing.result.non2xx = failing.result.requests.total;
+    const { suite } = normalizeAutocannon(failing);
+    expect(suite.status).toBe("errored");
+    expect(suite.error).toContain(`endpoint products-list (GET ${raw.options.url})`);
+    expect(suite.error).toContain("100 %");
+  });
+
+  it("stays ok at or under its configured limit", () => {
+    const some = structuredClone(raw);
+    some.result.non2xx = Math.floor(raw.result.requests.total * 0.01);
+    expect(normalizeAutocannon(some).suite.status).toBe("ok");
+    some.result.non2xx = Math.ceil(raw.result.requests.total * 0.05);
+    expect(normalizeAutocannon(some).suite.status).toBe("errored");
+    some.options.maxErrorShare = 0.1;
+    expect(normalizeAutocannon(some).suite.status).toBe("ok");
+  });
 });

@@ -5,7 +5,14 @@ import { summarizeHdr } from "./_hdr.ts";
 export interface AutocannonRawInput {
   id: string;
   autocannonVersion: string;
-  options: { url: string; connections: number; durationSeconds: number };
+  options: {
+    url: string;
+    connections: number;
+    durationSeconds: number;
+    method?: string;
+    /** Largest share of requests that may fail or answer non-2xx (0.01 = 1 %). */
+    maxErrorShare?: number;
+  };
   result: {
     duration: number;
     errors: number;
@@ -17,7 +24,14 @@ export interface AutocannonRawInput {
   latencyUsHdr: string;
 }
 
-/** autocannon raw output -> one `endpoint` suite (closed-loop throughput and latency). Pure. */
+/** The error share above which an endpoint pass is `errored` when its config sets none: 1 %. */
+export const DEFAULT_MAX_ERROR_SHARE = 0.01;
+
+/**
+ * autocannon raw output -> one `endpoint` suite (closed-loop throughput and latency). Pure.
+ * A pass whose failed or non-2xx share is above its limit is `errored`, naming the endpoint:
+ * the throughput of 404s says nothing about the endpoint it was meant to measure.
+ */
 export function normalizeAutocannon(raw: AutocannonRawInput): {
   suite: Suite;
   warnings: QualityWarning[];
@@ -48,24 +62,39 @@ export function normalizeAutocannon(raw: AutocannonRawInput): {
   ];
   const warnings: QualityWarning[] = [];
   const failures = result.errors + result.timeouts + result.non2xx;
+  const attempts = result.requests.total + result.errors;
   if (failures > 0) {
     warnings.push({
       code: "http-errors",
       suite: raw.id,
-      message: `${failures} of ${result.requests.total + result.errors} requests failed or were not 2xx`,
+      message: `${failures} of ${attempts} requests failed or were not 2xx`,
     });
   }
+  const limit = raw.options.maxErrorShare ?? DEFAULT_MAX_ERROR_SHARE;
+  const share = attempts > 0 ? failures / attempts : 1;
+  const target = `${raw.options.method ?? "GET"} ${raw.options.url}`;
+  const error =
+    share > limit
+      ? attempts === 0
+        ? `endpoint ${raw.id} (${target}): no request completed`
+        : `endpoint ${raw.id} (${target}): ${failures} of ${attempts} requests (${percent(share)}) failed or answered non-2xx, above the ${percent(limit)} limit`
+      : undefined;
   return {
     suite: {
       kind: "endpoint",
       id: raw.id,
       tool: { name: "autocannon", version: raw.autocannonVersion },
-      status: "ok",
+      status: error ? "errored" : "ok",
+      ...(error ? { error } : {}),
       metrics,
       meta: { connections: raw.options.connections, durationSeconds: raw.options.durationSeconds },
     },
     warnings,
   };
+}
+
+function percent(share: number): string {
+  return `${Number((share * 100).toPrecision(3))} %`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { EXIT, HarnessError } from "../schema/index.ts";
+import { EXIT, HarnessError } from "../schema/errors.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -11,11 +11,11 @@ export function parseCommandArgs<T extends Options>(command: string, argv: strin
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (cause) {
-    const known = Object.keys(options)
-      .map((name) => `--${name}`)
-      .join(", ");
+    const names = Object.keys(options).map((name) => `--${name}`);
+    const unknown = /Unknown option '([^']+)'/.exec((cause as Error).message)?.[1];
+    const nearest = unknown ? nearestHint(unknown.split("=")[0] as string, names) : "";
     throw new HarnessError("E_USAGE", `${command}: ${(cause as Error).message}`, {
-      hint: `known options: ${known || "(none)"}; see \`perfgate ${command} --help\``,
+      hint: `${nearest}known options: ${names.join(", ") || "(none)"}; see \`perfgate ${command} --help\``,
       exitCode: EXIT.usage,
       cause,
     });
@@ -42,4 +42,36 @@ export function integerFlag(
     );
   }
   return n;
+}
+
+/** Edit distance (insert, delete, substitute), for "did you mean" hints. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitute = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        substitute,
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+/**
+ * `did you mean "--profile"? ` for the known name nearest to a mistyped one, when it is close
+ * enough to be a typo (at most a third of its letters off); "" otherwise.
+ */
+export function nearestHint(typed: string, known: readonly string[]): string {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = editDistance(typed, name);
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  if (!best || best.distance > Math.max(2, Math.floor(best.name.length / 3))) return "";
+  return `did you mean "${best.name}"? `;
 }

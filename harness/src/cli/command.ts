@@ -1,7 +1,23 @@
+import type { ParseArgsConfig } from "node:util";
+
+/** A command's flags, as `node:util` parseArgs takes them (types, defaults, short names). */
+export type CommandOptions = NonNullable<ParseArgsConfig["options"]>;
+
+/** What `perfgate <command> --help` prints; flag types and defaults come from `options`. */
+export interface CommandHelp {
+  /** The synopsis after `perfgate `, e.g. `load [options]`. */
+  usage: string;
+  /** One line per flag of `options`, by flag name (a test checks none is missing). */
+  flags?: Record<string, string>;
+  /** Whole command lines, e.g. `perfgate load --profile full`. */
+  examples: string[];
+}
+
 /** A CLI command: thin wiring from parsed arguments to stages; returns the exit code. */
 export interface Command {
-  /** One line for `perfgate --help`. */
-  summary: string;
+  help: CommandHelp;
+  /** The flags `run` parses, so help can list them with their defaults. */
+  options?: CommandOptions;
   /** `argv` holds everything after the command name. */
   run(argv: string[], io: CliIo): Promise<number>;
 }

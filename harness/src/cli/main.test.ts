@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CliIo } from "./command.ts";
+import { commands } from "./commands/index.ts";
 import { runCli } from "./main.ts";
 
 function io(): CliIo & { output: () => string } {
@@ -74,5 +75,38 @@ describe("runCli exit codes", () => {
     };
     expect(await runCli(["--help"], broken)).toBe(3);
     expect(cli.output()).toContain("error[E_INTERNAL]: TypeError: boom");
+  });
+});
+
+describe("CLI conventions", () => {
+  it("--help on every command exits 0 with usage, every flag described, and an example", async () => {
+    for (const [name, entry] of Object.entries(commands)) {
+      const cli = io();
+      expect(await runCli([name, "--help"], cli), name).toBe(0);
+      expect(cli.output(), name).toContain(`usage: perfgate ${name.split(" ")[0]}`);
+      expect(cli.output(), name).toMatch(/examples:\n {2}(npx )?perfgate /);
+      const command = await entry.load();
+      for (const flag of Object.keys(command.options ?? {})) {
+        expect(command.help.flags?.[flag], `${name} --${flag} has no help line`).toBeTruthy();
+      }
+    }
+  });
+
+  it("--version prints the harness package's version", async () => {
+    const cli = io();
+    expect(await runCli(["--version"], cli)).toBe(0);
+    expect(cli.output()).toBe("0.1.0\n");
+  });
+
+  it("an unknown flag or command suggests the nearest known one", async () => {
+    const flag = io();
+    expect(await runCli(["load", "--profle", "quick"], flag)).toBe(2);
+    expect(flag.output()).toContain('did you mean "--profile"?');
+    const command = io();
+    expect(await runCli(["lod"], command)).toBe(2);
+    expect(command.output()).toContain('did you mean "load"?');
+    const far = io();
+    expect(await runCli(["zzzzzzzz"], far)).toBe(2);
+    expect(far.output()).not.toContain("did you mean");
   });
 });

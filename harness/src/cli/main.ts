@@ -1,15 +1,20 @@
 import process from "node:process";
-import { EXIT, formatHarnessError, HarnessError, isHarnessError } from "../schema/index.ts";
-import type { CliIo, Command } from "./command.ts";
-import { commands } from "./commands/index.ts";
+import { EXIT, formatHarnessError, HarnessError, isHarnessError } from "../schema/errors.ts";
+import { nearestHint } from "./args.ts";
+import type { CliIo } from "./command.ts";
+import { type CommandEntry, commands } from "./commands/index.ts";
+import { renderCommandHelp } from "./help.ts";
+import { harnessVersion } from "./version.ts";
 
 function renderHelp(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
   const lines = Object.entries(commands).map(
     ([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`,
   );
-  return `perfgate <command> [options]\n\ncommands:\n${lines.join("\n")}\n`;
+  return `perfgate <command> [options]\n\ncommands:\n${lines.join("\n")}\n\noptions:\n  -h, --help     this list; \`perfgate <command> --help\` for a command's flags\n  -v, --version  print the version\n\nexample:\n  npx perfgate init --yes && npx perfgate load\n`;
 }
+
+const HELP_FLAGS = new Set(["--help", "-h"]);
 
 /** Runs one command and maps every outcome to an exit code. Never exits the process itself. */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -19,12 +24,25 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
       io.out(renderHelp());
       return name === undefined ? EXIT.usage : EXIT.ok;
     }
-    const command: Command | undefined = commands[name as keyof typeof commands];
-    if (!command) {
+    if (name === "--version" || name === "-v" || name === "version") {
+      io.out(`${harnessVersion()}\n`);
+      return EXIT.ok;
+    }
+    const entry: CommandEntry | undefined = Object.hasOwn(commands, name)
+      ? commands[name as keyof typeof commands]
+      : undefined;
+    if (!entry) {
       throw new HarnessError("E_USAGE", `unknown command "${name}"`, {
-        hint: `run \`perfgate --help\` for the list: ${Object.keys(commands).join(", ")}`,
+        hint: `${nearestHint(name, Object.keys(commands))}run \`perfgate --help\` for the list: ${Object.keys(commands).join(", ")}`,
         exitCode: EXIT.usage,
       });
+    }
+    const command = await entry.load();
+    // `--help` anywhere before a `--` separator: the user asks, nothing runs.
+    const own = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+    if (own.some((arg) => HELP_FLAGS.has(arg))) {
+      io.out(renderCommandHelp(entry.summary, command));
+      return EXIT.ok;
     }
     return await command.run(rest, io);
   } catch (error) {

@@ -54,6 +54,8 @@ export interface CompareSelection {
 
 export interface ComparePipelineOptions {
   root: string;
+  /** perfgate.config.ts `gates`, relative to root; default harness/config/gates.json. */
+  gatesFile?: string | undefined;
   /** Base git ref; the head is the working tree. */
   base: string;
   selection: CompareSelection;
@@ -393,7 +395,8 @@ export async function runComparePipeline(
   const git = await readGitInfo(root);
   const id = `compare-${makeRunId(startedAt, git.shortSha)}`;
   const dir = path.join(root, ".perf", "compare", id);
-  const gates = parseGates(await readFile(path.join(root, GATES_FILE), "utf8"), GATES_FILE);
+  const gatesFile = options.gatesFile ?? GATES_FILE;
+  const gates = parseGates(await readFile(path.join(root, gatesFile), "utf8"), gatesFile);
   const calibrationFile = options.calibrationFile ?? path.join(root, CALIBRATION_FILE);
   const calibration = (await readCalibrationFile<Calibration>(calibrationFile)) as Calibration;
   const record = newRecord(options, id, startedAt, { sha: git.sha, dirty: git.dirty });

@@ -1,4 +1,5 @@
 import type { K6Engine } from "../runners/k6.ts";
+import type { PerfgateConfig, StartCommand } from "../schema/config.ts";
 import type { LoadProfile } from "./profiles.ts";
 import type { StageIo } from "./stage.ts";
 import type { MemoryStage } from "./stages/memory.ts";
@@ -35,6 +36,12 @@ export interface LoadContext extends StageIo {
   appEnv: Record<string, string>;
   /** Set by the bundle stage: whether this run's web build exists (Lighthouse audits it). */
   bundleOk?: boolean;
+  /** How the app under test starts (perfgate.config.ts `target.start`); undefined: the reference app's own starter. */
+  start?: StartCommand | undefined;
+  /** perfgate.config.ts `bundle`: undefined means no bundle stage. */
+  bundle?: PerfgateConfig["bundle"];
+  /** perfgate.config.ts `lighthouse`: undefined means no Lighthouse stage. */
+  lighthouse?: PerfgateConfig["lighthouse"];
   /** Set by the memory sampling stage while the scenarios run. */
   memory?: MemoryStage | undefined;
 }

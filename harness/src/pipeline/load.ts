@@ -3,6 +3,7 @@ import path from "node:path";
 import { scenarioId, selectK6Engine } from "../runners/k6.ts";
 import { bundleK6Script } from "../runners/k6-bundle.ts";
 import { assertLoadTarget } from "../runners/target.ts";
+import type { PerfgateConfig, StartCommand } from "../schema/config.ts";
 import { EXIT, HarnessError, type RunResult } from "../schema/index.ts";
 import { judgeForeignLoad } from "../verdicts/foreign-load.ts";
 import type { BundledScenario, LoadContext } from "./load-context.ts";
@@ -49,6 +50,12 @@ export interface LoadPipelineOptions {
   /** Live tool output (TTY runs only). */
   echo?: ((text: string) => void) | undefined;
   now?: () => Date;
+  /** Stage ids the user left out (`--skip`): named as skipped, not run. */
+  skip?: ReadonlySet<string>;
+  /** perfgate.config.ts `target.start`, `bundle` and `lighthouse` (see LoadContext). */
+  start?: StartCommand | undefined;
+  bundle?: PerfgateConfig["bundle"];
+  lighthouse?: PerfgateConfig["lighthouse"];
 }
 
 export interface LoadPipelineResult {
@@ -129,15 +136,32 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
     seedProducts,
     appEnv: {
       PERFGATE_APP_SEED_PRODUCTS: String(seedProducts),
-      // Files are read on request, so the app can start before the build is written.
-      ...(profile.bundle === false
-        ? {}
-        : { PERFGATE_APP_WEB_DIST: path.join(rawDir, "bundle", "dist") }),
+      // The reference app's build writes into the run's raw folder (PERFGATE_WEB_OUT_DIR), and
+      // the app reads files on request, so it can start before the build is written.
+      ...(options.bundle && profile.bundle !== false
+        ? { PERFGATE_APP_WEB_DIST: path.join(rawDir, "bundle", "dist") }
+        : {}),
     },
+    start: options.start,
+    bundle: options.bundle,
+    lighthouse: options.lighthouse,
     signal: options.signal,
     log: options.log,
   };
-  const outcome = await runStages(LOAD_STAGES, context);
+  const skipped = options.skip ?? new Set<string>();
+  const stages = LOAD_STAGES.map((stage) =>
+    skipped.has(stage.id) ? { ...stage, skip: () => "skipped (--skip)" } : stage,
+  );
+  // A stage whose section perfgate.config.ts lacks is named in the run record too, so a
+  // report says which stages the run never had, not only the log.
+  const unconfigured = stages.flatMap((stage) => {
+    const reason = stage.skip(context);
+    return reason?.endsWith("in perfgate.config.ts")
+      ? [{ code: "stage-skipped" as const, message: `${stage.id} not run: ${reason}` }]
+      : [];
+  });
+  const outcome = await runStages(stages, context);
+  outcome.warnings.push(...unconfigured);
   // Numbers measured while other processes used the machine carry that with them (issue 18).
   const foreign = judgeForeignLoad(outcome.suites, outcome.verdicts, {
     externalTarget: context.external,

@@ -73,6 +73,12 @@ export interface EndpointPass {
    * order, from a fixed seed: e.g. the read mix of scenarios/_lib/read-mix.ts.
    */
   pathsModule?: string;
+  /** HTTP method, headers and body of every request (GET with none by default). */
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Largest failed or non-2xx share before the pass is errored (default 1 %). */
+  maxErrorShare?: number;
   connections: number;
   durationSeconds: number;
   /**
@@ -204,9 +210,3 @@ export const PROFILES = {
     },
   },
 } satisfies Record<string, LoadProfile>;
-
-export type ProfileName = keyof typeof PROFILES;
-
-export function isProfileName(name: string): name is ProfileName {
-  return Object.hasOwn(PROFILES, name);
-}

@@ -10,6 +10,12 @@ export interface AutocannonRunOptions {
   url: string;
   connections: number;
   durationSeconds: number;
+  /** HTTP method, headers and body of every request (GET with none by default). */
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Largest failed or non-2xx share before the pass is errored (the adapter's default: 1 %). */
+  maxErrorShare?: number;
   /** Request paths replayed in order (cycling), each connection taking the next one; else `url` only. */
   paths?: readonly string[];
   outFile: string;
@@ -20,7 +26,13 @@ export interface AutocannonRunOptions {
 export interface AutocannonRaw {
   id: string;
   autocannonVersion: string;
-  options: { url: string; connections: number; durationSeconds: number };
+  options: {
+    url: string;
+    connections: number;
+    durationSeconds: number;
+    method?: string;
+    maxErrorShare?: number;
+  };
   result: autocannon.Result;
   /** Base64 HDR of per-response latency in microseconds; autocannon's own histogram is 1 ms resolution. */
   latencyUsHdr: string;
@@ -56,6 +68,9 @@ export async function runAutocannon(
           connections,
           duration: durationSeconds,
           pipelining: 1,
+          ...(options.method ? { method: options.method as autocannon.Request["method"] } : {}),
+          ...(options.headers ? { headers: options.headers } : {}),
+          ...(options.body !== undefined ? { body: options.body } : {}),
           ...(requests ? { requests } : {}),
         },
         (error, done) => (error ? reject(error) : resolve(done)),
@@ -82,7 +97,13 @@ export async function runAutocannon(
   const raw: AutocannonRaw = {
     id,
     autocannonVersion: version,
-    options: { url, connections, durationSeconds },
+    options: {
+      url,
+      connections,
+      durationSeconds,
+      ...(options.method ? { method: options.method } : {}),
+      ...(options.maxErrorShare !== undefined ? { maxErrorShare: options.maxErrorShare } : {}),
+    },
     result,
     latencyUsHdr: hdr.encodeIntoCompressedBase64(histogram),
   };

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { EXIT, HarnessError } from "../schema/index.ts";
@@ -81,6 +82,85 @@ export async function runBundleBuild(
       },
     );
   }
+  const raw = await measureBundle(root, outDir);
+  await writeFile(
+    path.join(outDir, "..", "bundle-stats.json"),
+    `${JSON.stringify(raw, null, 2)}\n`,
+  );
+  return raw;
+}
+
+/**
+ * perfgate.config.ts `bundle`: the project's build command (shell, from the config's folder),
+ * then its output measured. A build that honours PERFGATE_WEB_OUT_DIR (the reference app's Vite
+ * config does) writes into the run's raw folder instead of `outDir`, so the run keeps the
+ * exact files it judged.
+ */
+export async function runBundleCommand(
+  root: string,
+  bundle: { command: string; outDir: string },
+  rawDist: string,
+  signal?: AbortSignal,
+): Promise<{ raw: BundleRaw; dir: string }> {
+  const child = spawn(bundle.command, {
+    cwd: root,
+    shell: true,
+    env: {
+      ...process.env,
+      PERFGATE_WEB_OUT_DIR: rawDist,
+      PERFGATE_WEB_TREEMAP: path.join(rawDist, "..", "treemap.html"),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+    signal,
+  });
+  let output = "";
+  child.stdout.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-8_000)));
+  child.stderr.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-8_000)));
+  const code = await new Promise<number>((resolve) => {
+    child.once("error", () => resolve(1));
+    child.once("close", (c) => resolve(c ?? 1));
+  });
+  if (code !== 0) {
+    throw new HarnessError(
+      "E_BUILD",
+      `bundle.command \`${bundle.command}\` failed (exit ${code})\n  ${output.trim().split("\n").slice(-8).join("\n  ")}`,
+      { hint: "run the command yourself to see the full error", exitCode: EXIT.toolFailed },
+    );
+  }
+  const dir = existsSync(rawDist) ? rawDist : path.resolve(root, bundle.outDir);
+  if (!existsSync(dir)) {
+    throw new HarnessError(
+      "E_BUILD",
+      `bundle.outDir ${bundle.outDir} does not exist after the build`,
+      {
+        hint: "set bundle.outDir to the folder the build command writes",
+        exitCode: EXIT.usage,
+      },
+    );
+  }
+  const raw = await measureBundle(root, dir);
+  await mkdir(path.dirname(rawDist), { recursive: true });
+  await writeFile(
+    path.join(rawDist, "..", "bundle-stats.json"),
+    `${JSON.stringify(raw, null, 2)}\n`,
+  );
+  return { raw, dir };
+}
+
+/**
+ * Per-file raw/gzip/brotli sizes of a build's JavaScript: its chunks and how they load from
+ * Vite's manifest when there is one, else every .js/.mjs file of the folder (a build without a
+ * manifest has no chunk graph: each file counts toward the total only).
+ */
+export async function measureBundle(root: string, outDir: string): Promise<BundleRaw> {
+  if (!existsSync(path.join(outDir, ".vite/manifest.json"))) {
+    const unlisted: BundleRaw["unlisted"] = [];
+    for (const file of (await readdir(outDir, { recursive: true })).sort()) {
+      if (/\.m?js$/.test(file))
+        unlisted.push({ file, ...sizes(await readFile(path.join(outDir, file))) });
+    }
+    return { viteVersion: "", chunks: [], unlisted };
+  }
   const manifest = JSON.parse(
     await readFile(path.join(outDir, ".vite/manifest.json"), "utf8"),
   ) as Record<string, ManifestChunk>;
@@ -106,19 +186,14 @@ export async function runBundleBuild(
     if (name.endsWith(".js") && !listed.has(file))
       unlisted.push({ file, ...sizes(await readFile(path.join(outDir, file))) });
   }
-  const viteVersion = (
-    JSON.parse(await readFile(path.join(root, "node_modules/vite/package.json"), "utf8")) as {
-      version: string;
-    }
-  ).version;
+  const vitePackage = path.join(root, "node_modules/vite/package.json");
+  const viteVersion = existsSync(vitePackage)
+    ? (JSON.parse(await readFile(vitePackage, "utf8")) as { version: string }).version
+    : "";
   const raw: BundleRaw = {
     viteVersion,
     chunks: chunks.sort((a, b) => a.key.localeCompare(b.key)),
     unlisted,
   };
-  await writeFile(
-    path.join(outDir, "..", "bundle-stats.json"),
-    `${JSON.stringify(raw, null, 2)}\n`,
-  );
   return raw;
 }

@@ -2,6 +2,7 @@ import { access } from "node:fs/promises";
 import path from "node:path";
 import { build, type Message } from "esbuild";
 import { EXIT, HarnessError } from "../schema/index.ts";
+import { sourceConditions } from "./source-conditions.ts";
 
 function describeMessage(message: Message): string {
   const where = message.location
@@ -39,6 +40,7 @@ export async function bundleK6Script(script: string, outFile: string): Promise<s
       sourcemap: "inline",
       sourcesContent: false,
       logLevel: "silent",
+      ...sourceConditions,
     });
   } catch (cause) {
     const errors = (cause as { errors?: Message[] }).errors ?? [];

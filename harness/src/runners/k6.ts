@@ -18,11 +18,10 @@ export function builtinEngine(): K6Engine {
   const require = createRequire(import.meta.url);
   const manifest = require.resolve("@perfgate/engine/package.json");
   const { version, bin } = require(manifest) as { version: string; bin: Record<string, string> };
-  return {
-    kind: "builtin",
-    path: path.join(path.dirname(manifest), bin["perfgate-k6"] as string),
-    version,
-  };
+  // A harness running from its .ts sources (a clone) starts the engine from its sources too,
+  // through the engine's tsx launcher; the compiled harness starts the compiled bin.
+  const entry = import.meta.url.endsWith(".ts") ? "bin/perfgate-k6.mjs" : bin["perfgate-k6"];
+  return { kind: "builtin", path: path.join(path.dirname(manifest), entry as string), version };
 }
 
 /**

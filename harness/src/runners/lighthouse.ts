@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { mkdir, readdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { EXIT, HarnessError } from "../schema/index.ts";
 
@@ -11,6 +12,8 @@ export interface LighthouseRunOptions {
   chromePath: string;
   /** LHCI's working folder: `.lighthouseci/` is written under it. */
   outDir: string;
+  /** The Lighthouse CI config, relative to root (default lighthouserc.json). */
+  configFile?: string;
   signal?: AbortSignal;
   log?: (line: string) => void;
 }
@@ -21,14 +24,37 @@ export interface LighthouseRaw {
   assertions: unknown[];
 }
 
+/**
+ * @lhci/cli is an optional peer dependency: found from the project first (where a team that
+ * uses Lighthouse CI has it), then from perfgate's own install.
+ */
+function lhciBin(root: string): string {
+  for (const from of [path.join(root, "package.json"), import.meta.url]) {
+    try {
+      const manifest = createRequire(from).resolve("@lhci/cli/package.json");
+      return path.join(path.dirname(manifest), "src/cli.js");
+    } catch {
+      // Not installed there.
+    }
+  }
+  throw new HarnessError("E_NO_LHCI", "lighthouse: @lhci/cli is not installed", {
+    hint: "npm i -D @lhci/cli (or remove lighthouse from perfgate.config.ts)",
+    exitCode: EXIT.toolFailed,
+  });
+}
+
 function lhci(
   options: LighthouseRunOptions,
   args: string[],
 ): Promise<{ code: number; output: string }> {
-  const bin = path.join(options.root, "node_modules/@lhci/cli/src/cli.js");
+  const bin = lhciBin(options.root);
   const child = spawn(
     process.execPath,
-    [bin, ...args, `--config=${path.join(options.root, "lighthouserc.json")}`],
+    [
+      bin,
+      ...args,
+      `--config=${path.resolve(options.root, options.configFile ?? "lighthouserc.json")}`,
+    ],
     {
       cwd: options.outDir,
       stdio: ["ignore", "pipe", "pipe"],

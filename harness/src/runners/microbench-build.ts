@@ -1,8 +1,14 @@
 import path from "node:path";
 import { build, type Message } from "esbuild";
 import { EXIT, HarnessError } from "../schema/index.ts";
+import { sourceConditions } from "./source-conditions.ts";
 
-const WORKER_SOURCE = path.join(import.meta.dirname, "microbench-worker.ts");
+// From a clone the worker is this folder's .ts source; in the published package it is
+// dist/microbench-worker.js, next to the chunk this module is compiled into.
+const WORKER_SOURCE = path.join(
+  import.meta.dirname,
+  import.meta.url.endsWith(".ts") ? "microbench-worker.ts" : "microbench-worker.js",
+);
 
 export interface MicrobenchBuild {
   /** Plain ES module for `node`; mitata and tinybench are inlined so it runs from any root. */
@@ -51,6 +57,7 @@ export async function buildMicrobench(
       })),
       outdir: outDir,
       packages: "external",
+      ...sourceConditions,
     });
   } catch (cause) {
     const errors = (cause as { errors?: Message[] }).errors ?? [];

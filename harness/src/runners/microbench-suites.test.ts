@@ -1,5 +1,6 @@
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readSuiteModule } from "./microbench-suites.ts";
+import { findSuiteFiles, readSuiteModule } from "./microbench-suites.ts";
 
 const setup = () => ({ run: () => 1 });
 
@@ -64,5 +65,34 @@ describe("readSuiteModule", () => {
 
   it("explains a module without a default export", () => {
     expect(() => readSuiteModule({}, "microbench/x.bench.ts")).toThrow(/no default export/);
+  });
+});
+
+describe("findSuiteFiles with perfgate.config.ts microbench.include", () => {
+  it("matches one * in the file name, across folders, sorted by suite id", async () => {
+    const { mkdtemp, mkdir, writeFile, rm } = await import("node:fs/promises");
+    const os = await import("node:os");
+    const root = await mkdtemp(path.join(os.tmpdir(), "perfgate-suites-"));
+    try {
+      await mkdir(path.join(root, "bench"));
+      await mkdir(path.join(root, "src/parser"), { recursive: true });
+      for (const file of [
+        "bench/b.bench.ts",
+        "bench/notes.md",
+        "src/parser/a.bench.ts",
+        "src/parser/x.test.ts",
+      ])
+        await writeFile(path.join(root, file), "");
+      const files = await findSuiteFiles(root, [], ["bench/*.bench.ts", "src/parser/*.bench.ts"]);
+      expect(files.map((f) => path.relative(root, f))).toEqual([
+        "src/parser/a.bench.ts",
+        "bench/b.bench.ts",
+      ]);
+      await expect(findSuiteFiles(root, ["c"], ["bench/*.bench.ts"])).rejects.toThrow(
+        /unknown suite "c"/,
+      );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

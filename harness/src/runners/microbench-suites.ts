@@ -109,19 +109,40 @@ export function pickCase(suite: LoadedSuite, groupId: string, caseId: string, fi
   return { group, benchCase };
 }
 
-/** `microbench/*.bench.ts`, sorted; `only` picks suites by id and names any unknown one. */
-export async function findSuiteFiles(dir: string, only: readonly string[] = []): Promise<string[]> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((n) => n.endsWith(".bench.ts")).sort();
-  } catch (cause) {
-    throw new HarnessError("E_MICROBENCH_DIR", `${dir}: cannot list suites`, {
-      hint: "run from the repository root",
-      exitCode: EXIT.usage,
-      cause,
-    });
+/** Default of perfgate.config.ts `microbench.include`. */
+export const DEFAULT_SUITE_GLOBS = ["microbench/*.bench.ts"] as const;
+
+/**
+ * Suite files matching `include` (patterns of the form `folder/name*.bench.ts`: one `*` in the
+ * file name), relative to `root`, sorted by id; `only` picks suites by id and names any
+ * unknown one.
+ */
+export async function findSuiteFiles(
+  root: string,
+  only: readonly string[] = [],
+  include: readonly string[] = DEFAULT_SUITE_GLOBS,
+): Promise<string[]> {
+  const files: string[] = [];
+  for (const pattern of include) {
+    const dir = path.resolve(root, path.dirname(pattern));
+    const [prefix = "", suffix = ""] = path.basename(pattern).split("*");
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (cause) {
+      throw new HarnessError("E_MICROBENCH_DIR", `${path.dirname(pattern)}: cannot list suites`, {
+        hint: "check microbench.include in perfgate.config.ts",
+        exitCode: EXIT.usage,
+        cause,
+      });
+    }
+    for (const name of names) {
+      if (name.startsWith(prefix) && name.endsWith(suffix) && name.endsWith(".bench.ts"))
+        files.push(path.join(dir, name));
+    }
   }
-  const ids = names.map((n) => n.replace(/\.bench\.ts$/, ""));
+  files.sort((a, b) => path.basename(a).localeCompare(path.basename(b)));
+  const ids = files.map((f) => path.basename(f).replace(/\.bench\.ts$/, ""));
   const unknown = only.filter((id) => !ids.includes(id));
   if (unknown.length > 0) {
     throw usage(
@@ -129,9 +150,7 @@ export async function findSuiteFiles(dir: string, only: readonly string[] = []):
       `choose from: ${ids.join(", ")}`,
     );
   }
-  return names
-    .filter((_, i) => only.length === 0 || only.includes(ids[i] as string))
-    .map((n) => path.join(dir, n));
+  return files.filter((_, i) => only.length === 0 || only.includes(ids[i] as string));
 }
 
 /** Imports a suite file in this process (definitions only: nothing runs until `setup`). */

@@ -20,6 +20,8 @@ export const DEFAULT_HASH_SEEDS = [11, 23, 37, 41, 53, 67, 79, 83, 97, 101] as c
 
 export interface MicrobenchRunOptions {
   root: string;
+  /** Suite globs (perfgate.config.ts `microbench.include`); default `microbench/*.bench.ts`. */
+  include?: readonly string[] | undefined;
   /** Where raw records go: `.perf/<runId>/raw/microbench/`. */
   rawDir: string;
   /** Where the compiled worker and suites go: `.perf/<runId>/build/microbench/`. */
@@ -149,7 +151,7 @@ export async function runMicrobench(options: MicrobenchRunOptions): Promise<Micr
       },
     );
   }
-  const files = await findSuiteFiles(path.join(options.root, "microbench"), options.suites);
+  const files = await findSuiteFiles(options.root, options.suites, options.include);
   const planned: PlannedCase[] = [];
   for (const file of files) {
     const suite = await loadSuite(file);

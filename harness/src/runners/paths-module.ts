@@ -2,6 +2,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { EXIT, HarnessError } from "../schema/index.ts";
+import { sourceConditions } from "./source-conditions.ts";
 
 /** What a request-path generator module receives: a seed (both sides of a compare replay it). */
 export interface PathsModuleOptions {
@@ -31,6 +32,7 @@ export async function loadPathsModule(
       format: "esm",
       platform: "node",
       logLevel: "silent",
+      ...sourceConditions,
     });
   } catch (cause) {
     throw new HarnessError("E_PATHS_MODULE", `${file}: cannot bundle the paths module`, {

@@ -11,14 +11,26 @@ import type { Command } from "../command.ts";
  * `perfgate bench-engine [--long] [--part sync-style]`: k6's blocking style vs its async twin
  * and real k6 (`K6_PATH`), engine vs autocannon, arrival-rate accuracy, soak memory.
  */
+const OPTIONS = {
+  long: { type: "boolean", default: false },
+  part: { type: "string", default: "all" },
+} as const;
+
 export const benchEngineCommand: Command = {
-  summary:
-    "bench-engine [--long]: built-in engine vs autocannon, arrival-rate accuracy, soak memory",
+  options: OPTIONS,
+  help: {
+    usage: "bench-engine [--long] [--part all|sync-style]",
+    flags: {
+      long: "the long variant (minutes): longer passes and the soak memory check",
+      part: "all, or sync-style: only k6's blocking style vs its async twin, autocannon and K6_PATH's k6",
+    },
+    examples: [
+      "perfgate bench-engine",
+      "K6_PATH=/path/to/k6 perfgate bench-engine --part sync-style",
+    ],
+  },
   async run(argv, io) {
-    const { values } = parseCommandArgs("bench-engine", argv, {
-      long: { type: "boolean", default: false },
-      part: { type: "string", default: "all" },
-    });
+    const { values } = parseCommandArgs("bench-engine", argv, OPTIONS);
     const part = values.part === "sync-style" ? "sync-style" : "all";
     const long = values.long ?? false;
     const record = await beginRunRecord(

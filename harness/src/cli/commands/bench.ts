@@ -1,5 +1,6 @@
 import path from "node:path";
 import { type BenchRow, normalizeMicrobench } from "../../adapters/microbench.ts";
+import { findConfigFile, loadConfig } from "../../config/load.ts";
 import { writeScratchRun } from "../../history/run-store.ts";
 import {
   makeRunId,
@@ -38,6 +39,8 @@ export type BenchProfileName = keyof typeof BENCH_PROFILES;
 
 export interface RunBenchOptions {
   root: string;
+  /** Suite globs (perfgate.config.ts `microbench.include`). */
+  include?: readonly string[] | undefined;
   profile: BenchProfileName;
   /** Suite ids (file names without `.bench.ts`); picking suites also runs their slow groups. */
   suites?: readonly string[];
@@ -94,6 +97,7 @@ export async function runBench(options: RunBenchOptions): Promise<RunBenchResult
         root: options.root,
         rawDir,
         buildDir: path.join(runDir, "build", "microbench"),
+        include: options.include,
         suites: options.suites ?? [],
         includeSlow: settings.includeSlow || (options.suites?.length ?? 0) > 0,
         processes,
@@ -224,8 +228,21 @@ function positiveInteger(flag: string, value: string): number {
 
 /** `perfgate bench`: microbenchmark suites, one case per fresh process, table + run record. */
 export const benchCommand: Command = {
-  summary:
-    "bench [--profile quick|full] [--measure time|instructions] [--suite id] [--processes n] [--hash-seed n] [--foreign-load-retries n] [--replay raw-dir]: microbenchmarks",
+  options: OPTIONS,
+  help: {
+    usage: "bench [options]",
+    flags: {
+      profile: "bench profile: quick or full",
+      measure:
+        "time (wall clock, mitata) or instructions (callgrind counts per op; default from harness/config/microbench.json)",
+      suite: "run only this suite id (a microbench file's base name)",
+      processes: "fresh processes per case (default: the profile's)",
+      "foreign-load-retries": "re-runs of a case measured while the machine was busy",
+      "hash-seed": "V8 hash seed of a process; repeat for several",
+      replay: "re-summarize the raw records of an earlier run's folder instead of measuring",
+    },
+    examples: ["perfgate bench", "perfgate bench --profile full --suite lru"],
+  },
   async run(argv, io) {
     const { values } = parseCommandArgs("bench", argv, OPTIONS);
     const profile = values.profile;
@@ -238,8 +255,13 @@ export const benchCommand: Command = {
     const started = Date.now();
     const log = (line: string) =>
       io.err(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
+    const configFile = findConfigFile(io.cwd);
+    const include = configFile
+      ? (await loadConfig(configFile)).config.microbench?.include
+      : undefined;
     const { run, rows, runDir } = await runBench({
       root: io.cwd,
+      include,
       profile: profile as BenchProfileName,
       ...(values.suite ? { suites: values.suite } : {}),
       ...(values.processes ? { processes: positiveInteger("processes", values.processes) } : {}),

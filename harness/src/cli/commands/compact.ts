@@ -11,15 +11,25 @@ function monthsAgo(now: Date, months: number): string {
 }
 
 /** `perfgate compact`: roll old runs into per-month archives, keeping every trend series. */
+const OPTIONS = {
+  "keep-months": { type: "string", default: "3" },
+  before: { type: "string" },
+  "reports-dir": { type: "string", default: "reports" },
+} as const;
+
 export const compactCommand: Command = {
-  summary:
-    "compact [--keep-months 3 | --before YYYY-MM]: roll old runs into reports/archive/<month>.json",
+  options: OPTIONS,
+  help: {
+    usage: "compact [--keep-months n | --before YYYY-MM]",
+    flags: {
+      "keep-months": "keep this many recent months as separate runs",
+      before: "archive every run before this month instead",
+      "reports-dir": "the reports folder",
+    },
+    examples: ["perfgate compact", "perfgate compact --before 2026-06"],
+  },
   async run(argv, io) {
-    const { values } = parseCommandArgs("compact", argv, {
-      "keep-months": { type: "string", default: "3" },
-      before: { type: "string" },
-      "reports-dir": { type: "string", default: "reports" },
-    });
+    const { values } = parseCommandArgs("compact", argv, OPTIONS);
     const keep = Number(values["keep-months"]);
     if (!Number.isInteger(keep) || keep < 0) {
       throw new HarnessError(

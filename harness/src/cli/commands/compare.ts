@@ -1,4 +1,5 @@
 import path from "node:path";
+import { findConfigFile, loadConfig } from "../../config/load.ts";
 import { writeFileAtomic } from "../../history/atomic-write.ts";
 import { type CompareSelection, runComparePipeline } from "../../pipeline/compare.ts";
 import {
@@ -53,8 +54,25 @@ export function parseSelection(text: string): CompareSelection {
 
 /** `perfgate compare --base <ref>`: interleaved A/B of the base against the working tree. */
 export const compareCommand: Command = {
-  summary:
-    "compare --base <ref> [--suites microbench,load] [--measure time|instructions] [--blocks n] [--confirm-blocks n] [--out file.md]: base vs working tree, confirmed regressions fail",
+  options: OPTIONS,
+  help: {
+    usage: "compare --base <git ref> [options]",
+    flags: {
+      base: "the git ref to compare the working tree against (required)",
+      suites: "what to compare: microbench, microbench:<suite>+<suite>, load",
+      measure:
+        "microbench measure: time or instructions (default from harness/config/microbench.json)",
+      blocks: `interleaved A/B blocks of the first pass (at least ${MIN_BLOCKS_FOR_P})`,
+      "confirm-blocks": "blocks of the confirmation pass of a suspected regression",
+      seed: "seed of the block order",
+      "load-seconds": "seconds of each load block",
+      "bench-budget-ms": "time budget of each microbench measurement",
+      out: "write the comparison markdown to this file",
+      calibration: "a calibration file of an earlier --calibrate run",
+      calibrate: "measure the noise of this machine (A/A) instead",
+    },
+    examples: ["perfgate compare --base main", "perfgate compare --base HEAD~1 --suites load"],
+  },
   async run(argv, io) {
     const { values } = parseCommandArgs("compare", argv, OPTIONS);
     if (!values.base) {
@@ -64,7 +82,10 @@ export const compareCommand: Command = {
       });
     }
     const config = await readMicrobenchConfig(io.cwd);
+    const configFile = findConfigFile(io.cwd);
+    const gatesFile = configFile ? (await loadConfig(configFile)).config.gates : undefined;
     const { record, dir, markdown } = await runComparePipeline({
+      gatesFile,
       root: io.cwd,
       base: values.base,
       selection: parseSelection(values.suites),

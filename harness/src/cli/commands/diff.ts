@@ -29,12 +29,17 @@ async function loadRun(reportsDir: string, ref: string, cwd: string): Promise<Ru
 }
 
 /** `perfgate diff <runA> <runB>`: markdown diff of two committed runs. */
+const OPTIONS = { "reports-dir": { type: "string", default: "reports" } } as const;
+
 export const diffCommand: Command = {
-  summary: "diff <runA> <runB>: markdown diff of two committed runs (runId or run.json path)",
+  options: OPTIONS,
+  help: {
+    usage: "diff <runA> <runB>",
+    flags: { "reports-dir": "the reports folder the run ids are looked up in" },
+    examples: ["perfgate diff 20261125T020304Z_abc1234 20261126T020304Z_def5678"],
+  },
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("diff", argv, {
-      "reports-dir": { type: "string", default: "reports" },
-    });
+    const { values, positionals } = parseCommandArgs("diff", argv, OPTIONS);
     if (positionals.length !== 2) {
       throw new HarnessError("E_USAGE", `diff: expected two runs, got ${positionals.length}`, {
         hint: "perfgate diff 20261125T020304Z_abc1234 20261126T020304Z_def5678",

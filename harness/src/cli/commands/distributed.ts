@@ -68,8 +68,30 @@ function envVars(pairs: readonly string[]): Record<string, string> {
  * runners' summaries merged exactly into one run record with thresholds judged on the merged data.
  */
 export const distributedCommand: Command = {
-  summary:
-    "distributed <scenario.ts> --parallelism n [--namespace ns] [--image img] [-e K=V] [--render-only] [--results log|volume:<claim>]: k6-operator TestRun, exactly merged",
+  options: OPTIONS,
+  help: {
+    usage: "distributed <scenario.ts> --parallelism n [options]",
+    flags: {
+      parallelism: "runner pods (the TestRun's parallelism), each running its execution segment",
+      namespace: "Kubernetes namespace of the TestRun and its ConfigMap",
+      name: "TestRun name (default: from the scenario's file name)",
+      image: "runner image (deploy/k6-operator/Dockerfile, or grafana/k6)",
+      "initializer-image": "initializer image (default: the runner image)",
+      "service-account": "service account of the runner pods",
+      env: "K=V passed to every runner as -e (repeatable)",
+      results:
+        "where runners leave their mergeable summaries: log, or volume:<claim>[:<mountPath>]",
+      "results-dir": "with --results volume: the local copy of the volume to collect from",
+      timeout: "how long to wait for the TestRun (e.g. 30m)",
+      "render-only": "print the TestRun and ConfigMap and stop (no kubectl)",
+      "collect-only": "collect and merge the runners' summaries of a TestRun that already ran",
+      keep: "keep the TestRun and ConfigMap after collecting",
+    },
+    examples: [
+      "perfgate distributed scenarios/browse.ts --parallelism 4 --render-only",
+      "perfgate distributed scenarios/browse.ts --parallelism 4 --namespace load",
+    ],
+  },
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs("distributed", argv, OPTIONS);
     if (positionals.length !== 1 || values.parallelism === undefined)

@@ -23,7 +23,10 @@ function nodeIsSupported(version: string): boolean {
 
 /** `perfgate doctor`: what is available here and what each missing piece disables. Runs no load. */
 export const doctorCommand: Command = {
-  summary: "doctor: list k6, Chromium, redis-server, Postgres and what each missing piece disables",
+  help: {
+    usage: "doctor",
+    examples: ["perfgate doctor"],
+  },
   async run(_argv, io) {
     const [k6, chromium, redis] = await Promise.all([
       detectK6(io.env),

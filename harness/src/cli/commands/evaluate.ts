@@ -85,8 +85,26 @@ function countedSettings(values: EvaluateValues) {
 
 /** `perfgate evaluate`: the regression detector's false-alarm rate and power, measured here. */
 export const evaluateCommand: Command = {
-  summary:
-    "evaluate [--modes time,instructions] [--pool-blocks n] [--blocks n] [--draws n] [--sizes 5,10,20] [--instruction-sizes 2] [--no-save]: A/A false alarms and power against injected slowdowns",
+  options: OPTIONS,
+  help: {
+    usage: "evaluate [options]",
+    flags: {
+      "pool-blocks": "blocks measured once into the pool the trials draw from",
+      blocks: "blocks per side of a simulated compare",
+      "confirm-blocks": "blocks of the confirmation pass",
+      draws: "simulated compares per cell",
+      sizes: "injected slowdowns, in percent",
+      seed: "seed of the draws",
+      "no-save": "do not write the run or update the README's evaluation tables",
+      replay: "recompute from the last measured pool instead of measuring",
+      modes: "detectors to evaluate: time, instructions, or time,instructions",
+      "instruction-sizes": "injected slowdowns of the instruction mode, in percent",
+      "instruction-pool-blocks": "counted blocks measured once into the instruction pool",
+      "instruction-blocks": "blocks per side of a simulated instruction-mode compare",
+      "instruction-confirm-blocks": "blocks of the instruction mode's confirmation pass",
+    },
+    examples: ["perfgate evaluate", "perfgate evaluate --draws 100 --no-save"],
+  },
   async run(argv, io) {
     const { values } = parseCommandArgs("evaluate", argv, OPTIONS);
     const blocks = integerFlag("evaluate", "blocks", values.blocks, 3, 50);

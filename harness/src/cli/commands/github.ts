@@ -201,8 +201,14 @@ const subcommands: Record<string, (argv: string[], io: CliIo) => Promise<number>
 
 /** `perfgate github <subcommand>`: the GitHub Actions side of perfgate (summary, comment, issue, commit). */
 export const githubCommand: Command = {
-  summary:
-    "github: job summary, sticky PR comment, annotations, change-point issue, report commits",
+  help: {
+    usage:
+      "github publish [--compare-dir d] [--markdown f] [--verdicts f] [--comment off|direct|bundle]\n       perfgate github comment --bundle <dir> [--dry-run]\n       perfgate github changepoint-issue [--reports-dir reports] [--dry-run]\n       perfgate github commit-reports [--path reports] [--branch b] [--dry-run]",
+    examples: [
+      "perfgate github publish --compare-dir .perf/compare --comment direct",
+      "perfgate github comment --bundle ./perfgate-comment",
+    ],
+  },
   async run(argv, io) {
     const [sub, ...rest] = argv;
     if (sub === undefined || argv.includes("--help") || argv.includes("-h")) {

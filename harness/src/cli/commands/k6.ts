@@ -6,7 +6,9 @@ import type { Command } from "../command.ts";
  * `@perfgate/engine`), reachable from the harness CLI. Exit codes are k6's.
  */
 export const k6Command: Command = {
-  summary:
-    "k6 run <script.ts|js> [k6 flags] | k6 merge <dir>... --out <dir>: the built-in k6 engine",
+  help: {
+    usage: "k6 run <script.ts|js> [k6 flags] | k6 merge <dir>... --out <dir>",
+    examples: ["perfgate k6 run scenarios/smoke.ts -e BASE_URL=http://127.0.0.1:3000"],
+  },
   run: (argv, io) => engineCli(argv, io),
 };

@@ -19,15 +19,25 @@ import { useColor } from "../tty.ts";
  * `perfgate lhci`: build the web app, serve it from the real app on loopback, run Lighthouse CI
  * (system Chromium, budgets from lighthouserc.json) on the pages of lhci/pages.json.
  */
+const OPTIONS = {
+  runs: { type: "string", default: "3" },
+  dist: { type: "string" },
+  page: { type: "string", multiple: true },
+} as const;
+
 export const lhciCommand: Command = {
-  summary:
-    "lhci [--runs 3] [--page /path] [--dist <built web dir>]: Lighthouse CI budgets, system Chromium",
+  options: OPTIONS,
+  help: {
+    usage: "lhci [--runs n] [--page /path] [--dist dir]",
+    flags: {
+      runs: "Lighthouse runs per page",
+      dist: "serve this built web folder instead of building it",
+      page: "a page path to audit (default: lhci/pages.json)",
+    },
+    examples: ["perfgate lhci", "perfgate lhci --runs 1 --page /"],
+  },
   async run(argv, io) {
-    const { values } = parseCommandArgs("lhci", argv, {
-      runs: { type: "string", default: "3" },
-      dist: { type: "string" },
-      page: { type: "string", multiple: true },
-    });
+    const { values } = parseCommandArgs("lhci", argv, OPTIONS);
     const runs = Number(values.runs);
     if (!Number.isInteger(runs) || runs < 1)
       throw new HarnessError("E_USAGE", `lhci: --runs "${values.runs}" is not a positive integer`, {

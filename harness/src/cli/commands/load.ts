@@ -1,12 +1,16 @@
 import path from "node:path";
+import { findConfigFile, loadConfig } from "../../config/load.ts";
+import { pickProfileName } from "../../config/parse.ts";
+import { toLoadProfile } from "../../config/profile.ts";
 import { fitRunBudget } from "../../history/run-budget.ts";
 import { readRuns, writeRun, writeScratchRun } from "../../history/run-store.ts";
 import { runLoadPipeline } from "../../pipeline/load.ts";
-import { isProfileName, type LoadProfile, PROFILES } from "../../pipeline/profiles.ts";
+import type { LoadProfile } from "../../pipeline/profiles.ts";
 import { writeTrendPages } from "../../pipeline/trend-pages.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { renderTerminal } from "../../render/terminal.ts";
 import { buildRunReport, lastMainRun } from "../../report/index.ts";
+import type { LoadProfileConfig } from "../../schema/config.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { hasFailingVerdict } from "../../verdicts/thresholds.ts";
 import { parseCommandArgs } from "../args.ts";
@@ -14,19 +18,20 @@ import type { Command } from "../command.ts";
 import { useColor } from "../tty.ts";
 
 const OPTIONS = {
-  profile: { type: "string", default: "quick" },
+  config: { type: "string" },
+  profile: { type: "string" },
   scenario: { type: "string", multiple: true },
   "base-url": { type: "string" },
   "allow-host": { type: "string", multiple: true },
   port: { type: "string", default: "0" },
-  "reports-dir": { type: "string", default: "reports" },
+  "reports-dir": { type: "string" },
   var: { type: "string", short: "e", multiple: true },
   "no-save": { type: "boolean", default: false },
   "endpoint-seconds": { type: "string" },
   skip: { type: "string", multiple: true },
 } as const;
 
-const SKIPPABLE = ["endpoints", "lighthouse"] as const;
+const SKIPPABLE = ["bundle", "k6", "memory", "faults", "endpoints", "lighthouse"] as const;
 
 /** `-e KEY=VALUE` pairs, as k6 takes them; a malformed pair is a usage error naming it. */
 function parseVars(pairs: readonly string[]): Record<string, string> {
@@ -44,22 +49,10 @@ function parseVars(pairs: readonly string[]): Record<string, string> {
   return vars;
 }
 
-/** The profile a `load` invocation asks for: a named profile changed by its flags. */
-function profileFromFlags(values: {
-  profile: string;
-  port: string;
-  skip?: string[];
-  scenario?: string[];
-  var?: string[];
-  "endpoint-seconds"?: string;
-}): { profileName: string; profile: LoadProfile; port: number } {
-  const profileName = values.profile;
-  if (!isProfileName(profileName)) {
-    throw new HarnessError("E_USAGE", `load: --profile "${profileName}" is not a profile`, {
-      hint: `choose one of: ${Object.keys(PROFILES).join(", ")}`,
-      exitCode: EXIT.usage,
-    });
-  }
+type LoadValues = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>["values"];
+
+/** The configured profile as this invocation's flags change it, the port and the skipped stages. */
+function profileFromFlags(base: LoadProfile, values: LoadValues) {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new HarnessError("E_USAGE", `load: --port "${values.port}" is not a port number`, {
@@ -91,10 +84,9 @@ function profileFromFlags(values: {
       exitCode: EXIT.usage,
     });
   }
-  const base: LoadProfile = PROFILES[profileName];
   const profile: LoadProfile = {
     ...base,
-    scenarios: values.scenario ?? base.scenarios,
+    scenarios: skip.has("k6") ? [] : (values.scenario ?? base.scenarios),
     vars: { ...base.vars, ...parseVars(values.var ?? []) },
     endpoints: skip.has("endpoints")
       ? []
@@ -103,7 +95,9 @@ function profileFromFlags(values: {
         ),
   };
   if (skip.has("lighthouse")) delete profile.lighthouse;
-  return { profileName, profile, port };
+  if (skip.has("memory")) delete profile.memory;
+  if (skip.has("faults")) delete profile.faults;
+  return { profile, port, skip };
 }
 
 /**
@@ -111,33 +105,75 @@ function profileFromFlags(values: {
  * run to `reports/runs/<runId>/`, print the summary; the exit code comes from the verdicts.
  */
 export const loadCommand: Command = {
-  summary: `load [--profile ${Object.keys(PROFILES).join("|")}] [--scenario file.ts] [--skip endpoints,lighthouse] [--endpoint-seconds n]: app up, k6 + autocannon, run record, report`,
+  options: OPTIONS,
+  help: {
+    usage: "load [options]",
+    flags: {
+      config: "the config file (default: perfgate.config.{ts,mts,js,mjs,json} here)",
+      profile: "a profile of the config (default: its defaultProfile, else the first)",
+      scenario: "run this k6 scenario file instead of the profile's",
+      "base-url": "test an app that is already running at this URL",
+      "allow-host": "a non-loopback host --base-url may point at",
+      port: "port of the started app (0: a free one)",
+      "reports-dir": "where committed runs go (default: the config's reportsDir)",
+      var: "a k6 variable KEY=VALUE for every scenario",
+      "no-save": "keep the run in .perf/ only, not in reports/",
+      "endpoint-seconds": "seconds of each endpoint pass",
+      skip: "stages to leave out: bundle, k6, memory, faults, endpoints, lighthouse",
+    },
+    examples: [
+      "perfgate load",
+      "perfgate load --profile full",
+      "perfgate load --base-url http://127.0.0.1:3000 --skip lighthouse",
+    ],
+  },
   async run(argv, io) {
     const { values } = parseCommandArgs("load", argv, OPTIONS);
-    const { profileName, profile, port } = profileFromFlags(values);
+    const configFile = values.config ?? findConfigFile(io.cwd);
+    if (!configFile) {
+      throw new HarnessError("E_NO_CONFIG", `load: no perfgate.config.ts in ${io.cwd}`, {
+        hint: "run `npx perfgate init` to write one, or pass --config <file>",
+        exitCode: EXIT.usage,
+      });
+    }
+    const { config, root } = await loadConfig(path.resolve(io.cwd, configFile));
+    const profileName = pickProfileName(config, values.profile);
+    const { profile, port, skip } = profileFromFlags(
+      toLoadProfile(config.profiles[profileName] as LoadProfileConfig),
+      values,
+    );
+    const baseUrl = values["base-url"] ?? config.target.baseUrl;
     const started = Date.now();
     const log = (line: string) =>
       io.err(`[perfgate ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
     const { run: measured } = await runLoadPipeline({
-      root: io.cwd,
+      root,
       profileName,
       profile,
-      perfDir: path.join(io.cwd, ".perf"),
-      baseUrl: values["base-url"],
+      perfDir: path.join(root, ".perf"),
+      baseUrl,
+      start: baseUrl ? undefined : config.target.start,
+      bundle: config.bundle,
+      // memory is two stages: the sampler during the scenarios and the verdict after them.
+      skip: new Set(
+        [...skip].flatMap((s) => (s === "memory" ? ["memory-sampling", "memory"] : [s])),
+      ),
+      lighthouse: config.lighthouse,
       allowHosts: values["allow-host"] ?? [],
       port,
       env: io.env,
       signal: io.signal,
       log,
     });
-    log("writing the run record and report…");
     // Trimmed before the report is rendered, so report.md says what the stored record lacks.
     const run = fitRunBudget(measured);
-    const reportsDir = path.resolve(io.cwd, values["reports-dir"]);
+    const reportsDir = values["reports-dir"]
+      ? path.resolve(io.cwd, values["reports-dir"])
+      : path.resolve(root, config.reportsDir);
     // The headline compares with the last main run of this profile in the committed history.
     const baseline = lastMainRun((await readRuns(reportsDir)).runs, run);
     const model = buildRunReport(run, baseline ? { baseline } : {});
-    const scratch = await writeScratchRun(path.join(io.cwd, ".perf"), run);
+    const scratch = await writeScratchRun(path.join(root, ".perf"), run);
     if (run.status === "complete" && !values["no-save"]) {
       const dir = await writeRun(reportsDir, run, renderMarkdown(model));
       log(`wrote ${path.relative(io.cwd, dir)}/{run.json,report.md}`);

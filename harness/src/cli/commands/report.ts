@@ -6,13 +6,17 @@ import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 
 /** `perfgate report`: regenerate the trend pages from committed runs. */
+const OPTIONS = { "reports-dir": { type: "string", default: "reports" } } as const;
+
 export const reportCommand: Command = {
-  summary:
-    "report [--reports-dir reports]: regenerate TRENDS.md, charts/ and index.html from reports/runs/",
+  options: OPTIONS,
+  help: {
+    usage: "report [--reports-dir reports]",
+    flags: { "reports-dir": "the reports folder holding runs/" },
+    examples: ["perfgate report"],
+  },
   async run(argv, io) {
-    const { values } = parseCommandArgs("report", argv, {
-      "reports-dir": { type: "string", default: "reports" },
-    });
+    const { values } = parseCommandArgs("report", argv, OPTIONS);
     const dir = path.resolve(io.cwd, values["reports-dir"]);
     const commitUrl = ciCommitUrl(io.env);
     const { files, warnings } = await writeTrendPages(dir, commitUrl ? { commitUrl } : {});

@@ -13,7 +13,10 @@ export const SCHEMA_FILE = "harness/src/schema/run-result.schema.json";
 
 /** `perfgate schema export` rewrites the committed JSON Schema; `schema validate <file>` checks a record. */
 export const schemaCommand: Command = {
-  summary: "schema export | schema validate <run.json>: the run-record JSON Schema",
+  help: {
+    usage: "schema export | schema validate <run.json>",
+    examples: ["perfgate schema validate reports/runs/<runId>/run.json"],
+  },
   async run(argv, io) {
     const [action, file] = argv;
     if (action === "export") {

@@ -1,5 +1,6 @@
 import { type AppProcess, startAppProcess } from "../../runners/app.ts";
 import { assertLoadTarget } from "../../runners/target.ts";
+import { startTargetProcess } from "../../runners/target-process.ts";
 import type { LoadContext } from "../load-context.ts";
 import type { Stage } from "../stage.ts";
 
@@ -16,25 +17,46 @@ function skipApp(context: LoadContext): string | undefined {
 }
 
 /**
- * Starts the reference app (seeding its database template on first use) and does not wait:
- * the bundle builds meanwhile, and `appReadyStage` waits for it. Debug routes are on, so
- * endpoint passes can switch caching at run time.
+ * Start an instance of the app under test with extra environment: the config's start command,
+ * or (no `target.start`, as in the pipeline's own tests) the reference app's starter.
+ */
+export function startApp(
+  context: LoadContext,
+  env: Record<string, string>,
+  port = 0,
+): Promise<AppProcess> {
+  if (context.start) {
+    return startTargetProcess(context.start, {
+      root: context.root,
+      port,
+      env,
+      signal: context.signal,
+    });
+  }
+  return startAppProcess({ root: context.root, port, signal: context.signal, env });
+}
+
+/**
+ * Starts the app under test and does not wait: the bundle builds meanwhile (the reference app
+ * seeds its database template on first use), and `appReadyStage` waits for it. The reference
+ * app's debug routes are on, so endpoint passes can switch caching at run time.
  */
 export const appStage: Stage<LoadContext> = {
   id: "app",
   unit: { kind: "load", tool: "app" },
   required: true,
   skip: skipApp,
-  describe: ({ seedProducts }) =>
-    `app: starting the reference app (${seedProducts} products; its database template is seeded once per machine)`,
+  describe: ({ port, start, seedProducts }) =>
+    start
+      ? `app: starting \`${start.command}\`${port ? ` on port ${port}` : ""}`
+      : `app: starting the reference app (${seedProducts} products; its database template is seeded once per machine)`,
   async run(context) {
     const memory = context.profile.memory;
-    const app = startAppProcess({
-      root: context.root,
-      port: context.port,
-      signal: context.signal,
-      env: { ...context.appEnv, PERFGATE_APP_DEBUG: "on", ...memory?.appEnv },
-    });
+    const app = startApp(
+      context,
+      { ...context.appEnv, PERFGATE_APP_DEBUG: "on", ...memory?.appEnv },
+      context.port,
+    );
     // Awaited by the ready stage; until then a failed start must not be an unhandled rejection.
     app.catch(() => {});
     starting.set(context, app);

@@ -1,33 +1,22 @@
-import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { normalizeBundle } from "../../adapters/bundle.ts";
-import { runBundleBuild } from "../../runners/bundle.ts";
+import { runBundleCommand } from "../../runners/bundle.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { judgeBundleBudgets, parseBundleBudgets } from "../../verdicts/budgets.ts";
 import type { LoadContext } from "../load-context.ts";
 import type { Stage } from "../stage.ts";
 
-export const BUDGETS_FILE = "lhci/bundle-budgets.json";
-const WEB_CONFIG = "app/web/vite.config.ts";
-
-async function readBudgets(root: string) {
+async function readBudgets(root: string, file: string) {
   try {
-    return parseBundleBudgets(
-      JSON.parse(await readFile(path.join(root, BUDGETS_FILE), "utf8")),
-      BUDGETS_FILE,
-    );
+    return parseBundleBudgets(JSON.parse(await readFile(path.join(root, file), "utf8")), file);
   } catch (cause) {
     if (cause instanceof HarnessError) throw cause;
-    throw new HarnessError(
-      "E_CONFIG",
-      `${BUDGETS_FILE}: cannot read (${(cause as Error).message})`,
-      {
-        hint: "restore the file from git; it holds the bundle budgets",
-        exitCode: EXIT.usage,
-        cause,
-      },
-    );
+    throw new HarnessError("E_CONFIG", `${file}: cannot read (${(cause as Error).message})`, {
+      hint: "restore the file from git; it holds the bundle budgets",
+      exitCode: EXIT.usage,
+      cause,
+    });
   }
 }
 
@@ -35,20 +24,22 @@ async function readBudgets(root: string) {
 export const bundleStage: Stage<LoadContext> = {
   id: "bundle",
   unit: { id: "web", kind: "bundle", tool: "vite" },
-  skip: ({ profile, root }) =>
-    profile.bundle === false
-      ? "not configured in this profile"
-      : existsSync(path.join(root, WEB_CONFIG))
-        ? undefined
-        : `not configured: no ${WEB_CONFIG}`,
-  describe: () => `bundle: building the web app and judging its chunks against ${BUDGETS_FILE}`,
+  skip: ({ profile, bundle }) =>
+    !bundle
+      ? "not configured: no bundle in perfgate.config.ts"
+      : profile.bundle === false
+        ? "not configured in this profile"
+        : undefined,
+  describe: ({ bundle }) =>
+    `bundle: \`${bundle?.command}\`, then its JavaScript measured${bundle?.budgets ? ` and judged against ${bundle.budgets}` : ""}`,
   async run(context) {
     context.bundleOk = false;
-    const budgets = await readBudgets(context.root);
+    const config = context.bundle as NonNullable<LoadContext["bundle"]>;
+    const budgets = config.budgets ? await readBudgets(context.root, config.budgets) : undefined;
     const dist = path.join(context.rawDir, "bundle", "dist");
-    const raw = await runBundleBuild(context.root, dist, context.signal);
-    const suite = normalizeBundle(raw, budgets.initialRoute);
+    const { raw } = await runBundleCommand(context.root, config, dist, context.signal);
+    const suite = normalizeBundle(raw, budgets?.initialRoute ?? "");
     context.bundleOk = suite.status === "ok";
-    return { suites: [suite], verdicts: judgeBundleBudgets(suite, budgets) };
+    return { suites: [suite], verdicts: budgets ? judgeBundleBudgets(suite, budgets) : [] };
   },
 };

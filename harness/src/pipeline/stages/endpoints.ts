@@ -1,6 +1,5 @@
 import path from "node:path";
 import { normalizeAutocannon } from "../../adapters/autocannon.ts";
-import { startAppProcess } from "../../runners/app.ts";
 import { switchAppFlags } from "../../runners/app-switches.ts";
 import { runAutocannon } from "../../runners/autocannon.ts";
 import { loadPathsModule } from "../../runners/paths-module.ts";
@@ -8,6 +7,7 @@ import type { Metric, QualityWarning, Suite } from "../../schema/index.ts";
 import type { LoadContext } from "../load-context.ts";
 import type { EndpointPass } from "../profiles.ts";
 import { guardUnit, type Stage } from "../stage.ts";
+import { startApp } from "./app.ts";
 
 export interface EndpointStageOptions {
   passes: readonly EndpointPass[];
@@ -105,6 +105,10 @@ export async function runEndpointStage(
             ...(paths ? { paths } : {}),
             connections: pass.connections,
             durationSeconds: pass.durationSeconds,
+            ...(pass.method ? { method: pass.method } : {}),
+            ...(pass.headers ? { headers: pass.headers } : {}),
+            ...(pass.body !== undefined ? { body: pass.body } : {}),
+            ...(pass.maxErrorShare !== undefined ? { maxErrorShare: pass.maxErrorShare } : {}),
             outFile: path.join(options.rawDir, "autocannon", `${pass.id}.json`),
             signal,
           },
@@ -158,7 +162,7 @@ export const endpointsStage: Stage<LoadContext> = {
   id: "endpoints",
   unit: { kind: "endpoint", tool: "autocannon" },
   skip: ({ profile }) =>
-    profile.endpoints.length === 0 ? "no endpoint passes configured" : undefined,
+    profile.endpoints.length === 0 ? "not configured: no endpoints in this profile" : undefined,
   describe: ({ profile }) =>
     `endpoints: ${profile.endpoints.length} autocannon passes (${profile.endpoints.map((e) => e.id).join(", ")})`,
   async run(context) {
@@ -172,12 +176,7 @@ export const endpointsStage: Stage<LoadContext> = {
       baseUrl: context.baseUrl as string,
       startVariant: context.external
         ? undefined
-        : (flags) =>
-            startAppProcess({
-              root: context.root,
-              signal: context.signal,
-              env: { ...context.appEnv, ...flags },
-            }),
+        : (flags) => startApp(context, { ...context.appEnv, ...flags }),
       switchApp: context.external
         ? undefined
         : (flags) => switchAppFlags(context.baseUrl as string, flags, context.signal),

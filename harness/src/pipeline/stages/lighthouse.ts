@@ -15,6 +15,10 @@ export interface LighthouseStageOptions {
   chromePath: string;
   paths: string[];
   runs: number;
+  /** Page ids by path (perfgate.config.ts `lighthouse.pages`); else lhci/pages.json. */
+  pages?: { id: string; path: string }[] | undefined;
+  /** The Lighthouse CI config (assertions); else lighthouserc.json. */
+  configFile?: string | undefined;
   signal?: AbortSignal;
   log: (line: string) => void;
 }
@@ -28,25 +32,29 @@ type VitalsSummary = Record<string, { count: number; p50: number; p75: number; p
 export async function runLighthouseStage(
   options: LighthouseStageOptions,
 ): Promise<{ suites: Suite[]; verdicts: Verdict[] }> {
-  const pages = (
-    JSON.parse(await readFile(path.join(options.root, "lhci/pages.json"), "utf8")) as {
-      pages: { id: string; path: string }[];
-    }
-  ).pages;
+  const pages =
+    options.pages ??
+    (
+      JSON.parse(await readFile(path.join(options.root, "lhci/pages.json"), "utf8")) as {
+        pages: { id: string; path: string }[];
+      }
+    ).pages;
   const raw = await runLighthouse({
     root: options.root,
     baseUrl: options.baseUrl,
     paths: options.paths,
     runs: options.runs,
+    ...(options.configFile ? { configFile: options.configFile } : {}),
     chromePath: options.chromePath,
     outDir: path.join(options.rawDir, "lighthouse"),
     ...(options.signal ? { signal: options.signal } : {}),
     log: options.log,
   });
   const { suites, verdicts } = normalizeLighthouse(raw, pages);
-  const summary = (await (
-    await fetch(new URL("/api/vitals/summary", options.baseUrl))
-  ).json()) as VitalsSummary;
+  // Field data is the reference app's beacon endpoint; another app simply has none.
+  const summary = (await fetch(new URL("/api/vitals/summary", options.baseUrl))
+    .then((response) => (response.ok ? response.json() : {}))
+    .catch(() => ({}))) as VitalsSummary;
   const field: Metric[] = Object.entries(summary)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, s]) => ({
@@ -73,7 +81,8 @@ export async function runLighthouseStage(
 export const lighthouseStage: Stage<LoadContext> = {
   id: "lighthouse",
   unit: { kind: "lighthouse", tool: "lighthouse" },
-  skip: ({ profile, baseUrl, bundleOk, external }) => {
+  skip: ({ profile, baseUrl, lighthouse, bundleOk, external }) => {
+    if (!lighthouse) return "not configured: no lighthouse in perfgate.config.ts";
     if (!profile.lighthouse) return "not configured in this profile";
     if (!baseUrl) return "no app to audit";
     // The app serves this run's build, and there is none to measure.
@@ -106,6 +115,8 @@ export const lighthouseStage: Stage<LoadContext> = {
       chromePath: chromium.path,
       paths,
       runs,
+      pages: context.lighthouse?.pages.length ? context.lighthouse.pages : undefined,
+      configFile: context.lighthouse?.config,
       signal: context.signal,
       log: context.log,
     });
