@@ -64,6 +64,8 @@ export default defineConfig({
       vars: { BROWSE_HOLD: "60s", WRITE_DURATION: "30s" },
       lighthouse: { paths: ["/", "/search", "/dashboard"], runs: 3, gate: true },
       endpoints: cachePasses(50, 30),
+      // The catalogue at scale: its template takes ~30 s to seed once per machine.
+      seedProducts: 100_000,
     },
     soak: {
       scenarios: ["scenarios/soak.ts"],

@@ -108,6 +108,9 @@ describe("loadConfig", () => {
       const configured = config.profiles[name];
       expect(configured?.scenarios, name).toEqual(profile.scenarios);
       expect(configured?.vars, name).toEqual(profile.vars);
+      expect(configured?.seedProducts, name).toEqual(
+        "seedProducts" in profile ? profile.seedProducts : undefined,
+      );
       expect(configured?.lighthouse, name).toEqual(
         "lighthouse" in profile ? profile.lighthouse : undefined,
       );

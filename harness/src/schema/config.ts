@@ -119,6 +119,14 @@ export const LoadProfile = z.strictObject({
     .describe("Closed-loop endpoint passes (autocannon)."),
   lighthouse: LighthouseProfile.optional().describe("Lighthouse pages of this profile."),
   bundle: z.boolean().default(true).describe("Judge the bundle (when `bundle` is configured)."),
+  seedProducts: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      "Products the reference app seeds (PERFGATE_APP_SEED_PRODUCTS wins); passed to scenarios as PRODUCTS.",
+    ),
   memory: MemoryProfile.optional().describe("Leak detection during the scenarios (reference app)."),
   faults: FaultsProfile.optional().describe("Fault injection (reference app)."),
 });
