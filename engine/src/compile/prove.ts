@@ -114,6 +114,31 @@ function checkCalls(facts: Facts, colouring: Colouring): Unproven | undefined {
 }
 
 /**
+ * k6/html's `res.submitForm()` and `selection.clickLink()` send a request from an object the
+ * colouring cannot follow back to k6/http, so their callers would not be awaited.
+ */
+const HIDDEN_REQUESTS = new Set(["submitForm", "clickLink"]);
+
+function checkHiddenRequests(facts: Facts): Unproven | undefined {
+  for (const { call, parent } of facts.calls) {
+    const { callee } = call;
+    if (
+      parent.type !== "AwaitExpression" &&
+      callee.type === "MemberExpression" &&
+      !callee.computed &&
+      callee.property.type === "Identifier" &&
+      HIDDEN_REQUESTS.has(callee.property.name)
+    ) {
+      return {
+        reason: `${callee.property.name}() sends a request the compile step cannot follow`,
+        at: call.start,
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
  * Proves that making every blocking function async and awaiting every blocking call keeps the
  * script's meaning: no blocking function or k6 call escapes as a value, and every name resolves
  * to one binding. Returns why not, or undefined when proven.
@@ -126,6 +151,9 @@ export function prove(facts: Facts, colouring: Colouring): Unproven | undefined 
     if (problem) return problem;
   }
   return (
-    checkPrimitiveRefs(facts) ?? checkFunctionRefs(facts, colouring) ?? checkCalls(facts, colouring)
+    checkPrimitiveRefs(facts) ??
+    checkFunctionRefs(facts, colouring) ??
+    checkCalls(facts, colouring) ??
+    checkHiddenRequests(facts)
   );
 }

@@ -73,6 +73,10 @@ describe("compileForAsync: colouring and rewrite", () => {
       `function f() { http.get("u"); }\nfunction g(f) { f(); }\nexport default function () { f(); }`,
       `"f" is declared or assigned more than once`,
     ],
+    [
+      `export default function () { const r = http.get("u"); r.submitForm({}).json(); }`,
+      "submitForm() sends a request the compile step cannot follow",
+    ],
   ])("cannot prove %s: falls back and says why", (script, reason) => {
     const out = compile(`${script}\n`);
     expect(out.unproven?.reason).toContain(reason);
