@@ -1,4 +1,5 @@
 import { parseDuration } from "./duration.ts";
+import { Problems, show } from "./option-problems.ts";
 import type { Stripes } from "./segment.ts";
 
 export type ExecutorName =
@@ -53,62 +54,7 @@ const EXECUTORS: readonly string[] = [
 
 type Raw = Record<string, unknown>;
 
-/** A value as it appears in an error message; never throws, whatever the script exported. */
-export function show(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? typeof value;
-  } catch {
-    return typeof value;
-  }
-}
-
-/** Collects every problem, each naming the option, as k6 reports config errors (exit 104). */
-class Problems {
-  readonly list: string[] = [];
-  add(where: string, message: string): void {
-    this.list.push(`${where}: ${message}`);
-  }
-  duration(where: string, value: unknown, fallbackMs: number | undefined, minMs = 0): number {
-    if (value === undefined) {
-      if (fallbackMs === undefined) this.add(where, "is required");
-      return fallbackMs ?? 0;
-    }
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-      this.add(where, `${show(value)} is not a duration (e.g. "30s", "1m30s", "500ms")`);
-      return 0;
-    }
-    if (ms < minMs) this.add(where, `must be at least ${minMs / 1000}s, got ${show(value)}`);
-    return ms;
-  }
-  integer(where: string, value: unknown, fallback: number | undefined, min: number): number {
-    if (value === undefined) {
-      if (fallback === undefined) this.add(where, "is required");
-      return fallback ?? 0;
-    }
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-      this.add(where, `must be an integer >= ${min}, got ${show(value)}`);
-      return fallback ?? min;
-    }
-    return value;
-  }
-  number(
-    where: string,
-    value: unknown,
-    fallback: number | undefined,
-    minExclusive: number,
-  ): number {
-    if (value === undefined) {
-      if (fallback === undefined) this.add(where, "is required");
-      return fallback ?? 0;
-    }
-    if (typeof value !== "number" || !Number.isFinite(value) || value <= minExclusive) {
-      this.add(where, `must be a number > ${minExclusive}, got ${show(value)}`);
-      return fallback ?? 0;
-    }
-    return value;
-  }
-}
+export { show };
 
 function stagesOf(problems: Problems, where: string, raw: unknown): Stage[] {
   if (!Array.isArray(raw) || raw.length === 0) {
@@ -142,10 +88,8 @@ const KNOWN_KEYS: Record<ExecutorName, string[]> = {
 };
 const COMMON_KEYS = ["executor", "startTime", "gracefulStop", "exec", "env", "tags", "options"];
 
-function planScenario(problems: Problems, name: string, raw: Raw): ScenarioPlan | undefined {
-  const where = /^[\w-]+$/.test(name) ? `scenarios.${name}` : `scenarios[${JSON.stringify(name)}]`;
-  if (!/^[0-9a-zA-Z_-]+$/.test(name))
-    problems.add(where, "scenario names may only use letters, digits, _ and -");
+/** The scenario's executor, or undefined (with the problem recorded) when it cannot be planned. */
+function executorOf(problems: Problems, where: string, raw: Raw): ExecutorName | undefined {
   const executor = raw.executor;
   if (executor === "externally-controlled") {
     problems.add(
@@ -170,8 +114,18 @@ function planScenario(problems: Problems, name: string, raw: Raw): ScenarioPlan 
       );
     }
   }
-  const isArrival = kind.endsWith("arrival-rate");
-  const plan: ScenarioPlan = {
+  return kind;
+}
+
+/** The options every executor shares; executor-specific fields start at their zero value. */
+function commonPlan(
+  problems: Problems,
+  where: string,
+  name: string,
+  kind: ExecutorName,
+  raw: Raw,
+): ScenarioPlan {
+  return {
     name,
     executor: kind,
     exec: typeof raw.exec === "string" ? raw.exec : "default",
@@ -192,6 +146,37 @@ function planScenario(problems: Problems, name: string, raw: Raw): ScenarioPlan 
     preAllocatedVUs: 0,
     maxVUs: 0,
   };
+}
+
+function planArrivalRate(problems: Problems, where: string, raw: Raw, plan: ScenarioPlan): void {
+  plan.timeUnitMs = problems.duration(`${where}.timeUnit`, raw.timeUnit, 1000);
+  if (plan.timeUnitMs <= 0) problems.add(`${where}.timeUnit`, "must be > 0");
+  plan.preAllocatedVUs = problems.integer(
+    `${where}.preAllocatedVUs`,
+    raw.preAllocatedVUs,
+    undefined,
+    0,
+  );
+  plan.maxVUs = problems.integer(`${where}.maxVUs`, raw.maxVUs, plan.preAllocatedVUs, 0);
+  if (plan.maxVUs < plan.preAllocatedVUs) {
+    problems.add(
+      `${where}.maxVUs`,
+      `must be >= preAllocatedVUs (${plan.preAllocatedVUs}), got ${plan.maxVUs}`,
+    );
+  }
+  if (plan.executor === "constant-arrival-rate") {
+    plan.rate = problems.number(`${where}.rate`, raw.rate, undefined, 0);
+    plan.durationMs = problems.duration(`${where}.duration`, raw.duration, undefined, 1000);
+  } else {
+    plan.startRate =
+      raw.startRate === undefined ? 0 : problems.number(`${where}.startRate`, raw.startRate, 0, -1);
+    plan.stages = stagesOf(problems, `${where}.stages`, raw.stages);
+  }
+  plan.vus = plan.maxVUs;
+}
+
+function planVuExecutor(problems: Problems, where: string, raw: Raw, plan: ScenarioPlan): void {
+  const kind = plan.executor;
   if (kind === "shared-iterations" || kind === "per-vu-iterations") {
     plan.vus = problems.integer(`${where}.vus`, raw.vus, 1, 1);
     plan.iterations = problems.integer(`${where}.iterations`, raw.iterations, 1, 1);
@@ -213,34 +198,18 @@ function planScenario(problems: Problems, name: string, raw: Raw): ScenarioPlan 
     plan.vus = Math.max(plan.startVUs, ...plan.stages.map((s) => s.target));
     if (plan.vus === 0)
       problems.add(`${where}.stages`, "startVUs or a stage target must be above 0");
-  } else if (isArrival) {
-    plan.timeUnitMs = problems.duration(`${where}.timeUnit`, raw.timeUnit, 1000);
-    if (plan.timeUnitMs <= 0) problems.add(`${where}.timeUnit`, "must be > 0");
-    plan.preAllocatedVUs = problems.integer(
-      `${where}.preAllocatedVUs`,
-      raw.preAllocatedVUs,
-      undefined,
-      0,
-    );
-    plan.maxVUs = problems.integer(`${where}.maxVUs`, raw.maxVUs, plan.preAllocatedVUs, 0);
-    if (plan.maxVUs < plan.preAllocatedVUs) {
-      problems.add(
-        `${where}.maxVUs`,
-        `must be >= preAllocatedVUs (${plan.preAllocatedVUs}), got ${plan.maxVUs}`,
-      );
-    }
-    if (kind === "constant-arrival-rate") {
-      plan.rate = problems.number(`${where}.rate`, raw.rate, undefined, 0);
-      plan.durationMs = problems.duration(`${where}.duration`, raw.duration, undefined, 1000);
-    } else {
-      plan.startRate =
-        raw.startRate === undefined
-          ? 0
-          : problems.number(`${where}.startRate`, raw.startRate, 0, -1);
-      plan.stages = stagesOf(problems, `${where}.stages`, raw.stages);
-    }
-    plan.vus = plan.maxVUs;
   }
+}
+
+function planScenario(problems: Problems, name: string, raw: Raw): ScenarioPlan | undefined {
+  const where = /^[\w-]+$/.test(name) ? `scenarios.${name}` : `scenarios[${JSON.stringify(name)}]`;
+  if (!/^[0-9a-zA-Z_-]+$/.test(name))
+    problems.add(where, "scenario names may only use letters, digits, _ and -");
+  const kind = executorOf(problems, where, raw);
+  if (kind === undefined) return undefined;
+  const plan = commonPlan(problems, where, name, kind, raw);
+  if (kind.endsWith("arrival-rate")) planArrivalRate(problems, where, raw, plan);
+  else planVuExecutor(problems, where, raw, plan);
   return plan;
 }
 

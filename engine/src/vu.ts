@@ -75,6 +75,7 @@ export async function executeIteration(
 ): Promise<string | undefined> {
   let error: string | undefined;
   const started = performance.now();
+  const run = engineState();
   await vuStorage.run(context, async () => {
     try {
       if (typeof fn !== "function")
@@ -84,7 +85,9 @@ export async function executeIteration(
       error = describeError(cause);
     }
     if (context.pendingSleepMs > 0) await delay(context.pendingSleepMs);
-    if (isInterrupted(context.scenario, context.iterationInScenario)) {
+    // An iteration cut off by an abort can end after the next run in this process has started
+    // (which clears the interrupted marks); it belongs to the finished run and counts nowhere.
+    if (engineState() !== run || isInterrupted(context.scenario, context.iterationInScenario)) {
       error = undefined;
       return;
     }

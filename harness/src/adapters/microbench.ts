@@ -184,25 +184,13 @@ function round(value: number, digits: number): number {
   return Math.round(value * f) / f;
 }
 
-function normalizeCase(list: MicrobenchRaw[], baselineRaws: MicrobenchRaw[], failedCount: number) {
+type Row = Omit<BenchRow, "suite">;
+
+/** One ops/s metric per measuring tool, and the per-process values each tool saw. */
+function viewMetrics(list: MicrobenchRaw[], id: string, tags: Record<string, string>) {
   const first = list[0] as MicrobenchRaw;
   const { group } = first;
-  const id = `${group.id}.${first.case.id}`;
-  const role: BenchRow["role"] =
-    first.case.id === group.subject
-      ? "subject"
-      : first.case.id === group.baseline
-        ? "baseline"
-        : "peer";
-  const tags = {
-    group: group.id,
-    case: first.case.id,
-    role,
-    estimator: group.estimator,
-    seeds: list.map((r) => r.hashSeed).join(","),
-  };
   const metrics: Metric[] = [];
-  const warnings: Omit<QualityWarning, "suite">[] = [];
   const views: Partial<Record<View, number[]>> = {};
   for (const view of VIEWS) {
     const values = list.map((r) => opsPerSec(r, view)).filter((v): v is number => v !== undefined);
@@ -224,44 +212,45 @@ function normalizeCase(list: MicrobenchRaw[], baselineRaws: MicrobenchRaw[], fai
           }),
     });
   }
-  const mitata = views.mitata ?? [];
-  const row: Omit<BenchRow, "suite"> = {
-    group: group.id,
-    groupTitle: group.title,
-    case: first.case.id,
-    role,
-    estimator: group.estimator,
-    processes: list.length,
-    opsPerSec: median(mitata),
-    cv: coefficientOfVariation(mitata),
-    maxForeignCores: Math.max(0, ...list.map(foreignCores)),
-    warnings: [],
-  };
-  if (role !== "baseline") {
-    for (const view of ["mitata", "fixed-work"] as const) {
-      const ratios = perRoundRatios(list, baselineRaws, view);
-      if (ratios.length === 0) continue;
-      const summary = summarize(ratios);
-      row[view === "mitata" ? "ratio" : "fixedWorkRatio"] = {
-        median: summary.median,
-        min: summary.min,
-        max: summary.max,
-      };
-      metrics.push({
-        id: `${id}${view === "mitata" ? "" : `.${view}`}.vs.${group.baseline}`,
-        unit: "ratio",
-        direction: "higher",
-        samples: ratios.map((v) => significant(v, 4)),
-        summary,
-        tags: { group: group.id, case: first.case.id, tool: view, baseline: group.baseline },
-      });
-    }
+  return { metrics, views };
+}
+
+/** Per-round ratios to the group baseline (mitata, fixed-work); fills the row's ratio fields. */
+function ratioMetrics(
+  list: MicrobenchRaw[],
+  baselineRaws: MicrobenchRaw[],
+  id: string,
+  row: Row,
+): Metric[] {
+  const first = list[0] as MicrobenchRaw;
+  const { group } = first;
+  const metrics: Metric[] = [];
+  for (const view of ["mitata", "fixed-work"] as const) {
+    const ratios = perRoundRatios(list, baselineRaws, view);
+    if (ratios.length === 0) continue;
+    const summary = summarize(ratios);
+    row[view === "mitata" ? "ratio" : "fixedWorkRatio"] = {
+      median: summary.median,
+      min: summary.min,
+      max: summary.max,
+    };
+    metrics.push({
+      id: `${id}${view === "mitata" ? "" : `.${view}`}.vs.${group.baseline}`,
+      unit: "ratio",
+      direction: "higher",
+      samples: ratios.map((v) => significant(v, 4)),
+      summary,
+      tags: { group: group.id, case: first.case.id, tool: view, baseline: group.baseline },
+    });
   }
-  if (views.tinybench && mitata.length > 0) {
-    row.tinybenchOpsPerSec = median(views.tinybench);
-    row.toolRatio = row.tinybenchOpsPerSec / row.opsPerSec;
-  }
-  if (views["fixed-work"]) row.fixedWorkOpsPerSec = median(views["fixed-work"]);
+  return metrics;
+}
+
+/** GC count per million ops and GC time share from the fixed-work windows, when the group asks. */
+function gcMetrics(list: MicrobenchRaw[], id: string, row: Row): Metric[] {
+  const first = list[0] as MicrobenchRaw;
+  const { group } = first;
+  const metrics: Metric[] = [];
   const gcWindows = list.flatMap((r) => (r.fixedWork ? [r.fixedWork] : []));
   if (group.gc && gcWindows.length > 0) {
     const perMop = gcWindows.map((w) => (w.gc.count * 1e6) / Math.max(1, w.calls * first.case.ops));
@@ -283,6 +272,48 @@ function normalizeCase(list: MicrobenchRaw[], baselineRaws: MicrobenchRaw[], fai
     row.gcPerMillionOps = median(perMop);
     row.gcTimePercent = median(timeShare);
   }
+  return metrics;
+}
+
+function normalizeCase(list: MicrobenchRaw[], baselineRaws: MicrobenchRaw[], failedCount: number) {
+  const first = list[0] as MicrobenchRaw;
+  const { group } = first;
+  const id = `${group.id}.${first.case.id}`;
+  const role: BenchRow["role"] =
+    first.case.id === group.subject
+      ? "subject"
+      : first.case.id === group.baseline
+        ? "baseline"
+        : "peer";
+  const tags = {
+    group: group.id,
+    case: first.case.id,
+    role,
+    estimator: group.estimator,
+    seeds: list.map((r) => r.hashSeed).join(","),
+  };
+  const { metrics, views } = viewMetrics(list, id, tags);
+  const warnings: Omit<QualityWarning, "suite">[] = [];
+  const mitata = views.mitata ?? [];
+  const row: Row = {
+    group: group.id,
+    groupTitle: group.title,
+    case: first.case.id,
+    role,
+    estimator: group.estimator,
+    processes: list.length,
+    opsPerSec: median(mitata),
+    cv: coefficientOfVariation(mitata),
+    maxForeignCores: Math.max(0, ...list.map(foreignCores)),
+    warnings: [],
+  };
+  if (role !== "baseline") metrics.push(...ratioMetrics(list, baselineRaws, id, row));
+  if (views.tinybench && mitata.length > 0) {
+    row.tinybenchOpsPerSec = median(views.tinybench);
+    row.toolRatio = row.tinybenchOpsPerSec / row.opsPerSec;
+  }
+  if (views["fixed-work"]) row.fixedWorkOpsPerSec = median(views["fixed-work"]);
+  metrics.push(...gcMetrics(list, id, row));
   const counted = countMetrics(list, id, tags);
   metrics.push(...counted.metrics);
   warnings.push(...counted.warnings);

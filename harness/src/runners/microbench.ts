@@ -134,13 +134,7 @@ export function planSchedule<T>(
   return out;
 }
 
-/**
- * Runs every selected case in `processes` fresh `node --expose-gc --hash-seed=<s>` processes,
- * interleaved, one at a time, and writes each process's raw record under `rawDir` first.
- */
-export async function runMicrobench(options: MicrobenchRunOptions): Promise<MicrobenchRunOutput> {
-  const seeds = options.hashSeeds ?? DEFAULT_HASH_SEEDS;
-  const roundList = options.rounds ?? Array.from({ length: options.processes }, (_, i) => i);
+function checkRounds(roundList: readonly number[], seeds: readonly number[]): void {
   if (roundList.some((r) => !Number.isInteger(r) || r < 0 || r >= seeds.length)) {
     throw new HarnessError(
       "E_USAGE",
@@ -151,7 +145,9 @@ export async function runMicrobench(options: MicrobenchRunOptions): Promise<Micr
       },
     );
   }
-  const files = await findSuiteFiles(options.root, options.suites, options.include);
+}
+
+async function planCases(files: string[], options: MicrobenchRunOptions): Promise<PlannedCase[]> {
   const planned: PlannedCase[] = [];
   for (const file of files) {
     const suite = await loadSuite(file);
@@ -163,6 +159,49 @@ export async function runMicrobench(options: MicrobenchRunOptions): Promise<Micr
       }
     }
   }
+  return planned;
+}
+
+/** Foreign load on a shared machine skews a sample; `foreignLoadRetries` bounds the re-runs. */
+async function retryForeignLoad(
+  options: MicrobenchRunOptions,
+  first: MicrobenchRaw,
+  outFile: string,
+  label: string,
+  run: (outFile: string) => Promise<{ error?: string }>,
+): Promise<MicrobenchRaw> {
+  let raw = first;
+  for (let retry = 1; retry <= (options.foreignLoadRetries ?? 0); retry++) {
+    if (foreignCores(raw) <= FOREIGN_LOAD_LIMIT || options.signal.aborted) break;
+    // Re-run a sample that overlapped other work; keep whichever saw less of it.
+    const retryFile = outFile.replace(/\.json$/, `.retry${retry}.tmp`);
+    if ((await run(retryFile)).error !== undefined) break;
+    const again = await readRawFile(retryFile);
+    options.log(
+      `${label}: foreign load ${foreignCores(raw).toFixed(2)} cores, re-ran: ${foreignCores(again).toFixed(2)}`,
+    );
+    if (foreignCores(again) < foreignCores(raw)) {
+      // The counts do not depend on load: keep them with the quieter timing.
+      raw = raw.instructions ? { ...again, instructions: raw.instructions } : again;
+      await writeFile(outFile, `${JSON.stringify(raw)}\n`);
+      await rm(retryFile, { force: true });
+    } else {
+      await rm(retryFile, { force: true });
+    }
+  }
+  return raw;
+}
+
+/**
+ * Runs every selected case in `processes` fresh `node --expose-gc --hash-seed=<s>` processes,
+ * interleaved, one at a time, and writes each process's raw record under `rawDir` first.
+ */
+export async function runMicrobench(options: MicrobenchRunOptions): Promise<MicrobenchRunOutput> {
+  const seeds = options.hashSeeds ?? DEFAULT_HASH_SEEDS;
+  const roundList = options.rounds ?? Array.from({ length: options.processes }, (_, i) => i);
+  checkRounds(roundList, seeds);
+  const files = await findSuiteFiles(options.root, options.suites, options.include);
+  const planned = await planCases(files, options);
   const built = await buildMicrobench(files, options.buildDir);
   const versions = { mitata: packageVersion("mitata"), tinybench: packageVersion("tinybench") };
   const schedule = planSchedule(planned, roundList.length).map((step) => ({
@@ -230,24 +269,7 @@ export async function runMicrobench(options: MicrobenchRunOptions): Promise<Micr
       raw = { ...raw, instructions: counted.raw.instructions };
       await writeFile(job.outFile, `${JSON.stringify(raw)}\n`);
     }
-    for (let retry = 1; retry <= (options.foreignLoadRetries ?? 0); retry++) {
-      if (foreignCores(raw) <= FOREIGN_LOAD_LIMIT || options.signal.aborted) break;
-      // Re-run a sample that overlapped other work; keep whichever saw less of it.
-      const retryFile = job.outFile.replace(/\.json$/, `.retry${retry}.tmp`);
-      if ((await run(retryFile)).error !== undefined) break;
-      const again = await readRawFile(retryFile);
-      options.log(
-        `${label}: foreign load ${foreignCores(raw).toFixed(2)} cores, re-ran: ${foreignCores(again).toFixed(2)}`,
-      );
-      if (foreignCores(again) < foreignCores(raw)) {
-        // The counts do not depend on load: keep them with the quieter timing.
-        raw = raw.instructions ? { ...again, instructions: raw.instructions } : again;
-        await writeFile(job.outFile, `${JSON.stringify(raw)}\n`);
-        await rm(retryFile, { force: true });
-      } else {
-        await rm(retryFile, { force: true });
-      }
-    }
+    raw = await retryForeignLoad(options, raw, job.outFile, label, run);
     raws.push(raw);
     options.log(`[${done}/${schedule.length}] ${label} seed ${job.hashSeed}: ${describe(raw)}`);
   }
