@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { expectGolden } from "../../test/golden.ts";
-import { formatBenchTable } from "../cli/commands/bench.ts";
+import { formatBenchTable } from "../render/bench-table.ts";
 import { normalizeMicrobench } from "./microbench.ts";
 import { countMetrics, countsPerOp, relativeSpread } from "./microbench-counts.ts";
 import { MicrobenchRaw } from "./microbench-raw.ts";

@@ -3,8 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectGolden } from "../../../test/golden.ts";
+import { runBench } from "../../pipeline/bench.ts";
+import { formatBenchTable } from "../../render/bench-table.ts";
 import { parseRunResult } from "../../schema/index.ts";
-import { benchCommand, formatBenchTable, runBench } from "./bench.ts";
+import { benchCommand } from "./bench.ts";
 
 const FIXTURE = path.join(import.meta.dirname, "../../../test/fixtures/raw/microbench");
 

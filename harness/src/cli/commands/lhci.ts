@@ -1,13 +1,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { normalizeLighthouse } from "../../adapters/lighthouse.ts";
-import { writeScratchRun } from "../../history/run-store.ts";
-import { beginRunRecord } from "../../pipeline/run-record.ts";
+import { runLhci } from "../../pipeline/lhci.ts";
 import { renderTerminal } from "../../render/terminal.ts";
 import { buildRunReport } from "../../report/index.ts";
-import { startAppProcess } from "../../runners/app.ts";
-import { runBundleBuild } from "../../runners/bundle.ts";
-import { runLighthouse } from "../../runners/lighthouse.ts";
 import { detectChromium } from "../../runners/tools.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { hasFailingVerdict } from "../../verdicts/thresholds.ts";
@@ -66,41 +61,16 @@ export const lhciCommand: Command = {
         },
       );
     }
-    const record = await beginRunRecord(
-      io.cwd,
-      `lhci-${runs}-runs`,
-      { chromium: chromium.version ?? "unknown" },
-      io.env,
-    );
-    const rawDir = path.join(io.cwd, ".perf", record.runId, "raw");
-    const log = (line: string) => io.err(`[perfgate lhci] ${line}\n`);
-    const dist = values.dist
-      ? path.resolve(io.cwd, values.dist)
-      : path.join(rawDir, "bundle", "dist");
-    if (!values.dist) await runBundleBuild(io.cwd, dist, io.signal);
-    const app = await startAppProcess({
+    const { run, verdicts } = await runLhci({
       root: io.cwd,
-      env: { PERFGATE_APP_WEB_DIST: dist },
+      runs,
+      pages,
+      dist: values.dist ? path.resolve(io.cwd, values.dist) : undefined,
+      chromium: { path: chromium.path, version: chromium.version ?? "unknown" },
+      env: io.env,
       signal: io.signal,
+      log: (line) => io.err(`[perfgate lhci] ${line}\n`),
     });
-    let raw: Awaited<ReturnType<typeof runLighthouse>>;
-    try {
-      raw = await runLighthouse({
-        root: io.cwd,
-        baseUrl: app.url,
-        paths: pages.map((p) => p.path),
-        runs,
-        chromePath: chromium.path,
-        outDir: path.join(rawDir, "lighthouse"),
-        signal: io.signal,
-        log,
-      });
-    } finally {
-      await app.stop();
-    }
-    const { suites, verdicts } = normalizeLighthouse(raw, pages);
-    const run = record.finish({ suites, verdicts });
-    await writeScratchRun(path.join(io.cwd, ".perf"), run);
     io.out(renderTerminal(buildRunReport(run), { color: useColor(io.env, process.stdout.isTTY) }));
     for (const verdict of verdicts.filter((v) => v.status === "fail"))
       io.err(`budget failed: ${verdict.message}\n`);

@@ -1,0 +1,109 @@
+import path from "node:path";
+import { measureLoadBlock, measureMicrobenchBlock, type Side } from "../runners/compare-blocks.ts";
+import type { InstructionSettings, MicrobenchMeasure } from "../runners/microbench.ts";
+import type { BlockSample } from "../schema/index.ts";
+import { seededRandom } from "../stats/index.ts";
+
+/** What a comparison measures: microbench suites (empty = all) and/or the load endpoints. */
+export interface CompareSelection {
+  microbench: string[] | undefined;
+  load: boolean;
+}
+
+export interface ComparePipelineOptions {
+  root: string;
+  /** perfgate.config.ts `gates`, relative to root; default harness/config/gates.json. */
+  gatesFile?: string | undefined;
+  /** Base git ref; the head is the working tree. */
+  base: string;
+  selection: CompareSelection;
+  blocks: number;
+  confirmBlocks: number;
+  seed: number;
+  loadSeconds: number;
+  benchBudgetMs: number;
+  /** Microbench measure (harness/config/microbench.json, --measure) and instruction settings. */
+  measure?: MicrobenchMeasure;
+  instructions?: InstructionSettings;
+  /** Handed to the read mix's paths module (it asks only for products the app seeded). */
+  env: Record<string, string | undefined>;
+  /** Where A/A calibration is read and stored (default reports/calibration.json). */
+  calibrationFile?: string;
+  /**
+   * Record an A/A calibration even though the tree has uncommitted changes (the nightly job's
+   * fresh run record and trend pages are such changes). Without it, a base equal to HEAD
+   * calibrates only on a clean tree.
+   */
+  calibrate?: boolean;
+  signal: AbortSignal;
+  log: (line: string) => void;
+  now?: () => Date;
+}
+
+/** One round: `blocks` blocks, each running base and head back to back in a seeded random order. */
+export async function measureRound(
+  options: ComparePipelineOptions,
+  sides: { base: Side; head: Side },
+  round: {
+    name: string;
+    firstBlock: number;
+    blocks: number;
+    selection: CompareSelection;
+    onlyBench?: ReadonlySet<string>;
+  },
+  workDir: string,
+  readMix: readonly string[],
+): Promise<BlockSample[]> {
+  const samples: BlockSample[] = [];
+  // Balanced order (ABBA…) from a seeded start: each side goes first in half the blocks, so a
+  // machine that warms up or slows down during the round favours neither.
+  const start = seededRandom(options.seed * 1000 + round.firstBlock)() < 0.5 ? 0 : 1;
+  for (let i = 0; i < round.blocks; i++) {
+    if (options.signal.aborted) break;
+    const block = round.firstBlock + i;
+    const order = (i + start) % 2 === 0 ? [sides.base, sides.head] : [sides.head, sides.base];
+    options.log(
+      `${round.name} block ${i + 1}/${round.blocks}: ${order.map((s) => s.label).join(" then ")}`,
+    );
+    if (round.selection.microbench) {
+      for (const side of order) {
+        if (options.signal.aborted) break;
+        samples.push(
+          ...(await measureMicrobenchBlock({
+            side,
+            block,
+            suites: round.selection.microbench,
+            ...(round.onlyBench ? { only: round.onlyBench } : {}),
+            workDir: path.join(workDir, "microbench"),
+            budgetMs: options.benchBudgetMs,
+            ...(options.measure ? { measure: options.measure } : {}),
+            ...(options.instructions ? { instructions: options.instructions } : {}),
+            signal: options.signal,
+            log: options.log,
+          })),
+        );
+      }
+    }
+    if (round.selection.load) {
+      for (const side of order) {
+        if (options.signal.aborted) break;
+        samples.push(
+          ...(await measureLoadBlock({
+            side,
+            block,
+            endpoints: [
+              { id: "products-list", path: "/api/products?limit=20" },
+              { id: "catalogue-read", path: "/", paths: readMix },
+            ],
+            connections: 10,
+            durationSeconds: options.loadSeconds,
+            warmupSeconds: 1,
+            workDir: path.join(workDir, "load"),
+            signal: options.signal,
+          })),
+        );
+      }
+    }
+  }
+  return samples;
+}
