@@ -49,6 +49,9 @@ export function kubectl(k: Kubectl, args: string[], input?: string): Promise<Res
       } else reject(error);
     });
     child.once("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    // A kubectl that exits before reading its input answers with its exit code; the broken pipe
+    // of the write adds nothing (and unheard, it would crash the process).
+    child.stdin.on("error", () => {});
     child.stdin.end(input ?? "");
   });
 }
