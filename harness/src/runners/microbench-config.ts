@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { EXIT, formatIssues, HarnessError } from "../schema/index.ts";
+import { EXIT, HarnessError, parseConfigJson } from "../schema/index.ts";
 import type { InstructionSettings, MicrobenchMeasure } from "./microbench.ts";
 
 /** Where bench and compare read their measurement settings, relative to the repository root. */
@@ -23,23 +23,12 @@ export type MicrobenchConfig = z.infer<typeof MicrobenchConfig>;
 
 /** Parses config text, naming the file and every bad field at once. */
 export function parseMicrobenchConfig(text: string, file: string): MicrobenchConfig {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new HarnessError("E_CONFIG", `${file}: not valid JSON (${(cause as Error).message})`, {
-      exitCode: EXIT.usage,
-      cause,
-    });
-  }
-  const parsed = MicrobenchConfig.safeParse(json);
-  if (!parsed.success) {
-    throw new HarnessError("E_CONFIG", `${file}: ${formatIssues(parsed.error.issues).join("; ")}`, {
-      hint: 'e.g. { "measure": "instructions", "instructions": { "calls": 10 } }; see its $comment',
-      exitCode: EXIT.usage,
-    });
-  }
-  return parsed.data;
+  return parseConfigJson(
+    MicrobenchConfig,
+    text,
+    file,
+    'e.g. { "measure": "instructions", "instructions": { "calls": 10 } }; see its $comment',
+  );
 }
 
 /** The repository's config, or the defaults when the file does not exist. */

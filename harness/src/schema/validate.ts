@@ -45,3 +45,32 @@ export function parseRunResult(data: unknown, source: string): RunResult {
   }
   return result.data;
 }
+
+/**
+ * A JSON config file's text checked against its zod schema: a syntax error or every bad field
+ * at once, naming the file, with `hint` saying where its fields are described.
+ */
+export function parseConfigJson<T extends z.ZodType>(
+  schema: T,
+  text: string,
+  file: string,
+  hint: string,
+): z.output<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new HarnessError("E_CONFIG", `${file}: not valid JSON (${(cause as Error).message})`, {
+      exitCode: EXIT.usage,
+      cause,
+    });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new HarnessError("E_CONFIG", `${file}: ${formatIssues(parsed.error.issues).join("; ")}`, {
+      hint,
+      exitCode: EXIT.usage,
+    });
+  }
+  return parsed.data;
+}

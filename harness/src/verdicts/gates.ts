@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EXIT, formatIssues, HarnessError } from "../schema/index.ts";
+import { parseConfigJson } from "../schema/index.ts";
 import type { GatePolicy, MetricComparisonInput } from "./regression.ts";
 
 const Policy = z.strictObject({
@@ -40,23 +40,12 @@ export type Calibration = Record<string, MetricCalibration>;
 
 /** Parse and validate gates config text, naming the file and every bad field at once. */
 export function parseGates(text: string, file: string): GatesConfig {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw new HarnessError("E_CONFIG", `${file}: not valid JSON (${(cause as Error).message})`, {
-      exitCode: EXIT.usage,
-      cause,
-    });
-  }
-  const parsed = GatesConfig.safeParse(json);
-  if (!parsed.success) {
-    throw new HarnessError("E_CONFIG", `${file}: ${formatIssues(parsed.error.issues).join("; ")}`, {
-      hint: "see the $comment at the top of the file for what each field means",
-      exitCode: EXIT.usage,
-    });
-  }
-  return parsed.data;
+  return parseConfigJson(
+    GatesConfig,
+    text,
+    file,
+    "see the $comment at the top of the file for what each field means",
+  );
 }
 
 /** `load/*` matches `load/catalogue-read`; `*` stands for exactly one path part. */
