@@ -74,7 +74,7 @@ module.exports = {
       },
     },
     layer("schema", []),
-    layer("stats", ["schema"]),
+    layer("stats", ["schema", "workloads"]),
     layer("workloads", []),
     layer("adapters", ["schema", "stats"]),
     layer("verdicts", ["schema", "stats", "adapters"]),

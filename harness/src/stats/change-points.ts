@@ -3,6 +3,8 @@
  * each split confirmed by a seeded permutation test, with a minimum segment length and spike
  * rejection (a lone outlier is not a level shift). Pure: the seed is a parameter.
  */
+import { createRandom } from "../workloads/random.ts";
+
 export interface ChangePoint {
   /** Index of the first point of the new level. */
   index: number;
@@ -31,17 +33,11 @@ export function median(values: readonly number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/** mulberry32: small, fast, seedable; enough for permutation tests. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/**
+ * mulberry32, the same generator the workloads draw their inputs from: small, fast, seedable,
+ * enough for permutation tests and bootstrap resampling.
+ */
+export const seededRandom = createRandom;
 
 /**
  * Clip points beyond 5 robust standard deviations (1.4826 x MAD) of the series median, so a lone
