@@ -13,13 +13,14 @@
  * the same instruction every time), hash and random seeds are fixed, the worker reads no clock
  * in this mode, and the simulated caches have a fixed geometry instead of the host's.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { type CallgrindCounts, parseCallgrindDump } from "../adapters/callgrind.ts";
 import { MicrobenchRaw } from "../adapters/microbench-raw.ts";
 import { EXIT, formatIssues, HarnessError } from "../schema/index.ts";
+import { spawnBounded } from "./bounded-process.ts";
 import type { WorkerJob } from "./microbench-worker.ts";
 import { MARKER_SYMBOL, REGION_DUMPS } from "./microbench-worker-instructions.ts";
 
@@ -102,6 +103,7 @@ export async function runInstructionWorker(
     const outFile = path.join(tmp, "callgrind.out");
     const started = performance.now();
     const run = await spawnBounded(
+      "callgrind worker",
       options.valgrind.command,
       callgrindArgs(options, outFile),
       options.root,
@@ -154,37 +156,4 @@ export async function runInstructionWorker(
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
-}
-
-function spawnBounded(
-  command: string,
-  args: string[],
-  cwd: string,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<{ error?: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (chunk: string) => {
-      if (stderr.length < 16_384) stderr += chunk;
-    });
-    const kill = () => child.kill("SIGKILL");
-    const timer = setTimeout(kill, timeoutMs);
-    signal.addEventListener("abort", kill, { once: true });
-    const done = (result: { error?: string }) => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", kill);
-      resolve(result);
-    };
-    child.on("error", (error) => done({ error: error.message }));
-    child.on("close", (code, sig) => {
-      if (code === 0) done({});
-      else
-        done({
-          error: `callgrind worker exited ${sig ?? code}${sig === "SIGKILL" && !signal.aborted ? ` after the ${timeoutMs} ms limit` : ""}: ${stderr.trim() || "(no output)"}`,
-        });
-    });
-  });
 }

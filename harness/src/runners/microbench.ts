@@ -1,10 +1,10 @@
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { FOREIGN_LOAD_LIMIT, foreignCores, MicrobenchRaw } from "../adapters/microbench-raw.ts";
 import { EXIT, formatIssues, HarnessError } from "../schema/index.ts";
+import { spawnBounded } from "./bounded-process.ts";
 import { buildMicrobench } from "./microbench-build.ts";
 import {
   INSTRUCTION_HASH_SEED,
@@ -333,35 +333,8 @@ function runWorker(
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<{ error?: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["--expose-gc", `--hash-seed=${job.hashSeed}`, worker, JSON.stringify(job)],
-      { cwd: root, stdio: ["ignore", "ignore", "pipe"] },
-    );
-    let stderr = "";
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (chunk: string) => {
-      if (stderr.length < 16_384) stderr += chunk;
-    });
-    const kill = () => child.kill("SIGKILL");
-    const timer = setTimeout(kill, timeoutMs);
-    signal.addEventListener("abort", kill, { once: true });
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", kill);
-      resolve({ error: error.message });
-    });
-    child.on("close", (code, sig) => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", kill);
-      if (code === 0) resolve({});
-      else
-        resolve({
-          error: `worker exited ${sig ?? code}${sig === "SIGKILL" && !signal.aborted ? ` after the ${timeoutMs} ms limit` : ""}: ${stderr.trim() || "(no output)"}`,
-        });
-    });
-  });
+  const args = ["--expose-gc", `--hash-seed=${job.hashSeed}`, worker, JSON.stringify(job)];
+  return spawnBounded("worker", process.execPath, args, root, timeoutMs, signal);
 }
 
 /** Reads and validates one raw record, naming the file and field on failure. */
