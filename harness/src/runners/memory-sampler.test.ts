@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { captureHeapSnapshot, startMemorySampler } from "./memory-sampler.ts";
 
 // A real loopback server answering like the app's debug routes: heap grows 1 kB per poll;
@@ -42,16 +42,22 @@ afterAll(async () => {
 
 describe("startMemorySampler", () => {
   it("records heap and RSS readings on its tick until stopped", async () => {
+    // Waits for readings instead of a fixed sleep: on a busy machine 400 ms gave only 2 ticks.
+    const started = performance.now();
     const sampler = startMemorySampler({ baseUrl, intervalMs: 50 });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await vi.waitFor(() => expect(sampler.samples.length).toBeGreaterThanOrEqual(3), {
+      timeout: 30_000,
+      interval: 20,
+    });
     const result = await sampler.stop();
+    const elapsedMs = performance.now() - started;
     expect(result.samples.length).toBeGreaterThanOrEqual(3);
     expect(result.failedPolls).toBe(0);
     const [first, second] = result.samples;
     expect(first).toMatchObject({ rss: 5000, arrayBuffers: 7, external: 0, cacheBytes: 0 });
     expect((second?.heapUsedAfterGc ?? 0) - (first?.heapUsedAfterGc ?? 0)).toBe(1000);
-    // One poll per 50 ms tick at most: 400 ms gives ticks 0..8.
-    expect(result.samples.length).toBeLessThanOrEqual(9);
+    // One poll per 50 ms tick at most, counted against the time that really passed.
+    expect(result.samples.length).toBeLessThanOrEqual(Math.floor(elapsedMs / 50) + 1);
     expect(second?.tMs).toBeGreaterThan(first?.tMs ?? 0);
     const count = result.samples.length;
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -66,7 +72,7 @@ describe("startMemorySampler", () => {
       maxSamples: 2,
       signal: controller.signal,
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await vi.waitFor(() => expect(sampler.truncated).toBe(true), { timeout: 30_000, interval: 20 });
     controller.abort();
     const result = await sampler.stop();
     expect(result.samples).toHaveLength(2);

@@ -35,6 +35,8 @@ export interface MemorySampling {
 export interface MemorySampler {
   /** Samples so far (live view). */
   readonly samples: readonly MemorySample[];
+  /** True once `maxSamples` was reached (live view; the sampler has stopped polling). */
+  readonly truncated: boolean;
   /** Stop polling and resolve once the poll in flight (if any) has settled. Safe to call twice. */
   stop(): Promise<MemorySampling>;
 }
@@ -129,6 +131,9 @@ export function startMemorySampler(options: MemorySamplerOptions): MemorySampler
 
   return {
     samples: result.samples,
+    get truncated() {
+      return result.truncated;
+    },
     async stop() {
       stopper.abort();
       await loop;
