@@ -1,5 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { EXIT, HarnessError } from "../schema/errors.ts";
+import { nearestHint } from "../schema/hints.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -44,34 +45,58 @@ export function integerFlag(
   return n;
 }
 
-/** Edit distance (insert, delete, substitute), for "did you mean" hints. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitute = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min(
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-        substitute,
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
+/** A `flag` value that must be one of `choices`; else a usage error listing them. */
+export function choiceFlag<C extends string>(
+  command: string,
+  flag: string,
+  value: string,
+  choices: readonly C[],
+): C {
+  if ((choices as readonly string[]).includes(value)) return value as C;
+  throw new HarnessError(
+    "E_USAGE",
+    `${command}: --${flag} "${value}" is not one of ${choices.join(", ")}`,
+    { hint: `${nearestHint(value, choices)}e.g. --${flag} ${choices[0]}`, exitCode: EXIT.usage },
+  );
 }
 
-/**
- * `did you mean "--profile"? ` for the known name nearest to a mistyped one, when it is close
- * enough to be a typo (at most a third of its letters off); "" otherwise.
- */
-export function nearestHint(typed: string, known: readonly string[]): string {
-  let best: { name: string; distance: number } | undefined;
-  for (const name of known) {
-    const distance = editDistance(typed, name);
-    if (!best || distance < best.distance) best = { name, distance };
+/** `flag` values, comma-separated or repeated, each one of `choices`. */
+export function choicesFlag<C extends string>(
+  command: string,
+  flag: string,
+  values: string | readonly string[],
+  choices: readonly C[],
+): C[] {
+  return [values]
+    .flat()
+    .flatMap((value) => value.split(","))
+    .map((value) => choiceFlag(command, flag, value.trim(), choices));
+}
+
+/** `KEY=VALUE` pairs (k6's `-e`); a malformed pair is a usage error naming it. */
+export function keyValueFlag(
+  command: string,
+  flag: string,
+  pairs: readonly string[],
+  example: string,
+): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) {
+      throw new HarnessError("E_USAGE", `${command}: --${flag} "${pair}" is not KEY=VALUE`, {
+        hint: `e.g. --${flag} ${example}`,
+        exitCode: EXIT.usage,
+      });
+    }
+    vars[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  if (!best || best.distance > Math.max(2, Math.floor(best.name.length / 3))) return "";
-  return `did you mean "${best.name}"? `;
+  return vars;
+}
+
+/** A logger prefixing each line with the command's name and the seconds since it started. */
+export function elapsedLogger(prefix: string, err: (text: string) => void): (line: string) => void {
+  const started = Date.now();
+  return (line) =>
+    err(`[${prefix} ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
 }

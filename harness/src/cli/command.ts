@@ -7,6 +7,8 @@ export type CommandOptions = NonNullable<ParseArgsConfig["options"]>;
 export interface CommandHelp {
   /** The synopsis after `perfgate `, e.g. `load [options]`. */
   usage: string;
+  /** Text printed after the summary (e.g. a command's subcommands). */
+  details?: string;
   /** One line per flag of `options`, by flag name (a test checks none is missing). */
   flags?: Record<string, string>;
   /** Whole command lines, e.g. `perfgate load --profile full`. */

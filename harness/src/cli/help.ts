@@ -17,5 +17,6 @@ export function renderCommandHelp(summary: string, command: Command): string {
   const width = Math.max(...rows.map(([left]) => (left as string).length));
   const flags = rows.map(([left, right]) => `  ${(left as string).padEnd(width)}  ${right}`);
   const examples = help.examples.map((example) => `  ${example}`);
-  return `usage: perfgate ${help.usage}\n\n${summary}\n\noptions:\n${flags.join("\n")}\n\nexamples:\n${examples.join("\n")}\n`;
+  const details = help.details ? `\n${help.details}` : "";
+  return `usage: perfgate ${help.usage}\n\n${summary}\n${details}\noptions:\n${flags.join("\n")}\n\nexamples:\n${examples.join("\n")}\n`;
 }

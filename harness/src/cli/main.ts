@@ -1,6 +1,6 @@
 import process from "node:process";
 import { EXIT, formatHarnessError, HarnessError, isHarnessError } from "../schema/errors.ts";
-import { nearestHint } from "./args.ts";
+import { nearestHint } from "../schema/hints.ts";
 import type { CliIo } from "./command.ts";
 import { type CommandEntry, commands } from "./commands/index.ts";
 import { renderCommandHelp } from "./help.ts";

@@ -33,6 +33,29 @@ export function findConfigFile(dir: string): string | undefined {
   return undefined;
 }
 
+/** The project's config: `file` (relative to `cwd`), else the one in `cwd`, else undefined. */
+export async function findProjectConfig(
+  cwd: string,
+  file?: string,
+): Promise<LoadedConfig | undefined> {
+  const found = file === undefined ? findConfigFile(cwd) : path.resolve(cwd, file);
+  return found === undefined ? undefined : loadConfig(found);
+}
+
+/** Like `findProjectConfig`, for a command that cannot run without one. */
+export async function requireProjectConfig(
+  command: string,
+  cwd: string,
+  file?: string,
+): Promise<LoadedConfig> {
+  const loaded = await findProjectConfig(cwd, file);
+  if (loaded) return loaded;
+  throw new HarnessError("E_NO_CONFIG", `${command}: no perfgate.config.ts in ${cwd}`, {
+    hint: "run `npx perfgate init` to write one, or pass --config <file>",
+    exitCode: EXIT.usage,
+  });
+}
+
 /**
  * Read, run and validate a config file. A `.ts` config is bundled with esbuild into `.perf/`
  * (npm imports such as `perfgate` stay imports, resolved from the project) and imported.

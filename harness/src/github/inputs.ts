@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 import { EXIT, formatIssues, HarnessError, Verdict } from "../schema/index.ts";
 
@@ -87,4 +87,34 @@ export async function locateComparison(dir: string): Promise<ComparisonFiles> {
     });
   }
   return newest.files;
+}
+
+/**
+ * The comparison to publish: the newest one under `compareDir`, else the `markdown` file and
+ * its optional `verdicts` file, resolved against `cwd`.
+ */
+export async function readPublishInputs(
+  cwd: string,
+  files: {
+    compareDir?: string | undefined;
+    markdown?: string | undefined;
+    verdicts?: string | undefined;
+  },
+): Promise<{ markdown: string; verdicts: Verdict[] }> {
+  const found = files.compareDir
+    ? await locateComparison(resolve(cwd, files.compareDir))
+    : undefined;
+  const markdownFile = found?.markdown ?? files.markdown;
+  if (markdownFile === undefined) {
+    throw new HarnessError("E_USAGE", "github publish: --markdown or --compare-dir is required", {
+      hint: "run `perfgate github --help`",
+      exitCode: EXIT.usage,
+    });
+  }
+  const verdictsFile = found?.verdicts ?? files.verdicts;
+  const [markdown, verdicts] = await Promise.all([
+    readInput(resolve(cwd, markdownFile), "--markdown"),
+    verdictsFile ? readVerdicts(resolve(cwd, verdictsFile)) : [],
+  ]);
+  return { markdown, verdicts };
 }

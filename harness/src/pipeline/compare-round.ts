@@ -1,13 +1,39 @@
 import path from "node:path";
 import { measureLoadBlock, measureMicrobenchBlock, type Side } from "../runners/compare-blocks.ts";
 import type { InstructionSettings, MicrobenchMeasure } from "../runners/microbench.ts";
-import type { BlockSample } from "../schema/index.ts";
+import { type BlockSample, EXIT, HarnessError } from "../schema/index.ts";
 import { seededRandom } from "../stats/index.ts";
 
 /** What a comparison measures: microbench suites (empty = all) and/or the load endpoints. */
 export interface CompareSelection {
   microbench: string[] | undefined;
   load: boolean;
+}
+
+/** `microbench,load`, `microbench:lru+pool`, `load`: what to compare. */
+export function parseSelection(text: string): CompareSelection {
+  const selection: CompareSelection = { microbench: undefined, load: false };
+  for (const part of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [kind, only] = part.split(":");
+    if (kind === "microbench") selection.microbench = only ? only.split("+").filter(Boolean) : [];
+    else if (kind === "load" && only === undefined) selection.load = true;
+    else {
+      throw new HarnessError("E_USAGE", `compare: --suites has "${part}"`, {
+        hint: "use microbench, microbench:<suite>+<suite>, load, or a comma list of them (lighthouse and bundle are compared by npm run load's budgets)",
+        exitCode: EXIT.usage,
+      });
+    }
+  }
+  if (!selection.microbench && !selection.load) {
+    throw new HarnessError("E_USAGE", "compare: --suites selects nothing", {
+      hint: "e.g. --suites microbench,load",
+      exitCode: EXIT.usage,
+    });
+  }
+  return selection;
 }
 
 export interface ComparePipelineOptions {

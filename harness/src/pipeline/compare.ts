@@ -49,7 +49,7 @@ import {
 import { DEFAULT_SEED_PRODUCTS, READ_MIX_MODULE } from "./profiles.ts";
 import { PATHS_SEED } from "./stages/endpoints.ts";
 
-export type { ComparePipelineOptions, CompareSelection };
+export type { ComparePipelineOptions };
 
 export interface ComparePipelineResult {
   record: ComparisonRecord;

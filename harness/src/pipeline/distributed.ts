@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { normalizeK6Summary } from "../adapters/k6.ts";
+import { writeScratchRun } from "../history/run-store.ts";
 import {
   type CollectedRun,
   collectRunnerSummaries,
@@ -23,15 +24,18 @@ import {
   manifestsYaml,
   type ResultsTarget,
   renderManifests,
+  testRunName,
 } from "../runners/k6-operator-manifests.ts";
 import {
   EXIT,
   HarnessError,
   type QualityWarning,
+  type RunResult,
   type Suite,
   type Verdict,
 } from "../schema/index.ts";
 import { judgeK6Thresholds } from "../verdicts/thresholds.ts";
+import { beginRunRecord } from "./run-record.ts";
 
 export interface DistributedInput {
   script: string;
@@ -153,6 +157,43 @@ export async function runDistributed(input: DistributedInput): Promise<Distribut
     meta: { parallelism: plan.parallelism, testrun: plan.name, results: results.kind },
   });
   return { kind: "collected", manifests, ...merged };
+}
+
+/** `runDistributed` as a run record: what the command passes, less what the record decides. */
+export type DistributedRunInput = Omit<DistributedInput, "workDir" | "plan"> & {
+  plan: Omit<DistributedInput["plan"], "name"> & { name?: string | undefined };
+};
+
+/**
+ * `perfgate distributed` as a run: the record is named after the parallelism, the TestRun after
+ * the scenario and the run id (unless named), and the merged run is kept in `.perf/`.
+ */
+export async function runDistributedRecord(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  input: DistributedRunInput,
+): Promise<
+  { kind: "rendered"; manifests: string } | { kind: "run"; run: RunResult; file: string }
+> {
+  const { plan } = input;
+  const record = await beginRunRecord(
+    root,
+    `distributed-${plan.parallelism}`,
+    { "k6-runner-image": plan.runnerImage },
+    env,
+  );
+  const outcome = await runDistributed({
+    ...input,
+    workDir: path.join(root, ".perf", record.runId, "distributed"),
+    plan: { ...plan, name: plan.name ?? testRunName(input.scenario, record.runId) },
+  });
+  if (outcome.kind === "rendered") return outcome;
+  const run = record.finish({
+    suites: [outcome.suite],
+    verdicts: outcome.verdicts,
+    warnings: outcome.warnings,
+  });
+  return { kind: "run", run, file: await writeScratchRun(path.join(root, ".perf"), run) };
 }
 
 /** Runner exit codes that still count as a whole run: ok, and thresholds crossed on one share. */

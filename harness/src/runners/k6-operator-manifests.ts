@@ -16,6 +16,13 @@ export const RUNNER_TREND_STATS = "avg,min,med,max,p(90),p(95),p(99),count";
 /** Where runners leave their mergeable summaries: the log's last line, or a shared volume. */
 export type ResultsTarget = { kind: "log" } | { kind: "volume"; claim: string; mountPath: string };
 
+/** `log` or `volume:<claim>[:<mountPath>]` (`perfgate distributed --results`); undefined otherwise. */
+export function parseResultsTarget(text: string): ResultsTarget | undefined {
+  if (text === "log") return { kind: "log" };
+  const [kind, claim, mountPath = "/results"] = text.split(":");
+  return kind === "volume" && claim ? { kind: "volume", claim, mountPath } : undefined;
+}
+
 export interface DistributedPlan {
   /** TestRun name (a DNS label); ConfigMap `<name>-script`. */
   name: string;

@@ -1,5 +1,5 @@
 import type { K6ThresholdResult } from "../adapters/k6.ts";
-import type { Verdict } from "../schema/index.ts";
+import { EXIT, type RunResult, type Verdict } from "../schema/index.ts";
 
 /**
  * k6 thresholds as perfgate verdicts. k6 already judged them (the same rule engine runs in the
@@ -32,4 +32,12 @@ function formatActual(value: number): string {
 /** The exit code's input: any failed error-level verdict fails the run. */
 export function hasFailingVerdict(verdicts: readonly Verdict[]): boolean {
   return verdicts.some((verdict) => verdict.level === "error" && verdict.status === "fail");
+}
+
+/** A measuring command's exit code: interrupted, then failed verdicts, then a suite that errored. */
+export function runExitCode(run: Pick<RunResult, "status" | "verdicts" | "suites">): number {
+  if (run.status === "interrupted") return EXIT.interrupted;
+  if (hasFailingVerdict(run.verdicts)) return EXIT.verdictFailed;
+  if (run.suites.some((suite) => suite.status === "errored")) return EXIT.toolFailed;
+  return EXIT.ok;
 }

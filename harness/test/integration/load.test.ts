@@ -137,12 +137,12 @@ describe("perfgate load refuses bad input with one clear error and writes nothin
   it("a stage that cannot be skipped, or a bad pass length", async () => {
     await expectCleanFailure(
       ["--skip", "app"],
-      /--skip "app" is not a stage that can be skipped/,
+      /--skip "app" is not one of bundle, k6, memory, faults, endpoints, lighthouse/,
       2,
     );
     await expectCleanFailure(
       ["--endpoint-seconds", "0"],
-      /--endpoint-seconds "0" is not 1-3600/,
+      /--endpoint-seconds "0" is not an integer 1-3600/,
       2,
     );
   });

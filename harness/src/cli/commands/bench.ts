@@ -1,10 +1,10 @@
 import path from "node:path";
-import { findConfigFile, loadConfig } from "../../config/load.ts";
+import { findProjectConfig } from "../../config/load.ts";
 import { BENCH_PROFILES, type BenchProfileName, runBench } from "../../pipeline/bench.ts";
 import { formatBenchTable } from "../../render/bench-table.ts";
 import { parseMeasure } from "../../runners/microbench-config.ts";
-import { EXIT, HarnessError } from "../../schema/index.ts";
-import { parseCommandArgs } from "../args.ts";
+import { runExitCode } from "../../verdicts/thresholds.ts";
+import { choiceFlag, elapsedLogger, integerFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 
 const OPTIONS = {
@@ -16,17 +16,6 @@ const OPTIONS = {
   replay: { type: "string" },
   measure: { type: "string" },
 } as const;
-
-function positiveInteger(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new HarnessError("E_USAGE", `bench: --${flag} "${value}" is not a positive integer`, {
-      hint: `e.g. --${flag} 5`,
-      exitCode: EXIT.usage,
-    });
-  }
-  return n;
-}
 
 /** `perfgate bench`: microbenchmark suites, one case per fresh process, table + run record. */
 export const benchCommand: Command = {
@@ -47,36 +36,29 @@ export const benchCommand: Command = {
   },
   async run(argv, io) {
     const { values } = parseCommandArgs("bench", argv, OPTIONS);
-    const profile = values.profile;
-    if (!Object.hasOwn(BENCH_PROFILES, profile)) {
-      throw new HarnessError("E_USAGE", `bench: --profile "${profile}" is not a profile`, {
-        hint: `choose one of: ${Object.keys(BENCH_PROFILES).join(", ")}`,
-        exitCode: EXIT.usage,
-      });
-    }
-    const started = Date.now();
-    const log = (line: string) =>
-      io.err(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
-    const configFile = findConfigFile(io.cwd);
-    const include = configFile
-      ? (await loadConfig(configFile)).config.microbench?.include
-      : undefined;
+    const profile = choiceFlag(
+      "bench",
+      "profile",
+      values.profile,
+      Object.keys(BENCH_PROFILES) as BenchProfileName[],
+    );
+    const positive = (flag: string, value: string) =>
+      integerFlag("bench", flag, value, 1, 1_000_000);
+    const log = elapsedLogger("bench", io.err);
+    const include = (await findProjectConfig(io.cwd))?.config.microbench?.include;
     const { run, rows, runDir } = await runBench({
       root: io.cwd,
       include,
-      profile: profile as BenchProfileName,
+      profile,
       ...(values.suite ? { suites: values.suite } : {}),
-      ...(values.processes ? { processes: positiveInteger("processes", values.processes) } : {}),
+      ...(values.processes ? { processes: positive("processes", values.processes) } : {}),
       ...(values["foreign-load-retries"] !== undefined
         ? {
-            foreignLoadRetries: positiveInteger(
-              "foreign-load-retries",
-              values["foreign-load-retries"],
-            ),
+            foreignLoadRetries: positive("foreign-load-retries", values["foreign-load-retries"]),
           }
         : {}),
       ...(values["hash-seed"]
-        ? { hashSeeds: values["hash-seed"].map((s) => positiveInteger("hash-seed", s)) }
+        ? { hashSeeds: values["hash-seed"].map((s) => positive("hash-seed", s)) }
         : {}),
       ...(values.replay ? { replayRawDir: path.resolve(io.cwd, values.replay) } : {}),
       ...(values.measure ? { measure: parseMeasure("bench", values.measure) } : {}),
@@ -88,8 +70,6 @@ export const benchCommand: Command = {
     log(
       `wrote ${path.relative(io.cwd, path.join(runDir, "run.json"))} (${run.warnings.length} quality warnings)`,
     );
-    if (run.status === "interrupted") return EXIT.interrupted;
-    if (run.suites.some((s) => s.status === "errored")) return EXIT.toolFailed;
-    return EXIT.ok;
+    return runExitCode(run);
   },
 };

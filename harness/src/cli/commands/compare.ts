@@ -1,7 +1,8 @@
 import path from "node:path";
-import { findConfigFile, loadConfig } from "../../config/load.ts";
+import { findProjectConfig } from "../../config/load.ts";
 import { writeFileAtomic } from "../../history/atomic-write.ts";
-import { type CompareSelection, runComparePipeline } from "../../pipeline/compare.ts";
+import { runComparePipeline } from "../../pipeline/compare.ts";
+import { parseSelection } from "../../pipeline/compare-round.ts";
 import {
   instructionSettings,
   parseMeasure,
@@ -25,32 +26,6 @@ const OPTIONS = {
   calibrate: { type: "boolean", default: false },
   measure: { type: "string" },
 } as const;
-
-/** `microbench,load`, `microbench:lru+pool`, `load`: what to compare. */
-export function parseSelection(text: string): CompareSelection {
-  const selection: CompareSelection = { microbench: undefined, load: false };
-  for (const part of text
-    .split(",")
-    .map((p) => p.trim())
-    .filter(Boolean)) {
-    const [kind, only] = part.split(":");
-    if (kind === "microbench") selection.microbench = only ? only.split("+").filter(Boolean) : [];
-    else if (kind === "load" && only === undefined) selection.load = true;
-    else {
-      throw new HarnessError("E_USAGE", `compare: --suites has "${part}"`, {
-        hint: "use microbench, microbench:<suite>+<suite>, load, or a comma list of them (lighthouse and bundle are compared by npm run load's budgets)",
-        exitCode: EXIT.usage,
-      });
-    }
-  }
-  if (!selection.microbench && !selection.load) {
-    throw new HarnessError("E_USAGE", "compare: --suites selects nothing", {
-      hint: "e.g. --suites microbench,load",
-      exitCode: EXIT.usage,
-    });
-  }
-  return selection;
-}
 
 /** `perfgate compare --base <ref>`: interleaved A/B of the base against the working tree. */
 export const compareCommand: Command = {
@@ -82,8 +57,7 @@ export const compareCommand: Command = {
       });
     }
     const config = await readMicrobenchConfig(io.cwd);
-    const configFile = findConfigFile(io.cwd);
-    const gatesFile = configFile ? (await loadConfig(configFile)).config.gates : undefined;
+    const gatesFile = (await findProjectConfig(io.cwd))?.config.gates;
     const { record, dir, markdown } = await runComparePipeline({
       gatesFile,
       root: io.cwd,

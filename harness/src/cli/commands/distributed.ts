@@ -1,17 +1,11 @@
 import path from "node:path";
-import { writeScratchRun } from "../../history/run-store.ts";
-import { runDistributed } from "../../pipeline/distributed.ts";
-import { beginRunRecord } from "../../pipeline/run-record.ts";
+import { runDistributedRecord } from "../../pipeline/distributed.ts";
 import { renderTerminal } from "../../render/terminal.ts";
 import { buildRunReport } from "../../report/index.ts";
-import {
-  DEFAULT_RUNNER_IMAGE,
-  type ResultsTarget,
-  testRunName,
-} from "../../runners/k6-operator-manifests.ts";
+import { DEFAULT_RUNNER_IMAGE, parseResultsTarget } from "../../runners/k6-operator-manifests.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
-import { hasFailingVerdict } from "../../verdicts/thresholds.ts";
-import { integerFlag, parseCommandArgs } from "../args.ts";
+import { runExitCode } from "../../verdicts/thresholds.ts";
+import { elapsedLogger, integerFlag, keyValueFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 import { useColor } from "../tty.ts";
 
@@ -40,27 +34,6 @@ function timeoutMs(text: string): number {
   const match = /^(\d+)(s|m|h)$/.exec(text);
   if (!match) throw usage(`--timeout "${text}" is not a duration`, "e.g. --timeout 30m");
   return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as "s" | "m" | "h"];
-}
-
-/** `log` or `volume:<claim>[:<mountPath>]`. */
-function resultsTarget(text: string): ResultsTarget {
-  if (text === "log") return { kind: "log" };
-  const [kind, claim, mountPath = "/results"] = text.split(":");
-  if (kind === "volume" && claim) return { kind: "volume", claim, mountPath };
-  throw usage(
-    `--results "${text}" is neither log nor volume:<claim>`,
-    "e.g. --results volume:perfgate-results",
-  );
-}
-
-function envVars(pairs: readonly string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0) throw usage(`-e ${pair}: expected KEY=VALUE`, "e.g. -e BASE_URL=http://app:3000");
-    env[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return env;
 }
 
 /**
@@ -102,34 +75,28 @@ export const distributedCommand: Command = {
     const script = path.resolve(io.cwd, positionals[0] as string);
     const scenario = path.basename(script).replace(/\.[cm]?[jt]s$/, "");
     const parallelism = integerFlag("distributed", "parallelism", values.parallelism, 1, 1000);
-    const results = resultsTarget(values.results);
+    const results = parseResultsTarget(values.results);
+    if (!results)
+      throw usage(
+        `--results "${values.results}" is neither log nor volume:<claim>`,
+        "e.g. --results volume:perfgate-results",
+      );
     if (results.kind === "volume" && !values["render-only"] && !values["results-dir"])
       throw usage(
         "--results volume:… needs --results-dir (where that volume is mounted for perfgate)",
         "runners write their summaries to the volume, not to their logs; or --render-only",
       );
-    const record = await beginRunRecord(
-      io.cwd,
-      `distributed-${parallelism}`,
-      { "k6-runner-image": values.image },
-      io.env,
-    );
-    const started = Date.now();
-    const log = (line: string) =>
-      io.err(
-        `[perfgate distributed ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`,
-      );
-    const outcome = await runDistributed({
+    const log = elapsedLogger("perfgate distributed", io.err);
+    const outcome = await runDistributedRecord(io.cwd, io.env, {
       script,
       scenario,
-      workDir: path.join(io.cwd, ".perf", record.runId, "distributed"),
       plan: {
-        name: values.name ?? testRunName(scenario, record.runId),
+        name: values.name,
         namespace: values.namespace,
         parallelism,
         runnerImage: values.image,
         initializerImage: values["initializer-image"],
-        env: envVars(values.env ?? []),
+        env: keyValueFlag("distributed", "env", values.env ?? [], "BASE_URL=http://app:3000"),
         results,
         serviceAccountName: values["service-account"],
       },
@@ -145,14 +112,12 @@ export const distributedCommand: Command = {
       io.out(`${path.relative(io.cwd, outcome.manifests)}\n`);
       return EXIT.ok;
     }
-    const run = record.finish({
-      suites: [outcome.suite],
-      verdicts: outcome.verdicts,
-      warnings: outcome.warnings,
-    });
-    const file = await writeScratchRun(path.join(io.cwd, ".perf"), run);
-    log(`wrote ${path.relative(io.cwd, file)} (${parallelism} runners merged)`);
-    io.out(renderTerminal(buildRunReport(run), { color: useColor(io.env, process.stdout.isTTY) }));
-    return hasFailingVerdict(outcome.verdicts) ? EXIT.verdictFailed : EXIT.ok;
+    log(`wrote ${path.relative(io.cwd, outcome.file)} (${parallelism} runners merged)`);
+    io.out(
+      renderTerminal(buildRunReport(outcome.run), {
+        color: useColor(io.env, process.stdout.isTTY),
+      }),
+    );
+    return runExitCode(outcome.run);
   },
 };

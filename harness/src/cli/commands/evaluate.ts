@@ -1,14 +1,9 @@
 import path from "node:path";
-import { replaceMarkedSection } from "../../history/marked-section.ts";
-import { writeRun } from "../../history/run-store.ts";
 import { runEvaluation } from "../../pipeline/evaluate.ts";
 import { beginRunRecord } from "../../pipeline/run-record.ts";
-import { writeTrendPages } from "../../pipeline/trend-pages.ts";
-import { renderMarkdown } from "../../render/markdown.ts";
-import { renderEvaluationTable } from "../../report/evaluation.ts";
-import { buildRunReport } from "../../report/index.ts";
-import { EXIT, HarnessError, type RunResult } from "../../schema/index.ts";
-import { integerFlag, parseCommandArgs } from "../args.ts";
+import { evaluationSections, saveEvaluation } from "../../pipeline/save-evaluation.ts";
+import { EXIT } from "../../schema/index.ts";
+import { choicesFlag, integerFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 
 const OPTIONS = {
@@ -27,59 +22,27 @@ const OPTIONS = {
   "instruction-confirm-blocks": { type: "string", default: "3" },
 } as const;
 
-/** `time,instructions`: the detectors to evaluate. */
-function parseModes(text: string): ("time" | "instructions")[] {
-  const modes = text.split(",").map((m) => m.trim());
-  const bad = modes.find((m) => m !== "time" && m !== "instructions");
-  if (bad !== undefined || modes.length === 0) {
-    throw new HarnessError("E_USAGE", `evaluate: --modes has "${bad ?? text}"`, {
-      hint: "use time, instructions, or time,instructions",
-      exitCode: EXIT.usage,
-    });
-  }
-  return modes as ("time" | "instructions")[];
-}
-
-/** The machine the evaluation really ran on, as its run record says. */
-function machineLine(run: RunResult): string {
-  const { cpuModel, cores, loadAvgBefore, loadAvgAfter } = run.env;
-  return `${cores} cores (${cpuModel}), load average ${loadAvgBefore[0]} at the start${loadAvgAfter ? ` and ${loadAvgAfter[0]} at the end` : ""}`;
-}
-
-/** Replace one evaluation section of the README (`<!-- perfgate:<name>:start -->` to its end). */
-function updateReadme(file: string, name: string, table: string, run: RunResult): Promise<boolean> {
-  return replaceMarkedSection(
-    file,
-    { start: `<!-- perfgate:${name}:start -->`, end: `<!-- perfgate:${name}:end -->` },
-    `Measured by \`npm run evaluate\` (run ${run.runId}) on ${machineLine(run)}.\n\n${table}`,
-  );
-}
-
 type EvaluateValues = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>["values"];
 
-/** The instruction-mode evaluation's sizes and blocks, from its flags. */
-function countedSettings(values: EvaluateValues) {
-  const blocks = integerFlag("evaluate", "instruction-blocks", values["instruction-blocks"], 3, 50);
-  const confirmBlocks = integerFlag(
-    "evaluate",
-    "instruction-confirm-blocks",
-    values["instruction-confirm-blocks"],
-    0,
-    50,
-  );
+/** One detector's sizes and blocks from its flags (`blocks` or `instruction-blocks`, ...). */
+function detectorSettings(values: EvaluateValues, prefix: "" | "instruction-") {
+  const flag = (name: string, min: number, max: number, value?: string) =>
+    integerFlag(
+      "evaluate",
+      `${prefix}${name}`,
+      value ?? String(values[`${prefix}${name}` as keyof EvaluateValues]),
+      min,
+      max,
+    );
+  const blocks = flag("blocks", 3, 50);
+  const confirmBlocks = flag("confirm-blocks", 0, 50);
   return {
-    sizes: values["instruction-sizes"]
+    sizes: String(values[`${prefix}sizes`])
       .split(",")
-      .map((s) => integerFlag("evaluate", "instruction-sizes", s.trim(), 1, 500)),
+      .map((s) => flag("sizes", 1, 500, s.trim())),
     blocks,
     confirmBlocks,
-    poolBlocks: integerFlag(
-      "evaluate",
-      "instruction-pool-blocks",
-      values["instruction-pool-blocks"],
-      blocks + confirmBlocks,
-      200,
-    ),
+    poolBlocks: flag("pool-blocks", blocks + confirmBlocks, 200),
   };
 }
 
@@ -107,35 +70,15 @@ export const evaluateCommand: Command = {
   },
   async run(argv, io) {
     const { values } = parseCommandArgs("evaluate", argv, OPTIONS);
-    const blocks = integerFlag("evaluate", "blocks", values.blocks, 3, 50);
-    const confirmBlocks = integerFlag(
-      "evaluate",
-      "confirm-blocks",
-      values["confirm-blocks"],
-      0,
-      50,
-    );
-    const poolBlocks = integerFlag(
-      "evaluate",
-      "pool-blocks",
-      values["pool-blocks"],
-      blocks + confirmBlocks,
-      200,
-    );
-    const sizes = values.sizes
-      .split(",")
-      .map((s) => integerFlag("evaluate", "sizes", s.trim(), 1, 500));
-    const modes = parseModes(values.modes);
-    const counted = countedSettings(values);
+    const time = detectorSettings(values, "");
+    const modes = choicesFlag("evaluate", "modes", values.modes, ["time", "instructions"] as const);
+    const counted = detectorSettings(values, "instruction-");
     const record = await beginRunRecord(io.cwd, "evaluate", {}, io.env);
-    const { rows, instructionRows, suite } = await runEvaluation({
+    const result = await runEvaluation({
       root: io.cwd,
       replay: values.replay,
-      poolBlocks,
-      blocks,
-      confirmBlocks,
+      ...time,
       draws: integerFlag("evaluate", "draws", values.draws, 10, 100_000),
-      sizes,
       seed: integerFlag("evaluate", "seed", values.seed, 0, 2 ** 31 - 1),
       signal: io.signal,
       log: (line) => io.err(`[evaluate] ${line}\n`),
@@ -144,28 +87,14 @@ export const evaluateCommand: Command = {
       instructions: counted,
     });
     const draws = Number(values.draws);
-    const table = rows.length
-      ? renderEvaluationTable(rows, { blocks, confirmBlocks, draws }, poolBlocks)
-      : undefined;
-    const countedTable = instructionRows.length
-      ? renderEvaluationTable(instructionRows, { ...counted, draws }, counted.poolBlocks)
-      : undefined;
-    if (table) io.out(`Wall time (mitata, autocannon):\n\n${table}\n`);
-    if (countedTable) io.out(`Instruction counts (callgrind):\n\n${countedTable}\n`);
+    const sections = evaluationSections(result, { time, counted, draws });
+    for (const { title, table } of sections) io.out(`${title}:\n\n${table}\n`);
     if (io.signal.aborted) return EXIT.interrupted;
-    const run = record.finish({ suites: [suite] });
+    const run = record.finish({ suites: [result.suite] });
     if (!values["no-save"]) {
-      const reportsDir = path.join(io.cwd, "reports");
-      const dir = await writeRun(reportsDir, run, renderMarkdown(buildRunReport(run)));
-      await writeTrendPages(reportsDir);
-      const readmeFile = path.join(io.cwd, "README.md");
-      const timeDone = table ? await updateReadme(readmeFile, "evaluation", table, run) : false;
-      const countedDone = countedTable
-        ? await updateReadme(readmeFile, "evaluation-instructions", countedTable, run)
-        : false;
-      const readme = timeDone || countedDone;
+      const { dir, readme } = await saveEvaluation(io.cwd, run, sections);
       io.err(
-        `[evaluate] wrote ${path.relative(io.cwd, dir)}${readme ? " and the README's evaluation table" : ""}\n`,
+        `[evaluate] wrote ${path.relative(io.cwd, dir ?? "reports")}${readme ? " and the README's evaluation table" : ""}\n`,
       );
     }
     return EXIT.ok;

@@ -1,20 +1,16 @@
 import { existsSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
-import { changepointNotices } from "../../github/changepoints.ts";
+import { resolve } from "node:path";
 import { commitReports } from "../../github/commit-reports.ts";
-import { readGitHubContext, runUrl } from "../../github/context.ts";
-import { locateComparison, readInput, readVerdicts } from "../../github/inputs.ts";
+import { readGitHubContext } from "../../github/context.ts";
+import { noticesFromHistory } from "../../github/history-notices.ts";
+import { readInput, readPublishInputs } from "../../github/inputs.ts";
 import { reportChangepoints } from "../../github/issue.ts";
 import { type CommentMode, commentFromBundle, publish } from "../../github/publish.ts";
-import { readArchives } from "../../history/archive.ts";
-import { readRuns } from "../../history/run-store.ts";
-import { buildTrendModel } from "../../report/trends.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
-import { parseCommandArgs } from "../args.ts";
+import { choiceFlag, integerFlag, parseCommandArgs } from "../args.ts";
 import type { CliIo, Command } from "../command.ts";
 
-const USAGE = `perfgate github <subcommand> [options]
-
+const SUBCOMMANDS_HELP = `subcommands:
   publish (--compare-dir <dir> | --markdown <file> [--verdicts <file>])
           [--comment off|direct|bundle] [--bundle-dir <dir>] [--pr <n>] [--dry-run]
       job summary (GITHUB_STEP_SUMMARY) and annotations for failing metrics; --comment direct
@@ -34,17 +30,6 @@ Reads GITHUB_REPOSITORY, GITHUB_TOKEN, GITHUB_API_URL, GITHUB_EVENT_PATH, GITHUB
 --dry-run prints what would be posted and sends nothing.
 `;
 
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) {
-    throw new HarnessError("E_USAGE", `${flag} "${value}" is not a positive integer`, {
-      exitCode: EXIT.usage,
-    });
-  }
-  return number;
-}
-
 function required(value: string | undefined, flag: string, sub: string): string {
   if (value === undefined) {
     throw new HarnessError("E_USAGE", `github ${sub}: ${flag} is required`, {
@@ -55,22 +40,7 @@ function required(value: string | undefined, flag: string, sub: string): string 
   return value;
 }
 
-const COMMENT_MODES = ["off", "direct", "bundle"] as const;
-
-function commentMode(value: string): CommentMode {
-  const mode = COMMENT_MODES.find((m) => m === value);
-  if (!mode) {
-    throw new HarnessError(
-      "E_USAGE",
-      `--comment "${value}" is not one of ${COMMENT_MODES.join(", ")}`,
-      {
-        hint: "direct: post now (same-repository PRs); bundle: hand off to the trusted workflow_run job",
-        exitCode: EXIT.usage,
-      },
-    );
-  }
-  return mode;
-}
+const COMMENT_MODES: readonly CommentMode[] = ["off", "direct", "bundle"];
 
 async function runPublish(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs("github publish", argv, {
@@ -83,20 +53,17 @@ async function runPublish(argv: string[], io: CliIo): Promise<number> {
     "dry-run": { type: "boolean", default: false },
   });
   // Flags first, so a typo is reported before any file is read.
-  const comment = commentMode(values.comment);
-  const pullRequest = positiveInt(values.pr, "--pr");
-  const context = readGitHubContext(io.env);
-  const found =
-    values["compare-dir"] === undefined
+  const comment = choiceFlag("github publish", "comment", values.comment, COMMENT_MODES);
+  const pullRequest =
+    values.pr === undefined
       ? undefined
-      : await locateComparison(resolve(io.cwd, values["compare-dir"]));
-  const markdownFile =
-    found?.markdown ?? required(values.markdown, "--markdown or --compare-dir", "publish");
-  const verdictsFile = found?.verdicts ?? values.verdicts;
-  const [markdown, verdicts] = await Promise.all([
-    readInput(resolve(io.cwd, markdownFile), "--markdown"),
-    verdictsFile ? readVerdicts(resolve(io.cwd, verdictsFile)) : [],
-  ]);
+      : integerFlag("github publish", "pr", values.pr, 1, 2 ** 31 - 1);
+  const context = readGitHubContext(io.env);
+  const { markdown, verdicts } = await readPublishInputs(io.cwd, {
+    compareDir: values["compare-dir"],
+    markdown: values.markdown,
+    verdicts: values.verdicts,
+  });
   await publish(
     {
       markdown,
@@ -124,22 +91,6 @@ async function runComment(argv: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
-/** Change-point issues from the committed runs: one per commit where a worse level shift starts. */
-async function noticesFromReports(reportsDir: string, io: CliIo) {
-  const { runs, warnings } = await readRuns(reportsDir);
-  for (const warning of warnings) io.err(`warning: ${warning.message}\n`);
-  const archives = await readArchives(reportsDir);
-  const context = readGitHubContext(io.env);
-  const trendsPath = relative(io.cwd, join(reportsDir, "TRENDS.md")).split(sep).join("/");
-  const links = {
-    trends: context.repo
-      ? `${context.serverUrl}/${context.repo.owner}/${context.repo.repo}/blob/HEAD/${trendsPath}`
-      : trendsPath,
-    run: runUrl(context),
-  };
-  return changepointNotices(buildTrendModel(runs, { archived: archives.runs }), links);
-}
-
 async function runChangepointIssue(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs("github changepoint-issue", argv, {
     "reports-dir": { type: "string", default: "reports" },
@@ -157,7 +108,12 @@ async function runChangepointIssue(argv: string[], io: CliIo): Promise<number> {
     const markdown = existsSync(file) ? await readInput(file, "--markdown") : "";
     notices = [{ key: values.key, title: values.title, markdown }];
   } else {
-    notices = await noticesFromReports(resolve(io.cwd, values["reports-dir"]), io);
+    notices = await noticesFromHistory(
+      resolve(io.cwd, values["reports-dir"]),
+      context,
+      io.cwd,
+      (m) => io.err(`warning: ${m}\n`),
+    );
   }
   const issues = notices.map((notice) => ({ ...notice, labels: values.label }));
   // Per-commit issues stay closed once a maintainer closed them; a --markdown issue is one
@@ -202,25 +158,25 @@ const subcommands: Record<string, (argv: string[], io: CliIo) => Promise<number>
 /** `perfgate github <subcommand>`: the GitHub Actions side of perfgate (summary, comment, issue, commit). */
 export const githubCommand: Command = {
   help: {
-    usage:
-      "github publish [--compare-dir d] [--markdown f] [--verdicts f] [--comment off|direct|bundle]\n       perfgate github comment --bundle <dir> [--dry-run]\n       perfgate github changepoint-issue [--reports-dir reports] [--dry-run]\n       perfgate github commit-reports [--path reports] [--branch b] [--dry-run]",
+    usage: "github <subcommand> [options]",
+    details: SUBCOMMANDS_HELP,
     examples: [
       "perfgate github publish --compare-dir .perf/compare --comment direct",
       "perfgate github comment --bundle ./perfgate-comment",
     ],
   },
   async run(argv, io) {
-    const [sub, ...rest] = argv;
-    if (sub === undefined || argv.includes("--help") || argv.includes("-h")) {
-      io.out(USAGE);
-      return sub === undefined ? EXIT.usage : EXIT.ok;
-    }
-    const handler = subcommands[sub];
+    const [sub = "", ...rest] = argv;
+    const handler = Object.hasOwn(subcommands, sub) ? subcommands[sub] : undefined;
     if (!handler) {
-      throw new HarnessError("E_USAGE", `unknown github subcommand "${sub}"`, {
-        hint: `one of: ${Object.keys(subcommands).join(", ")}`,
-        exitCode: EXIT.usage,
-      });
+      throw new HarnessError(
+        "E_USAGE",
+        `github: ${sub ? `unknown subcommand "${sub}"` : "no subcommand"}`,
+        {
+          hint: `one of: ${Object.keys(subcommands).join(", ")}; see \`perfgate github --help\``,
+          exitCode: EXIT.usage,
+        },
+      );
     }
     return handler(rest, io);
   },

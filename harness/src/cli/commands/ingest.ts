@@ -1,15 +1,12 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { INGEST_FORMATS, type IngestFormat, ingest } from "../../adapters/ingest.ts";
-import { findConfigFile, loadConfig } from "../../config/load.ts";
-import { writeRun } from "../../history/run-store.ts";
+import { INGEST_FORMATS, type IngestFormat } from "../../adapters/ingest.ts";
+import { findProjectConfig } from "../../config/load.ts";
+import { commitRun } from "../../pipeline/commit-run.ts";
+import { ingestFiles } from "../../pipeline/ingest.ts";
 import { beginRunRecord } from "../../pipeline/run-record.ts";
-import { writeTrendPages } from "../../pipeline/trend-pages.ts";
-import { renderMarkdown } from "../../render/markdown.ts";
-import { buildRunReport } from "../../report/index.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
-import { hasFailingVerdict, judgeK6Thresholds } from "../../verdicts/thresholds.ts";
+import { runExitCode } from "../../verdicts/thresholds.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 
@@ -51,8 +48,7 @@ export const ingestCommand: Command = {
         exitCode: EXIT.usage,
       });
     }
-    const configFile = findConfigFile(io.cwd);
-    const configured = configFile ? (await loadConfig(configFile)).config.reportsDir : "reports";
+    const configured = (await findProjectConfig(io.cwd))?.config.reportsDir ?? "reports";
     const reportsDir = path.resolve(io.cwd, values["reports-dir"] ?? configured);
     // Run ids have one-second resolution and runs are never rewritten: ingesting several
     // files one after another, each gets the next free second.
@@ -62,41 +58,11 @@ export const ingestCommand: Command = {
       at = new Date(at.getTime() + 1000);
       record = await beginRunRecord(io.cwd, `ingest-${format}`, {}, io.env, () => at);
     }
-    const outcome = { suites: [], verdicts: [], warnings: [] } as Required<
-      Pick<ReturnType<typeof ingest>, "suites" | "verdicts" | "warnings">
-    >;
-    for (const file of positionals) {
-      const text = await readFile(path.resolve(io.cwd, file), "utf8").catch((cause) => {
-        throw new HarnessError(
-          "E_READ",
-          `ingest: ${file}: cannot read (${(cause as Error).message})`,
-          {
-            exitCode: EXIT.usage,
-            cause,
-          },
-        );
-      });
-      const id =
-        values.id ??
-        path
-          .basename(file)
-          .replace(/\.(json|txt|log)$/, "")
-          .replace(/[^\w.-]+/g, "-");
-      const result = ingest({ format, text, id, source: file });
-      outcome.suites.push(...result.suites);
-      outcome.verdicts.push(
-        ...result.verdicts,
-        ...judgeK6Thresholds(result.suites[0]?.id ?? id, result.thresholds ?? []),
-      );
-      outcome.warnings.push(...result.warnings);
-    }
-    const run = record.finish(outcome);
-    const dir = await writeRun(reportsDir, run, renderMarkdown(buildRunReport(run)));
-    await writeTrendPages(reportsDir);
+    const outcome = await ingestFiles(io.cwd, format, positionals, values.id);
+    const { run, dir } = await commitRun(record.finish(outcome), { reportsDir, save: true });
     io.out(
-      `ingested ${outcome.suites.length} suite(s) (${outcome.suites.map((s) => s.id).join(", ")}) into ${path.relative(io.cwd, dir)}/run.json\n`,
+      `ingested ${outcome.suites.length} suite(s) (${outcome.suites.map((s) => s.id).join(", ")}) into ${path.relative(io.cwd, dir ?? reportsDir)}/run.json\n`,
     );
-    if (hasFailingVerdict(run.verdicts)) return EXIT.verdictFailed;
-    return outcome.suites.some((s) => s.status === "errored") ? EXIT.toolFailed : EXIT.ok;
+    return runExitCode(run);
   },
 };

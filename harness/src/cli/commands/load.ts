@@ -1,19 +1,25 @@
 import path from "node:path";
-import { findConfigFile, loadConfig } from "../../config/load.ts";
+import { requireProjectConfig } from "../../config/load.ts";
 import { pickProfileName } from "../../config/parse.ts";
-import { toLoadProfile } from "../../config/profile.ts";
-import { fitRunBudget } from "../../history/run-budget.ts";
-import { readRuns, writeRun, writeScratchRun } from "../../history/run-store.ts";
+import {
+  applyOverrides,
+  type ProfileOverrides,
+  SKIPPABLE_STAGES,
+  skippedStageIds,
+  toLoadProfile,
+} from "../../config/profile.ts";
+import { commitRun, describeCommit } from "../../pipeline/commit-run.ts";
 import { runLoadPipeline } from "../../pipeline/load.ts";
-import type { LoadProfile } from "../../pipeline/profiles.ts";
-import { writeTrendPages } from "../../pipeline/trend-pages.ts";
-import { renderMarkdown } from "../../render/markdown.ts";
 import { renderTerminal } from "../../render/terminal.ts";
-import { buildRunReport, lastMainRun } from "../../report/index.ts";
 import type { LoadProfileConfig } from "../../schema/config.ts";
-import { EXIT, HarnessError } from "../../schema/index.ts";
-import { hasFailingVerdict } from "../../verdicts/thresholds.ts";
-import { parseCommandArgs } from "../args.ts";
+import { runExitCode } from "../../verdicts/thresholds.ts";
+import {
+  choicesFlag,
+  elapsedLogger,
+  integerFlag,
+  keyValueFlag,
+  parseCommandArgs,
+} from "../args.ts";
 import type { Command } from "../command.ts";
 import { useColor } from "../tty.ts";
 
@@ -31,73 +37,18 @@ const OPTIONS = {
   skip: { type: "string", multiple: true },
 } as const;
 
-const SKIPPABLE = ["bundle", "k6", "memory", "faults", "endpoints", "lighthouse"] as const;
-
-/** `-e KEY=VALUE` pairs, as k6 takes them; a malformed pair is a usage error naming it. */
-function parseVars(pairs: readonly string[]): Record<string, string> {
-  const vars: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0) {
-      throw new HarnessError("E_USAGE", `load: --var "${pair}" is not KEY=VALUE`, {
-        hint: "e.g. --var SMOKE_DURATION=3s",
-        exitCode: EXIT.usage,
-      });
-    }
-    vars[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return vars;
-}
-
 type LoadValues = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>["values"];
 
-/** The configured profile as this invocation's flags change it, the port and the skipped stages. */
-function profileFromFlags(base: LoadProfile, values: LoadValues) {
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new HarnessError("E_USAGE", `load: --port "${values.port}" is not a port number`, {
-      hint: "use 0 (a free port, the default) or 1-65535",
-      exitCode: EXIT.usage,
-    });
-  }
-  const skip = new Set((values.skip ?? []).flatMap((s) => s.split(",")).map((s) => s.trim()));
-  for (const stage of skip) {
-    if (!(SKIPPABLE as readonly string[]).includes(stage)) {
-      throw new HarnessError(
-        "E_USAGE",
-        `load: --skip "${stage}" is not a stage that can be skipped`,
-        {
-          hint: `use ${SKIPPABLE.join(" or ")}`,
-          exitCode: EXIT.usage,
-        },
-      );
-    }
-  }
+function overridesFromFlags(values: LoadValues): ProfileOverrides {
   const seconds = values["endpoint-seconds"];
-  const endpointSeconds = seconds === undefined ? undefined : Number(seconds);
-  if (
-    endpointSeconds !== undefined &&
-    (!Number.isInteger(endpointSeconds) || endpointSeconds < 1 || endpointSeconds > 3600)
-  ) {
-    throw new HarnessError("E_USAGE", `load: --endpoint-seconds "${seconds}" is not 1-3600`, {
-      hint: "e.g. --endpoint-seconds 2 for short autocannon passes",
-      exitCode: EXIT.usage,
-    });
-  }
-  const profile: LoadProfile = {
-    ...base,
-    scenarios: skip.has("k6") ? [] : (values.scenario ?? base.scenarios),
-    vars: { ...base.vars, ...parseVars(values.var ?? []) },
-    endpoints: skip.has("endpoints")
-      ? []
-      : base.endpoints.map((e) =>
-          endpointSeconds ? { ...e, durationSeconds: endpointSeconds } : e,
-        ),
+  return {
+    skip: new Set(choicesFlag("load", "skip", values.skip ?? [], SKIPPABLE_STAGES)),
+    ...(values.scenario ? { scenarios: values.scenario } : {}),
+    vars: keyValueFlag("load", "var", values.var ?? [], "SMOKE_DURATION=3s"),
+    ...(seconds === undefined
+      ? {}
+      : { endpointSeconds: integerFlag("load", "endpoint-seconds", seconds, 1, 3600) }),
   };
-  if (skip.has("lighthouse")) delete profile.lighthouse;
-  if (skip.has("memory")) delete profile.memory;
-  if (skip.has("faults")) delete profile.faults;
-  return { profile, port, skip };
 }
 
 /**
@@ -129,23 +80,16 @@ export const loadCommand: Command = {
   },
   async run(argv, io) {
     const { values } = parseCommandArgs("load", argv, OPTIONS);
-    const configFile = values.config ?? findConfigFile(io.cwd);
-    if (!configFile) {
-      throw new HarnessError("E_NO_CONFIG", `load: no perfgate.config.ts in ${io.cwd}`, {
-        hint: "run `npx perfgate init` to write one, or pass --config <file>",
-        exitCode: EXIT.usage,
-      });
-    }
-    const { config, root } = await loadConfig(path.resolve(io.cwd, configFile));
+    const { config, root } = await requireProjectConfig("load", io.cwd, values.config);
     const profileName = pickProfileName(config, values.profile);
-    const { profile, port, skip } = profileFromFlags(
+    const overrides = overridesFromFlags(values);
+    const port = integerFlag("load", "port", values.port, 0, 65535);
+    const profile = applyOverrides(
       toLoadProfile(config.profiles[profileName] as LoadProfileConfig),
-      values,
+      overrides,
     );
     const baseUrl = values["base-url"] ?? config.target.baseUrl;
-    const started = Date.now();
-    const log = (line: string) =>
-      io.err(`[perfgate ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
+    const log = elapsedLogger("perfgate", io.err);
     const { run: measured } = await runLoadPipeline({
       root,
       profileName,
@@ -154,10 +98,7 @@ export const loadCommand: Command = {
       baseUrl,
       start: baseUrl ? undefined : config.target.start,
       bundle: config.bundle,
-      // memory is two stages: the sampler during the scenarios and the verdict after them.
-      skip: new Set(
-        [...skip].flatMap((s) => (s === "memory" ? ["memory-sampling", "memory"] : [s])),
-      ),
+      skip: skippedStageIds(overrides.skip),
       lighthouse: config.lighthouse,
       allowHosts: values["allow-host"] ?? [],
       port,
@@ -165,31 +106,16 @@ export const loadCommand: Command = {
       signal: io.signal,
       log,
     });
-    // Trimmed before the report is rendered, so report.md says what the stored record lacks.
-    const run = fitRunBudget(measured);
-    const reportsDir = values["reports-dir"]
-      ? path.resolve(io.cwd, values["reports-dir"])
-      : path.resolve(root, config.reportsDir);
-    // The headline compares with the last main run of this profile in the committed history.
-    const baseline = lastMainRun((await readRuns(reportsDir)).runs, run);
-    const model = buildRunReport(run, baseline ? { baseline } : {});
-    const scratch = await writeScratchRun(path.join(root, ".perf"), run);
-    if (run.status === "complete" && !values["no-save"]) {
-      const dir = await writeRun(reportsDir, run, renderMarkdown(model));
-      log(`wrote ${path.relative(io.cwd, dir)}/{run.json,report.md}`);
-      await writeTrendPages(reportsDir);
-      log(
-        `refreshed ${path.relative(io.cwd, reportsDir) || "."}/TRENDS.md, charts/ and index.html`,
-      );
-    } else {
-      log(
-        `kept ${path.relative(io.cwd, scratch)} (${run.status === "complete" ? "--no-save" : run.status}; not committed to reports/)`,
-      );
-    }
-    io.out(renderTerminal(model, { color: useColor(io.env, process.stdout.isTTY) }));
-    if (run.status === "interrupted") return EXIT.interrupted;
-    if (hasFailingVerdict(run.verdicts)) return EXIT.verdictFailed;
-    if (run.suites.some((suite) => suite.status === "errored")) return EXIT.toolFailed;
-    return EXIT.ok;
+    const reportsDir = path.resolve(
+      ...(values["reports-dir"] ? [io.cwd, values["reports-dir"]] : [root, config.reportsDir]),
+    );
+    const committed = await commitRun(measured, {
+      reportsDir,
+      perfDir: path.join(root, ".perf"),
+      save: !values["no-save"],
+    });
+    log(describeCommit(committed, io.cwd));
+    io.out(renderTerminal(committed.model, { color: useColor(io.env, process.stdout.isTTY) }));
+    return runExitCode(committed.run);
   },
 };
