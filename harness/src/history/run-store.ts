@@ -119,3 +119,35 @@ export async function writeScratchRun(perfDir: string, run: RunResult): Promise<
   await writeFileAtomic(file, `${JSON.stringify(redactDeep(run), null, 2)}\n`);
   return file;
 }
+
+/**
+ * One run record file, validated. `shown` names it in errors: a missing file is a usage error, a
+ * truncated or invalid record a schema error (exit 4), never a stack.
+ */
+export async function readRunFile(file: string, shown: string): Promise<RunResult> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (cause) {
+    throw new HarnessError(
+      "E_RUN_NOT_FOUND",
+      `${shown}: cannot read (${(cause as Error).message})`,
+      {
+        hint: "name a folder of reports/runs/ or a path to a run.json",
+        exitCode: EXIT.usage,
+        cause,
+      },
+    );
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (cause) {
+    throw new HarnessError("E_SCHEMA", `${shown}: not JSON (${(cause as Error).message})`, {
+      hint: "a truncated record: restore it from git (`git checkout -- <file>`)",
+      exitCode: EXIT.schema,
+      cause,
+    });
+  }
+  return parseRunResult(data, shown);
+}

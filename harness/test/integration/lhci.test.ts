@@ -44,5 +44,5 @@ describe.skipIf(!chromePath)("npm run lhci in real Chromium", () => {
     expect(stderr).toMatch(
       /budget failed: \/: resource-summary:script.size over budget \(maxNumericValue <= 204800/,
     );
-  }, 120_000);
+  }, 300_000);
 });

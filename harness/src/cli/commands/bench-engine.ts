@@ -1,11 +1,11 @@
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { writeScratchRun } from "../../history/run-store.ts";
-import { beginRunRecord } from "../../pipeline/run-record.ts";
-import { runEngineBench } from "../../runners/engine-bench/run.ts";
-import { EXIT } from "../../schema/index.ts";
-import { parseCommandArgs } from "../args.ts";
+import { runBenchEngine } from "../../pipeline/bench-engine.ts";
+import { renderTerminal } from "../../render/terminal.ts";
+import { buildRunReport } from "../../report/index.ts";
+import { runExitCode } from "../../verdicts/thresholds.ts";
+import { choiceFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
+import { useColor } from "../tty.ts";
 
 /**
  * `perfgate bench-engine [--long] [--part sync-style]`: k6's blocking style vs its async twin
@@ -31,37 +31,16 @@ export const benchEngineCommand: Command = {
   },
   async run(argv, io) {
     const { values } = parseCommandArgs("bench-engine", argv, OPTIONS);
-    const part = values.part === "sync-style" ? "sync-style" : "all";
-    const long = values.long ?? false;
-    const record = await beginRunRecord(
-      io.cwd,
-      long ? "bench-engine-long" : "bench-engine-quick",
-      {},
-      io.env,
-    );
-    const workDir = path.join(io.cwd, ".perf", record.runId, "raw", "bench-engine");
-    await mkdir(workDir, { recursive: true });
-    const suites = await runEngineBench({
+    const { run, file } = await runBenchEngine({
       root: io.cwd,
-      workDir,
-      connections: 50,
-      seconds: long ? 20 : 8,
-      arrivalRate: 2000,
-      arrivalSeconds: long ? 30 : 10,
-      soakSeconds: long ? 300 : 40,
-      log: (line) => io.err(`[bench-engine] ${line}\n`),
+      long: values.long,
+      part: choiceFlag("bench-engine", "part", values.part, ["all", "sync-style"] as const),
+      env: io.env,
       signal: io.signal,
-      k6Path: io.env.K6_PATH || undefined,
-      part,
+      log: (line) => io.err(`[bench-engine] ${line}\n`),
     });
-    const run = record.finish({ suites });
-    const file = await writeScratchRun(path.join(io.cwd, ".perf"), run);
-    for (const suite of suites) {
-      io.out(`${suite.id}\n`);
-      for (const m of suite.metrics)
-        io.out(`  ${m.id.padEnd(36)} ${Number(m.value?.toPrecision(4))} ${m.unit}\n`);
-    }
+    io.out(renderTerminal(buildRunReport(run), { color: useColor(io.env, process.stdout.isTTY) }));
     io.out(`run record: ${path.relative(io.cwd, file)}\n`);
-    return EXIT.ok;
+    return runExitCode(run);
   },
 };

@@ -1,31 +1,15 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { runDir } from "../../history/run-store.ts";
+import { readRunFile, runDir } from "../../history/run-store.ts";
 import { renderRunDiffMarkdown } from "../../render/run-diff-markdown.ts";
 import { buildRunDiff } from "../../report/run-diff.ts";
-import { EXIT, HarnessError, parseRunResult, type RunResult } from "../../schema/index.ts";
+import { EXIT, HarnessError, type RunResult } from "../../schema/index.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 
-async function loadRun(reportsDir: string, ref: string, cwd: string): Promise<RunResult> {
-  const file = ref.endsWith(".json")
+function runFile(reportsDir: string, ref: string, cwd: string): string {
+  return ref.endsWith(".json")
     ? path.resolve(cwd, ref)
     : path.join(runDir(reportsDir, ref), "run.json");
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (cause) {
-    throw new HarnessError(
-      "E_RUN_NOT_FOUND",
-      `no run "${ref}" (${path.relative(cwd, file)} is missing)`,
-      {
-        hint: "name a folder of reports/runs/ or a path to a run.json",
-        exitCode: EXIT.usage,
-        cause,
-      },
-    );
-  }
-  return parseRunResult(JSON.parse(text), path.relative(cwd, file));
 }
 
 /** `perfgate diff <runA> <runB>`: markdown diff of two committed runs. */
@@ -47,7 +31,12 @@ export const diffCommand: Command = {
       });
     }
     const reportsDir = path.resolve(io.cwd, values["reports-dir"]);
-    const [a, b] = await Promise.all(positionals.map((ref) => loadRun(reportsDir, ref, io.cwd)));
+    const [a, b] = await Promise.all(
+      positionals.map((ref) => {
+        const file = runFile(reportsDir, ref, io.cwd);
+        return readRunFile(file, path.relative(io.cwd, file));
+      }),
+    );
     io.out(renderRunDiffMarkdown(buildRunDiff(a as RunResult, b as RunResult)));
     return EXIT.ok;
   },

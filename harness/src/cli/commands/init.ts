@@ -1,10 +1,8 @@
-import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { detectProject, type PackageManager } from "../../init/detect.ts";
 import { initFiles } from "../../init/templates.ts";
-import { EXIT, HarnessError } from "../../schema/errors.ts";
-import { parseCommandArgs } from "../args.ts";
+import { writeInitFiles } from "../../init/write-files.ts";
+import { EXIT } from "../../schema/errors.ts";
+import { choiceFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 
 const OPTIONS = {
@@ -37,31 +35,19 @@ export const initCommand: Command = {
   async run(argv, io) {
     const { values } = parseCommandArgs("init", argv, OPTIONS);
     const detected = detectProject(io.cwd);
-    const manager = values["package-manager"];
-    if (manager !== undefined && !MANAGERS.includes(manager as PackageManager)) {
-      throw new HarnessError("E_USAGE", `init: --package-manager "${manager}" is not known`, {
-        hint: `one of: ${MANAGERS.join(", ")}`,
-        exitCode: EXIT.usage,
-      });
-    }
+    const manager =
+      values["package-manager"] === undefined
+        ? undefined
+        : choiceFlag("init", "package-manager", values["package-manager"], MANAGERS);
     const files = initFiles({
       ...detected,
-      ...(manager ? { packageManager: manager as PackageManager } : {}),
+      ...(manager ? { packageManager: manager } : {}),
       start: values.start ?? detected.startCommand ?? "node server.js",
       readyUrl: values["ready-url"],
     });
-    for (const [file, content] of Object.entries(files)) {
-      const target = path.join(io.cwd, file);
-      if (existsSync(target)) {
-        const same = (await readFile(target, "utf8")) === content;
-        if (same || !values.force) {
-          io.out(`  kept    ${file}${same ? "" : " (exists; --force overwrites)"}\n`);
-          continue;
-        }
-      }
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, content);
-      io.out(`  wrote   ${file}\n`);
+    for (const { file, action } of await writeInitFiles(io.cwd, files, values.force)) {
+      const note = action === "kept-different" ? " (exists; --force overwrites)" : "";
+      io.out(`  ${(action === "wrote" ? "wrote" : "kept").padEnd(8)}${file}${note}\n`);
     }
     const run = detected.packageManager === "npm" ? "npx" : `${detected.packageManager} exec`;
     io.out(

@@ -1,12 +1,7 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../../history/atomic-write.ts";
-import {
-  EXIT,
-  HarnessError,
-  parseRunResult,
-  renderRunResultJsonSchema,
-} from "../../schema/index.ts";
+import { readRunFile } from "../../history/run-store.ts";
+import { EXIT, HarnessError, renderRunResultJsonSchema } from "../../schema/index.ts";
 import type { Command } from "../command.ts";
 
 export const SCHEMA_FILE = "harness/src/schema/run-result.schema.json";
@@ -26,23 +21,7 @@ export const schemaCommand: Command = {
       return EXIT.ok;
     }
     if (action === "validate" && file) {
-      const text = await readFile(path.resolve(io.cwd, file), "utf8").catch((cause) => {
-        throw new HarnessError("E_READ", `${file}: cannot read (${(cause as Error).message})`, {
-          hint: "check the path",
-          exitCode: EXIT.usage,
-          cause,
-        });
-      });
-      let data: unknown;
-      try {
-        data = JSON.parse(text);
-      } catch (cause) {
-        throw new HarnessError("E_SCHEMA", `${file}: not JSON (${(cause as Error).message})`, {
-          exitCode: EXIT.schema,
-          cause,
-        });
-      }
-      parseRunResult(data, file);
+      await readRunFile(path.resolve(io.cwd, file), file);
       io.out(`${file}: valid run record\n`);
       return EXIT.ok;
     }
