@@ -26,7 +26,7 @@ export interface LoadProfile {
   seedProducts?: number;
   /** `false` skips the web bundle stage (a profile that never serves the web app). */
   bundle?: boolean;
-  /** Fault injection (cli/faults-stage.ts): its own app and redis-server, faults during one scenario. */
+  /** Fault injection (pipeline/stages/faults.ts): its own app and redis-server, faults during one scenario. */
   faults?: FaultsProfile;
 }
 
@@ -91,122 +91,7 @@ export interface EndpointPass {
   ratioTo?: string;
 }
 
-/**
- * Caching on vs off, switched at run time on the run's app: one hot list page (the cached path
- * alone) and the seeded read-heavy mix (cold long tail included). The cached side of each pair
- * is reported as a ratio to the uncached one.
- */
 /** The reference app's default catalogue (app/server/src/config.ts): a template seeded in seconds. */
 export const DEFAULT_SEED_PRODUCTS = 20_000;
 
 export const READ_MIX_MODULE = "scenarios/_lib/read-mix.ts";
-
-function cachePasses(connections: number, durationSeconds: number): EndpointPass[] {
-  const hot = "/api/products?limit=20";
-  return [
-    {
-      id: "products-list-nocache",
-      path: hot,
-      connections,
-      durationSeconds,
-      appEnv: { PERFGATE_APP_CACHE: "off" },
-    },
-    {
-      id: "products-list",
-      path: hot,
-      connections,
-      durationSeconds,
-      ratioTo: "products-list-nocache",
-    },
-    {
-      id: "catalogue-read-nocache",
-      path: "/",
-      pathsModule: READ_MIX_MODULE,
-      connections,
-      durationSeconds,
-      appEnv: { PERFGATE_APP_CACHE: "off" },
-    },
-    {
-      id: "catalogue-read",
-      path: "/",
-      pathsModule: READ_MIX_MODULE,
-      connections,
-      durationSeconds,
-      ratioTo: "catalogue-read-nocache",
-    },
-  ];
-}
-
-export const PROFILES = {
-  quick: {
-    scenarios: ["scenarios/smoke.ts"],
-    vars: { SMOKE_DURATION: "10s" },
-    lighthouse: { paths: ["/"], runs: 1, gate: false },
-    endpoints: [...cachePasses(10, 5)],
-  },
-  full: {
-    scenarios: [
-      "scenarios/browse.ts",
-      "scenarios/write-invalidate.ts",
-      "scenarios/spike.ts",
-      "scenarios/batch-job.ts",
-    ],
-    vars: { BROWSE_HOLD: "60s", WRITE_DURATION: "30s" },
-    lighthouse: { paths: ["/", "/search", "/dashboard"], runs: 3, gate: true },
-    endpoints: [...cachePasses(50, 30)],
-    // The catalogue at scale: its template takes ~30 s to seed once per machine.
-    seedProducts: 100_000,
-  },
-  soak: {
-    scenarios: ["scenarios/soak.ts"],
-    vars: { SOAK_DURATION: "10m", SOAK_RATE: "200" },
-    endpoints: [],
-    memory: { intervalMs: 2000, thresholdMbPerMin: 1, snapshotAfterSeconds: 120 },
-  },
-  /**
-   * The soak's memory stage in 3 minutes at half its rate. Proof of the detector: run it once as
-   * is and once with PERFGATE_APP_LEAK_BYTES=2000 (the app's deliberate leak, ~11 MB/min).
-   */
-  "leak-check": {
-    scenarios: ["scenarios/soak.ts"],
-    vars: { SOAK_DURATION: "3m", SOAK_RATE: "100" },
-    endpoints: [],
-    memory: {
-      intervalMs: 2000,
-      thresholdMbPerMin: 1,
-      snapshotAfterSeconds: 36,
-      appEnv: { PERFGATE_APP_LRU_ENTRIES: "500" },
-    },
-  },
-  /**
-   * Fault injection in about 90 s: Redis killed and restarted, a worker thread crash, a slow
-   * database for 5 s, the app restarted on its port, under 30 requests/s of reads and thumbnails.
-   * The restart goes last: its length is the app's own start (PGlite, worker threads), which
-   * varies most with the machine's load, and its recovery window runs to the end of the load.
-   */
-  faults: {
-    scenarios: [],
-    vars: {},
-    endpoints: [],
-    bundle: false,
-    faults: {
-      scenario: "scenarios/faults.ts",
-      vars: { FAULTS_RATE: "30" },
-      // 10 s before the first fault: its 5 s baseline must not hold the app's cold start.
-      loadSeconds: 78,
-      schedule: [
-        { kind: "redis-kill", atSeconds: 10, downSeconds: 2 },
-        { kind: "worker-crash", atSeconds: 19 },
-        { kind: "slow-db", atSeconds: 27, delayMs: 150, forSeconds: 4 },
-        { kind: "app-restart", atSeconds: 38 },
-      ],
-      gapSeconds: 7,
-      recoveryLimitSeconds: {
-        "redis-kill": 10,
-        "worker-crash": 10,
-        "slow-db": 10,
-        "app-restart": 30,
-      },
-    },
-  },
-} satisfies Record<string, LoadProfile>;

@@ -9,8 +9,10 @@ import {
   type RequestSample,
   requestSampleOf,
 } from "../../src/adapters/fault-timeline.ts";
+import { loadConfig } from "../../src/config/load.ts";
+import { toLoadProfile } from "../../src/config/profile.ts";
 import { runLoadPipeline } from "../../src/pipeline/load.ts";
-import { type LoadProfile, PROFILES } from "../../src/pipeline/profiles.ts";
+import type { LoadProfile } from "../../src/pipeline/profiles.ts";
 import { detectRedis } from "../../src/runners/tools.ts";
 import type { RunResult, Suite } from "../../src/schema/index.ts";
 
@@ -22,9 +24,14 @@ const THUMBNAIL = "GET /api/products/:id/thumbnail";
  * The faults profile at 25 requests/s, with a 200 ms database delay and loose recovery limits:
  * the outcomes are asserted here, not how fast a busy CI machine recovers.
  */
-const defaults = PROFILES.faults.faults;
+const configured = toLoadProfile(
+  (await loadConfig(path.join(root, "perfgate.config.ts"))).config.profiles.faults as NonNullable<
+    Parameters<typeof toLoadProfile>[0]
+  >,
+);
+const defaults = configured.faults as NonNullable<LoadProfile["faults"]>;
 const profile: LoadProfile = {
-  ...PROFILES.faults,
+  ...configured,
   faults: {
     ...defaults,
     vars: { FAULTS_RATE: "25" },
