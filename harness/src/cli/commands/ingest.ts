@@ -8,7 +8,7 @@ import { beginRunRecord } from "../../pipeline/run-record.ts";
 import { writeTrendPages } from "../../pipeline/trend-pages.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { buildRunReport } from "../../report/index.ts";
-import { EXIT, HarnessError } from "../../schema/index.ts";
+import { EXIT, HarnessError, redactorFor } from "../../schema/index.ts";
 import { hasFailingVerdict, judgeK6Thresholds } from "../../verdicts/thresholds.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
@@ -52,8 +52,12 @@ export const ingestCommand: Command = {
       });
     }
     const configFile = findConfigFile(io.cwd);
-    const configured = configFile ? (await loadConfig(configFile)).config.reportsDir : "reports";
-    const reportsDir = path.resolve(io.cwd, values["reports-dir"] ?? configured);
+    const config = configFile ? (await loadConfig(configFile)).config : undefined;
+    const reportsDir = path.resolve(
+      io.cwd,
+      values["reports-dir"] ?? config?.reportsDir ?? "reports",
+    );
+    const redact = config?.redact ?? [];
     // Run ids have one-second resolution and runs are never rewritten: ingesting several
     // files one after another, each gets the next free second.
     let at = new Date();
@@ -90,9 +94,10 @@ export const ingestCommand: Command = {
       );
       outcome.warnings.push(...result.warnings);
     }
-    const run = record.finish(outcome);
-    const dir = await writeRun(reportsDir, run, renderMarkdown(buildRunReport(run)));
-    await writeTrendPages(reportsDir);
+    // Redacted before report.md is rendered from it (another tool's output may hold a URL's token).
+    const run = redactorFor(redact).deep(record.finish(outcome));
+    const dir = await writeRun(reportsDir, run, renderMarkdown(buildRunReport(run)), redact);
+    await writeTrendPages(reportsDir, { redact });
     io.out(
       `ingested ${outcome.suites.length} suite(s) (${outcome.suites.map((s) => s.id).join(", ")}) into ${path.relative(io.cwd, dir)}/run.json\n`,
     );

@@ -11,7 +11,7 @@ import { renderMarkdown } from "../../render/markdown.ts";
 import { renderTerminal } from "../../render/terminal.ts";
 import { buildRunReport, lastMainRun } from "../../report/index.ts";
 import type { LoadProfileConfig } from "../../schema/config.ts";
-import { EXIT, HarnessError } from "../../schema/index.ts";
+import { EXIT, HarnessError, redactorFor } from "../../schema/index.ts";
 import { hasFailingVerdict } from "../../verdicts/thresholds.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
@@ -160,6 +160,7 @@ export const loadCommand: Command = {
       ),
       lighthouse: config.lighthouse,
       allowHosts: values["allow-host"] ?? [],
+      redact: config.redact,
       port,
       env: io.env,
       signal: io.signal,
@@ -171,13 +172,13 @@ export const loadCommand: Command = {
       ? path.resolve(io.cwd, values["reports-dir"])
       : path.resolve(root, config.reportsDir);
     // The headline compares with the last main run of this profile in the committed history.
-    const baseline = lastMainRun((await readRuns(reportsDir)).runs, run);
+    const baseline = lastMainRun((await readRuns(reportsDir, config.redact)).runs, run);
     const model = buildRunReport(run, baseline ? { baseline } : {});
-    const scratch = await writeScratchRun(path.join(root, ".perf"), run);
+    const scratch = await writeScratchRun(path.join(root, ".perf"), run, config.redact);
     if (run.status === "complete" && !values["no-save"]) {
-      const dir = await writeRun(reportsDir, run, renderMarkdown(model));
+      const dir = await writeRun(reportsDir, run, renderMarkdown(model), config.redact);
       log(`wrote ${path.relative(io.cwd, dir)}/{run.json,report.md}`);
-      await writeTrendPages(reportsDir);
+      await writeTrendPages(reportsDir, { redact: config.redact });
       log(
         `refreshed ${path.relative(io.cwd, reportsDir) || "."}/TRENDS.md, charts/ and index.html`,
       );
@@ -186,7 +187,9 @@ export const loadCommand: Command = {
         `kept ${path.relative(io.cwd, scratch)} (${run.status === "complete" ? "--no-save" : run.status}; not committed to reports/)`,
       );
     }
-    io.out(renderTerminal(model, { color: useColor(io.env, process.stdout.isTTY) }));
+    // The model is built from the redacted run; the text is redacted once more on its way out.
+    const summary = renderTerminal(model, { color: useColor(io.env, process.stdout.isTTY) });
+    io.out(redactorFor(config.redact).text(summary));
     if (run.status === "interrupted") return EXIT.interrupted;
     if (hasFailingVerdict(run.verdicts)) return EXIT.verdictFailed;
     if (run.suites.some((suite) => suite.status === "errored")) return EXIT.toolFailed;
