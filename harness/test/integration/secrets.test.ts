@@ -69,9 +69,7 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     // Basic credentials decoded, so a password sent as user:password@ is seen as sent.
     const auth = req.headers.authorization ?? "";
-    const basic = auth.startsWith("Basic ")
-      ? Buffer.from(auth.slice(6), "base64").toString()
-      : "";
+    const basic = auth.startsWith("Basic ") ? Buffer.from(auth.slice(6), "base64").toString() : "";
     received.add(`${req.url} ${auth} ${basic} ${req.headers.cookie ?? ""}`);
     res.end("ok");
   });
