@@ -92,22 +92,27 @@ export async function writeSummary(ctx: RunContext, input: SummaryInput): Promis
   judgeThresholds(ctx, check, facts.durationMs);
   const redactor = redactorFor(options.redact);
   // Redacted before anything sees it: the summary export, handleSummary and the text summary
-  // name sub-metrics by their tags (a `url` tag holds a whole URL).
-  const data = redactor.deep(
-    buildSummaryData({
-      registry,
-      rootGroup,
-      thresholds: plan.thresholds,
-      failed: check.failed,
-      trendStats: options.trendStats ?? scriptTrendStats(plan.scriptOptions) ?? DEFAULT_TREND_STATS,
-      durationMs: facts.durationMs,
-      setupData: input.setupData,
-      noColor: options.noColor ?? false,
-    }),
-  );
+  // name sub-metrics by their tags (a `url` tag holds a whole URL). setup()'s data goes back to
+  // the script's handleSummary as setup() returned it: it is the script's own value.
+  const built = buildSummaryData({
+    registry,
+    rootGroup,
+    thresholds: plan.thresholds,
+    failed: check.failed,
+    trendStats: options.trendStats ?? scriptTrendStats(plan.scriptOptions) ?? DEFAULT_TREND_STATS,
+    durationMs: facts.durationMs,
+    setupData: input.setupData,
+    noColor: options.noColor ?? false,
+  });
+  const redacted = redactor.deep(built);
+  const data: SummaryData =
+    input.setupData === undefined ? redacted : { ...redacted, setup_data: input.setupData };
   const engineLine = engineLineOf(input);
   if (options.summaryExport)
-    await writeFile(options.summaryExport, `${JSON.stringify(toLegacyExport(data), null, 4)}\n`);
+    await writeFile(
+      options.summaryExport,
+      `${JSON.stringify(toLegacyExport(redacted), null, 4)}\n`,
+    );
   if (options.hdrOut)
     await writeFile(
       options.hdrOut,

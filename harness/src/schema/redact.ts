@@ -5,13 +5,7 @@
  */
 import { defaultRedactor } from "@perfgate/engine/redact";
 
-export {
-  createRedactor,
-  REDACTED,
-  type Redactor,
-  redactorFor,
-  SENSITIVE_NAMES,
-} from "@perfgate/engine/redact";
+export { REDACTED, redactorFor } from "@perfgate/engine/redact";
 
 /** Text with the built-in sensitive names redacted (errors, logs: no config at hand). */
 export function redactText(text: string): string {

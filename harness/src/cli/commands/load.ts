@@ -113,7 +113,7 @@ export const loadCommand: Command = {
       profile: "a profile of the config (default: its defaultProfile, else the first)",
       scenario: "run this k6 scenario file instead of the profile's",
       "base-url": "test an app that is already running at this URL",
-      "allow-host": "a non-loopback host --base-url may point at",
+      "allow-host": "a non-loopback host the run may load (--base-url, endpoint and scenario URLs)",
       port: "port of the started app (0: a free one)",
       "reports-dir": "where committed runs go (default: the config's reportsDir)",
       var: "a k6 variable KEY=VALUE for every scenario",
