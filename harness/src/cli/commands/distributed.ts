@@ -29,6 +29,7 @@ const OPTIONS = {
   "render-only": { type: "boolean" },
   "collect-only": { type: "boolean" },
   keep: { type: "boolean" },
+  "allow-host": { type: "string", multiple: true },
 } as const;
 
 function usage(message: string, hint: string): HarnessError {
@@ -86,6 +87,8 @@ export const distributedCommand: Command = {
       "render-only": "print the TestRun and ConfigMap and stop (no kubectl)",
       "collect-only": "collect and merge the runners' summaries of a TestRun that already ran",
       keep: "keep the TestRun and ConfigMap after collecting",
+      "allow-host":
+        "a host the runners may load (perfgate's runner image sends load only to loopback otherwise; repeatable)",
     },
     examples: [
       "perfgate distributed scenarios/browse.ts --parallelism 4 --render-only",
@@ -132,6 +135,7 @@ export const distributedCommand: Command = {
         env: envVars(values.env ?? []),
         results,
         serviceAccountName: values["service-account"],
+        allowHosts: values["allow-host"] ?? [],
       },
       renderOnly: values["render-only"] ?? false,
       collectOnly: values["collect-only"] ?? false,
