@@ -1,7 +1,7 @@
 // Compiles the engine to dist/ for the published package: one ES module per entry point (the
-// bin, the public index, the worker entries and the k6 module shims that compiled scripts
-// import by path), with shared code split into chunks beside them so the shims and the workers
-// share one engine state. npm packages stay external: they are the package's dependencies.
+// bin, the public index, the redactor the harness shares, the worker entries and the k6 module
+// shims that compiled scripts import by path), with shared code split into chunks beside them
+// so the shims and the workers share one engine state. npm packages stay external: they are the package's dependencies.
 import { copyFileSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
@@ -11,7 +11,7 @@ const src = path.join(root, "src");
 const shims = readdirSync(path.join(src, "modules"))
   .filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts"))
   .map((name) => `modules/${name}`);
-const entries = ["bin.ts", "index.ts", "async-worker.ts", "sync-worker.ts", ...shims];
+const entries = ["bin.ts", "index.ts", "redact.ts", "async-worker.ts", "sync-worker.ts", ...shims];
 
 rmSync(path.join(root, "dist"), { recursive: true, force: true });
 await build({

@@ -4,7 +4,7 @@ import { installGlobals } from "./globals.ts";
 import { parseHttpOptions } from "./http-options.ts";
 import { snapshotRegistry } from "./merge.ts";
 import { Registry } from "./metrics.ts";
-import { configureTransport } from "./modules/transport.ts";
+import { configureHostGuard, configureTransport } from "./modules/transport.ts";
 import { plannedVus, type ScenarioPlan } from "./options.ts";
 import { transportSettings } from "./run-options.ts";
 import { engineState, newGroup, scenarioProgress, setEngineState } from "./state.ts";
@@ -24,6 +24,7 @@ export interface AsyncWorkerInput {
   threadIndex: number;
   threadCount: number;
   userAgent: string;
+  allowHosts: string[];
 }
 
 const input = workerData as AsyncWorkerInput;
@@ -44,6 +45,7 @@ setEngineState({
   abort: (reason, code) => port.postMessage({ type: "abort", reason, code }),
 });
 installGlobals(input.env, input.scriptDir);
+configureHostGuard(input.allowHosts);
 // Custom metrics are defined by the init context; thresholds on them need them first.
 const first = await initVu(input.compiled, 0);
 // The main thread has validated the options; this thread only applies them.

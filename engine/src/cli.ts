@@ -3,6 +3,8 @@ import path from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { type EngineIo, EngineUsageError } from "./cli-io.ts";
 import { type InstanceSummary, mergeSummaries } from "./merge.ts";
+import { redactorFor } from "./redact.ts";
+import { redactProcessOutput } from "./redact-stdio.ts";
 import { type EngineRunOptions, K6_EXIT } from "./run.ts";
 import { runArchive, runAsRunner, runInspect } from "./runner-cli.ts";
 import { executionTuple } from "./segment.ts";
@@ -11,7 +13,7 @@ import { executionTuple } from "./segment.ts";
 export { type EngineIo, EngineUsageError };
 
 const RUN_USAGE =
-  "perfgate-k6 run [--vus N] [--duration 30s] [--iterations N] [-e K=V] [--summary-export f.json] [--out json=f.ndjson] [--execution-segment 0:1/2 --execution-segment-sequence 0,1/2,1] <script.ts|js>";
+  "perfgate-k6 run [--vus N] [--duration 30s] [--iterations N] [-e K=V] [--summary-export f.json] [--out json=f.ndjson] [--execution-segment 0:1/2 --execution-segment-sequence 0,1/2,1] [--allow-host host] [--redact name] <script.ts|js>";
 const MERGE_USAGE = "perfgate-k6 merge <dir> <dir>... --out <dir>";
 const OPERATOR_USAGE =
   "perfgate-k6 run ... [--address host:port] [--paused] [--tag k=v]; perfgate-k6 archive <script> -O <tar>; perfgate-k6 inspect --execution-requirements <tar>";
@@ -36,6 +38,9 @@ const RUN_OPTIONS = {
   address: { type: "string", short: "a" },
   paused: { type: "boolean", short: "p" },
   tag: { type: "string", multiple: true },
+  // perfgate's own: load leaves loopback only for these hosts; secrets under these names too.
+  "allow-host": { type: "string", multiple: true },
+  redact: { type: "string", multiple: true },
 } as const;
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -181,6 +186,8 @@ async function runRun(argv: string[], io: EngineIo): Promise<number> {
     },
     summaryExport: values["summary-export"],
     outJson,
+    allowHosts: values["allow-host"] ?? [],
+    redact: values.redact ?? [],
     hdrOut: values["hdr-out"],
     trendStats: values["summary-trend-stats"]
       ?.split(",")
@@ -195,7 +202,12 @@ async function runRun(argv: string[], io: EngineIo): Promise<number> {
     stdout: io.out,
     stderr: io.err,
   };
-  return runAsRunner(options, runner, io);
+  const restore = redactProcessOutput(redactorFor(options.redact));
+  try {
+    return await runAsRunner(options, runner, io);
+  } finally {
+    restore();
+  }
 }
 
 export const ENGINE_HELP = `perfgate-k6: perfgate's built-in k6-compatible engine
@@ -204,6 +216,11 @@ usage:
   ${RUN_USAGE}
   ${MERGE_USAGE}
   ${OPERATOR_USAGE}
+
+Requests go only to loopback (127.0.0.0/8, [::1], localhost) unless the host is passed with
+--allow-host <host> (repeatable); a request to any other host stops the test before it
+connects (exit 104). Secrets (token=, api_key=, user:password@, Authorization, Cookie, …;
+--redact <name> adds names) are redacted from the terminal, --out json and the summaries.
 
 Exit codes are k6's: 0 ok, 99 thresholds crossed, 104 bad options, 105 interrupted,
 103 stopped through the REST API, 106 REST API cannot listen, 107 script error,

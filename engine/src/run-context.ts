@@ -2,6 +2,7 @@ import path from "node:path";
 import { installGlobals } from "./globals.ts";
 import { Registry } from "./metrics.ts";
 import { resetJars } from "./modules/cookies.ts";
+import { configureHostGuard } from "./modules/transport.ts";
 import type { RunControl } from "./rest-api.ts";
 import type { EngineMode } from "./script.ts";
 import { type GroupNode, newGroup, setEngineState } from "./state.ts";
@@ -49,6 +50,10 @@ export interface EngineRunOptions {
   threads?: number | undefined;
   /** k6's `--tag k=v`: tags on every sample (under scenario tags, as in k6). */
   runTags?: Record<string, string> | undefined;
+  /** Hosts besides loopback requests may go to (`--allow-host`); any other is refused. */
+  allowHosts?: string[] | undefined;
+  /** Sensitive names besides the built-in ones (`--redact`), redacted from every output. */
+  redact?: string[] | undefined;
   /** The REST API's view of the run (`--address`, `--paused`): status, resume, stop. */
   control?: RunControl | undefined;
   signal: AbortSignal;
@@ -121,4 +126,5 @@ export function installRunState(ctx: RunContext): void {
   });
   installGlobals(options.env, scriptDir);
   resetJars();
+  configureHostGuard(options.allowHosts ?? []);
 }

@@ -66,6 +66,7 @@ async function runThreaded(input: RunInput, onStart: OnStart): Promise<RunFacts 
       thresholds: options.noThresholds ? [] : plan.thresholds,
       setupData: lifecycle.setupData,
       userAgent: USER_AGENT,
+      allowHosts: options.allowHosts ?? [],
       controller: ctx.abortController,
       registry: ctx.registry,
       rootGroup: ctx.rootGroup,

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { RunFacts } from "./local.ts";
 import type { streamJsonOutput } from "./out-json.ts";
+import { type Redactor, redactorFor } from "./redact.ts";
 import { K6_EXIT, type RunContext } from "./run-context.ts";
 import type { ThresholdCheck } from "./run-execute.ts";
 import { scriptTrendStats } from "./run-options.ts";
@@ -25,6 +26,14 @@ export interface SummaryInput {
   outStream: ReturnType<typeof streamJsonOutput> | undefined;
   threadText: string;
   modeText: string;
+}
+
+/** Histograms by sub-metric name: names redacted as in the summary export, the base64 left whole. */
+function redactKeys(
+  histograms: Record<string, string>,
+  redactor: Redactor,
+): Record<string, string> {
+  return Object.fromEntries(Object.entries(histograms).map(([k, v]) => [redactor.text(k), v]));
 }
 
 /** Final threshold verdict: names the crossed metrics and turns a clean exit into k6's 99. */
@@ -81,7 +90,11 @@ export async function writeSummary(ctx: RunContext, input: SummaryInput): Promis
   const { options, registry, rootGroup } = ctx;
   const { facts, plan, check, outStream } = input;
   judgeThresholds(ctx, check, facts.durationMs);
-  const data = buildSummaryData({
+  const redactor = redactorFor(options.redact);
+  // Redacted before anything sees it: the summary export, handleSummary and the text summary
+  // name sub-metrics by their tags (a `url` tag holds a whole URL). setup()'s data goes back to
+  // the script's handleSummary as setup() returned it: it is the script's own value.
+  const built = buildSummaryData({
     registry,
     rootGroup,
     thresholds: plan.thresholds,
@@ -91,11 +104,20 @@ export async function writeSummary(ctx: RunContext, input: SummaryInput): Promis
     setupData: input.setupData,
     noColor: options.noColor ?? false,
   });
+  const redacted = redactor.deep(built);
+  const data: SummaryData =
+    input.setupData === undefined ? redacted : { ...redacted, setup_data: input.setupData };
   const engineLine = engineLineOf(input);
   if (options.summaryExport)
-    await writeFile(options.summaryExport, `${JSON.stringify(toLegacyExport(data), null, 4)}\n`);
+    await writeFile(
+      options.summaryExport,
+      `${JSON.stringify(toLegacyExport(redacted), null, 4)}\n`,
+    );
   if (options.hdrOut)
-    await writeFile(options.hdrOut, `${JSON.stringify(encodeHistograms(registry))}\n`);
+    await writeFile(
+      options.hdrOut,
+      `${JSON.stringify(redactKeys(encodeHistograms(registry), redactor))}\n`,
+    );
   await new Promise<void>((resolve) => (outStream ? outStream.end(resolve) : resolve()));
   let printedDefault = false;
   const { exports } = input.prepared.first;

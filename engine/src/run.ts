@@ -1,6 +1,7 @@
 import { formatDurationMs } from "./duration.ts";
 import { totalDurationMs } from "./options.ts";
 import { streamJsonOutput } from "./out-json.ts";
+import { redactorFor } from "./redact.ts";
 import { EXECUTION_STATUS } from "./rest-api.ts";
 import {
   type EngineRunOptions,
@@ -31,7 +32,7 @@ function connectOutputs(ctx: RunContext, plan: RunPlan) {
   const { options, registry } = ctx;
   const { control, runTags } = options;
   const outStream = options.outJson
-    ? streamJsonOutput(options.outJson, registry, plan.thresholds)
+    ? streamJsonOutput(options.outJson, registry, plan.thresholds, redactorFor(options.redact))
     : undefined;
   if (outStream && runTags) {
     const write = registry.onSample;
@@ -82,8 +83,19 @@ function announce(ctx: RunContext, prepared: PreparedScript, plan: RunPlan) {
   return { threads, threadText, modeText };
 }
 
+/**
+ * The run's options with its terminal output redacted: a URL with a token in a "Request Failed"
+ * line, a script's console.log of a header, the summary's sub-metric names.
+ */
+function redactingOutput(options: EngineRunOptions): EngineRunOptions {
+  const { text } = redactorFor(options.redact);
+  const { stdout, stderr } = options;
+  return { ...options, stdout: (t) => stdout(text(t)), stderr: (t) => stderr(text(t)) };
+}
+
 /** Runs one k6 test on the built-in engine and returns k6's exit code. */
-export async function runEngine(options: EngineRunOptions): Promise<number> {
+export async function runEngine(unredacted: EngineRunOptions): Promise<number> {
+  const options = redactingOutput(unredacted);
   const ctx = startRun(options);
   ctx.setStatus(EXECUTION_STATUS.initVus);
   installRunState(ctx);

@@ -39,6 +39,7 @@ export interface ThreadRunInput {
   thresholds: Threshold[];
   setupData: unknown;
   userAgent: string;
+  allowHosts: string[];
   /** The run's controller: aborted on Ctrl+C or test.abort(); aborted here on abortOnFail. */
   controller: AbortController;
   registry: Registry;
@@ -153,6 +154,7 @@ export async function runOnThreads(input: ThreadRunInput): Promise<RunFacts> {
         threadIndex: i,
         threadCount: input.threads,
         userAgent: input.userAgent,
+        allowHosts: input.allowHosts,
       },
       input,
     );

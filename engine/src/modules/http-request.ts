@@ -2,6 +2,7 @@ import { parseDuration } from "../duration.ts";
 import { DEFAULT_HTTP_OPTIONS, type HttpOptions } from "../http-options.ts";
 import { engineLog, engineState } from "../state.ts";
 import { cookieHeader, type JarHandle, jarOf, responseCookies, storeCookies } from "./cookies.ts";
+import { HostRefusedError } from "./host-guard.ts";
 import { basicAuthorization, digestAuthorization, splitCredentials } from "./http-auth.ts";
 import { compressBody, encodeBody } from "./http-body.ts";
 import { k6ErrorCode, k6ErrorText } from "./http-errors.ts";
@@ -193,6 +194,12 @@ class RequestRun {
         keepBody: this.responseType !== "none",
       });
     } catch (cause) {
+      // A host outside loopback the run does not allow stops the whole test: no sample, no
+      // connection, k6's exit 104 (the run lacked an option), the error naming host and flag.
+      if (cause instanceof HostRefusedError) {
+        engineState().abort(cause.message, cause.exitCode);
+        throw cause;
+      }
       this.raw = undefined;
       this.fail(cause);
       const spent = performance.now() - started;

@@ -2,6 +2,7 @@ import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { Agent, buildConnector, type Dispatcher, util } from "undici";
+import { allowHosts, assertHostAllowed } from "./host-guard.ts";
 
 /** The TLS options of k6 (`insecureSkipTLSVerify`, `tlsVersion`, `tlsCipherSuites`) in Node's terms. */
 export interface TlsSettings {
@@ -110,19 +111,30 @@ export interface RawResponse {
 
 type Target = { origin: string; path: string };
 
-/** Parsed request targets: a test sends to a handful of URLs, so each is parsed once. */
+/**
+ * Parsed request targets, each checked against the host guard: a test sends to a handful of
+ * URLs, so each is parsed and checked once.
+ */
 const targets = new Map<string, Target>();
 
 function targetOf(href: string): Target {
   let target = targets.get(href);
   if (target === undefined) {
     const parsed = new URL(href);
+    // Before anything is cached or dispatched: a refused host never gets a connection.
+    assertHostAllowed(parsed.hostname);
     target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
     // Unbounded URL sets (ids in the path) must not grow memory over a soak.
     if (targets.size >= 10_000) targets.clear();
     targets.set(href, target);
   }
   return target;
+}
+
+/** The hosts this thread may load besides loopback; targets checked under other hosts are forgotten. */
+export function configureHostGuard(hosts: readonly string[]): void {
+  allowHosts(hosts);
+  targets.clear();
 }
 
 /** Canonical header names (k6 shows Go's `Content-Type` form), computed once per distinct name. */

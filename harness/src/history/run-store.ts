@@ -7,7 +7,7 @@ import {
   parseRunResult,
   type QualityWarning,
   type RunResult,
-  redactDeep,
+  redactorFor,
 } from "../schema/index.ts";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { withReportsLock } from "./lock.ts";
@@ -27,9 +27,13 @@ export async function writeRun(
   reportsDir: string,
   run: RunResult,
   reportMarkdown: string,
+  redact: readonly string[] = [],
 ): Promise<string> {
-  // Stored records are redacted here, once, so no renderer can leak a secret from history.
-  const record = fitRunBudget(parseRunResult(redactDeep(run), `run ${run.runId}`));
+  // Stored records and reports are redacted here too, whoever built them, so no renderer can
+  // leak a secret from history (the config's `redact` names with the built-in ones).
+  const redactor = redactorFor(redact);
+  const record = fitRunBudget(parseRunResult(redactor.deep(run), `run ${run.runId}`));
+  const markdown = redactor.text(reportMarkdown);
   return withReportsLock(reportsDir, async () => {
     const target = runDir(reportsDir, record.runId);
     if (await exists(target)) {
@@ -49,7 +53,7 @@ export async function writeRun(
       await mkdir(temp);
       // Compact JSON: people read report.md.
       await writeFile(path.join(temp, "run.json"), `${JSON.stringify(record)}\n`);
-      await writeFile(path.join(temp, "report.md"), reportMarkdown);
+      await writeFile(path.join(temp, "report.md"), markdown);
       await rename(temp, target);
     } catch (cause) {
       await rm(temp, { recursive: true, force: true });
@@ -86,8 +90,16 @@ export interface LoadedRuns {
   warnings: QualityWarning[];
 }
 
-/** Every committed run under `reports/runs/`; corrupt or foreign-version records are skipped with a warning. */
-export async function readRuns(reportsDir: string): Promise<LoadedRuns> {
+/**
+ * Every committed run under `reports/runs/`, redacted as it is read (a run committed before a
+ * name was sensitive still renders without its secret); corrupt or foreign-version records
+ * are skipped with a warning.
+ */
+export async function readRuns(
+  reportsDir: string,
+  redact: readonly string[] = [],
+): Promise<LoadedRuns> {
+  const redactor = redactorFor(redact);
   const runsDir = path.join(reportsDir, "runs");
   let names: string[];
   try {
@@ -103,7 +115,7 @@ export async function readRuns(reportsDir: string): Promise<LoadedRuns> {
   for (const name of names) {
     const file = path.join(runsDir, name, "run.json");
     try {
-      runs.push(parseRunResult(JSON.parse(await readFile(file, "utf8")), file));
+      runs.push(redactor.deep(parseRunResult(JSON.parse(await readFile(file, "utf8")), file)));
     } catch (error) {
       const reason =
         error instanceof HarnessError ? error.message : `${file}: ${(error as Error).message}`;
@@ -114,9 +126,13 @@ export async function readRuns(reportsDir: string): Promise<LoadedRuns> {
 }
 
 /** Keep a run's working copy (also for interrupted runs) in the gitignored scratch area. */
-export async function writeScratchRun(perfDir: string, run: RunResult): Promise<string> {
+export async function writeScratchRun(
+  perfDir: string,
+  run: RunResult,
+  redact: readonly string[] = [],
+): Promise<string> {
   const file = path.join(perfDir, run.runId, "run.json");
-  await writeFileAtomic(file, `${JSON.stringify(redactDeep(run), null, 2)}\n`);
+  await writeFileAtomic(file, `${JSON.stringify(redactorFor(redact).deep(run), null, 2)}\n`);
   return file;
 }
 

@@ -3,7 +3,7 @@ import { fitRunBudget } from "../history/run-budget.ts";
 import { readRuns, writeRun, writeScratchRun } from "../history/run-store.ts";
 import { renderMarkdown } from "../render/markdown.ts";
 import { buildRunReport, lastMainRun, type RunReportModel } from "../report/index.ts";
-import type { RunResult } from "../schema/index.ts";
+import { type RunResult, redactorFor } from "../schema/index.ts";
 import { writeTrendPages } from "./trend-pages.ts";
 
 export interface CommitRunOptions {
@@ -12,6 +12,8 @@ export interface CommitRunOptions {
   perfDir?: string;
   /** false: keep the run out of `reports/` (`--no-save`). */
   save: boolean;
+  /** Sensitive names beyond the built-in ones (perfgate.config.ts `redact`). */
+  redact?: readonly string[] | undefined;
 }
 
 export interface CommittedRun {
@@ -34,14 +36,15 @@ export async function commitRun(
   measured: RunResult,
   options: CommitRunOptions,
 ): Promise<CommittedRun> {
-  // Trimmed before the report is rendered, so report.md says what the stored record lacks.
-  const run = fitRunBudget(measured);
-  const baseline = lastMainRun((await readRuns(options.reportsDir)).runs, run);
+  const redact = options.redact ?? [];
+  // Redacted before anything renders it, and trimmed so report.md says what the record lacks.
+  const run = fitRunBudget(redactorFor(redact).deep(measured));
+  const baseline = lastMainRun((await readRuns(options.reportsDir, redact)).runs, run);
   const model = buildRunReport(run, baseline ? { baseline } : {});
-  const scratch = options.perfDir ? await writeScratchRun(options.perfDir, run) : undefined;
+  const scratch = options.perfDir ? await writeScratchRun(options.perfDir, run, redact) : undefined;
   if (run.status !== "complete" || !options.save) return { run, model, scratch };
-  const dir = await writeRun(options.reportsDir, run, renderMarkdown(model));
-  await writeTrendPages(options.reportsDir);
+  const dir = await writeRun(options.reportsDir, run, renderMarkdown(model), redact);
+  await writeTrendPages(options.reportsDir, { redact });
   return { run, model, dir, scratch };
 }
 

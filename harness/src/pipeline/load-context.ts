@@ -24,6 +24,8 @@ export interface LoadContext extends StageIo {
   /** Port for the app the run starts (0 = a free one). */
   port: number;
   allowHosts: readonly string[];
+  /** The config's extra sensitive names (`redact`), for the engine and every record. */
+  redact: readonly string[];
   /** Scenarios bundled before anything starts, so a bad file fails with nothing started. */
   scenarios: BundledScenario[];
   faultsScenario: BundledScenario | undefined;

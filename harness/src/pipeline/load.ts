@@ -4,7 +4,7 @@ import { scenarioId, selectK6Engine } from "../runners/k6.ts";
 import { bundleK6Script } from "../runners/k6-bundle.ts";
 import { assertLoadTarget } from "../runners/target.ts";
 import type { PerfgateConfig, StartCommand } from "../schema/config.ts";
-import { EXIT, HarnessError, type RunResult } from "../schema/index.ts";
+import { EXIT, HarnessError, type RunResult, redactorFor } from "../schema/index.ts";
 import { judgeForeignLoad } from "../verdicts/foreign-load.ts";
 import type { BundledScenario, LoadContext } from "./load-context.ts";
 import { DEFAULT_SEED_PRODUCTS, type LoadProfile } from "./profiles.ts";
@@ -43,6 +43,8 @@ export interface LoadPipelineOptions {
   /** Test an app that is already running instead of starting one (loopback unless allowed). */
   baseUrl?: string | undefined;
   allowHosts?: string[];
+  /** The config's extra sensitive names (`redact`); the built-in ones are always redacted. */
+  redact?: readonly string[];
   port?: number;
   env?: NodeJS.ProcessEnv;
   signal: AbortSignal;
@@ -78,12 +80,26 @@ async function bundleScenario(root: string, rawDir: string, file: string) {
   return { id, bundle } satisfies BundledScenario;
 }
 
+/** The pipeline's log and live echo with secrets redacted (a stage's error may quote a URL). */
+function redactingLog(options: LoadPipelineOptions): LoadPipelineOptions {
+  const { text } = redactorFor(options.redact);
+  const { log, echo } = options;
+  return {
+    ...options,
+    log: (line) => log(text(line)),
+    echo: echo ? (chunk) => echo(text(chunk)) : undefined,
+  };
+}
+
 /**
  * `perfgate load`: the profile's stages into one validated run record. Scenarios are bundled
  * before anything starts, so a missing file or a syntax error fails fast with nothing started
  * and nothing written.
  */
-export async function runLoadPipeline(options: LoadPipelineOptions): Promise<LoadPipelineResult> {
+export async function runLoadPipeline(
+  unredacted: LoadPipelineOptions,
+): Promise<LoadPipelineResult> {
+  const options = redactingLog(unredacted);
   const { root, profile } = options;
   const env = options.env ?? process.env;
   if (options.baseUrl) assertLoadTarget(options.baseUrl, options.allowHosts);
@@ -129,6 +145,7 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
     autocannonVersion,
     port: options.port ?? 0,
     allowHosts: options.allowHosts ?? [],
+    redact: options.redact ?? [],
     scenarios,
     faultsScenario,
     baseUrl: options.baseUrl,
@@ -167,12 +184,12 @@ export async function runLoadPipeline(options: LoadPipelineOptions): Promise<Loa
     externalTarget: context.external,
   });
   options.log("writing the run record…");
-  return {
-    run: record.finish({
-      ...outcome,
-      verdicts: foreign.verdicts,
-      warnings: [...outcome.warnings, ...foreign.warnings],
-    }),
-    rawDir,
-  };
+  const run = record.finish({
+    ...outcome,
+    verdicts: foreign.verdicts,
+    warnings: [...outcome.warnings, ...foreign.warnings],
+  });
+  // Redacted here, at the boundary: report.md, the terminal summary, run.json and the trend
+  // pages are all rendered from this record, never from what the tools printed.
+  return { run: redactorFor(options.redact).deep(run), rawDir };
 }

@@ -6,6 +6,7 @@ import { chartFileName, renderSvgChart } from "../render/svg-chart.ts";
 import { renderTrendsMarkdown } from "../render/trends-markdown.ts";
 import { buildDashboardModel } from "../report/dashboard.ts";
 import { buildTrendModel } from "../report/trends.ts";
+import { redactorFor } from "../schema/index.ts";
 
 /**
  * Regenerate `reports/TRENDS.md`, `reports/charts/*.svg` and `reports/index.html` from
@@ -13,10 +14,12 @@ import { buildTrendModel } from "../report/trends.ts";
  */
 export async function writeTrendPages(
   reportsDir: string,
-  options: { commitUrl?: string } = {},
+  options: { commitUrl?: string; redact?: readonly string[] } = {},
 ): Promise<{ files: string[]; warnings: string[] }> {
-  const { runs, warnings } = await readRuns(reportsDir);
+  const { runs, warnings } = await readRuns(reportsDir, options.redact);
+  // Archived runs are redacted like committed ones: chart file names come from their ids.
   const archives = await readArchives(reportsDir);
+  archives.runs = redactorFor(options.redact).deep(archives.runs);
   const model = buildTrendModel(runs, {
     archived: archives.runs,
     warnings: [...archives.warnings, ...warnings].map((w) => w.message),

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import autocannon from "autocannon";
 import hdr from "hdr-histogram-js";
-import { EXIT, HarnessError } from "../schema/index.ts";
+import { EXIT, HarnessError, redactorFor } from "../schema/index.ts";
 
 export interface AutocannonRunOptions {
   /** Endpoint id (history key), e.g. `products-list`. */
@@ -19,6 +19,8 @@ export interface AutocannonRunOptions {
   /** Request paths replayed in order (cycling), each connection taking the next one; else `url` only. */
   paths?: readonly string[];
   outFile: string;
+  /** The config's extra sensitive names: the saved options and result are redacted. */
+  redact?: readonly string[] | undefined;
   signal?: AbortSignal;
 }
 
@@ -109,6 +111,9 @@ export async function runAutocannon(
   };
   histogram.destroy();
   await mkdir(path.dirname(outFile), { recursive: true });
-  await writeFile(outFile, `${JSON.stringify(raw, null, 2)}\n`);
+  // The URL may hold a token; the histogram's base64 is data, left whole.
+  const { latencyUsHdr, ...rest } = raw;
+  const saved = { ...redactorFor(options.redact).deep(rest), latencyUsHdr };
+  await writeFile(outFile, `${JSON.stringify(saved, null, 2)}\n`);
   return raw;
 }

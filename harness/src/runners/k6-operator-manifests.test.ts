@@ -119,6 +119,17 @@ describe("renderManifests", () => {
     );
   });
 
+  it("passes --allow-host to the runners as the TestRun's arguments, host names only", () => {
+    const { testRun } = renderManifests({ ...plan, allowHosts: ["app.load.svc", "10.0.0.7"] });
+    expect(validate(testRun), JSON.stringify(validate.errors)).toBe(true);
+    expect((testRun as { spec: { arguments?: string } }).spec.arguments).toBe(
+      "--allow-host app.load.svc --allow-host 10.0.0.7",
+    );
+    expect(() => renderManifests({ ...plan, allowHosts: ["x; rm -rf /"] })).toThrow(
+      /--allow-host x; rm -rf \/: not a host name/,
+    );
+  });
+
   it("names TestRuns as DNS labels with room for the runners' suffixes", () => {
     const name = testRunName("Checkout_Flow.v2", "20261207T162000Z-abc1234");
     expect(name).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);

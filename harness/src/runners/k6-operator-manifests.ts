@@ -40,6 +40,11 @@ export interface DistributedPlan {
   env: Record<string, string>;
   results: ResultsTarget;
   serviceAccountName?: string | undefined;
+  /**
+   * Hosts the runners may load (`--allow-host`, the TestRun's `arguments`): perfgate's runner
+   * sends load only to loopback otherwise. grafana/k6 has no such flag (and no guard).
+   */
+  allowHosts?: readonly string[] | undefined;
 }
 
 /** ConfigMaps hold at most 1 MiB (etcd's object limit); keep room for the metadata. */
@@ -68,6 +73,9 @@ function check(plan: DistributedPlan): void {
     problems.push(
       `script ${plan.scriptFile}: ${Buffer.byteLength(plan.scriptSource)} bytes bundled, over a ConfigMap's 1 MiB`,
     );
+  // The initializer joins `arguments` into `sh -c`: a host name only, nothing a shell reads.
+  for (const host of plan.allowHosts ?? [])
+    if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) problems.push(`--allow-host ${host}: not a host name`);
   for (const key of Object.keys(plan.env))
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) problems.push(`env ${key}: not a variable name`);
   if (problems.length > 0) {
@@ -128,6 +136,9 @@ export function renderManifests(plan: DistributedPlan): { configMap: object; tes
     spec: {
       parallelism: plan.parallelism,
       script: { configMap: { name: `${plan.name}-script`, file: plan.scriptFile } },
+      ...(plan.allowHosts?.length
+        ? { arguments: plan.allowHosts.map((host) => `--allow-host ${host}`).join(" ") }
+        : {}),
       // No `cleanup: post`: the collector reads the runners' logs after the run, then deletes.
       runner: { image: plan.runnerImage, env: envList(plan, true), ...volume, ...account },
       initializer: {

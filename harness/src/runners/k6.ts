@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { EXIT, HarnessError } from "../schema/index.ts";
+import { EXIT, HarnessError, redactorFor } from "../schema/index.ts";
 import { detectK6 } from "./tools.ts";
 
 /** Which k6 runs the scenarios: the real binary when installed, else perfgate's built-in engine. */
@@ -59,6 +59,10 @@ export interface K6RunOptions {
   echo?: (text: string) => void;
   /** Called with the engine's process id once it runs (the memory stage watches its RSS). */
   onStart?: (pid: number) => void;
+  /** Hosts besides loopback the scenario may load (`--allow-host`); the engine refuses others. */
+  allowHosts?: readonly string[] | undefined;
+  /** The config's extra sensitive names (`redact`), redacted from every raw file. */
+  redact?: readonly string[] | undefined;
 }
 
 export interface K6RunRaw {
@@ -73,6 +77,21 @@ export interface K6RunRaw {
 /** k6's codes for "the test ran and its thresholds decided" vs "the tool failed". */
 const RAN_EXIT_CODES = new Set([0, 99]);
 const INTERRUPTED_EXIT_CODE = 105;
+
+/** The engine's refusal of a scenario's non-loopback URL (engine/src/modules/host-guard.ts). */
+const HOST_REFUSED = /request to (\S+) refused: load goes only to loopback[^\n]*/;
+
+/** k6's own output files, redacted in place (the built-in engine writes them redacted). */
+async function redactFiles(
+  files: readonly (string | undefined)[],
+  redact: (text: string) => string,
+): Promise<void> {
+  for (const file of files) {
+    if (!file) continue;
+    const text = await readFile(file, "utf8").catch(() => undefined);
+    if (text !== undefined) await writeFile(file, redact(text));
+  }
+}
 
 /** Scenario id from its file name: `scenarios/smoke.ts` -> `smoke`. */
 export function scenarioId(file: string): string {
@@ -98,8 +117,17 @@ export async function runK6Scenario(options: K6RunOptions): Promise<K6RunRaw> {
     ...Object.entries(vars).flatMap(([key, value]) => ["-e", `${key}=${value}`]),
     ...(hdrFile ? ["--hdr-out", hdrFile] : []),
     ...(options.outJson ? ["--out", `json=${options.outJson}`] : []),
+    // perfgate's own flags: the built-in engine refuses non-loopback hosts and redacts its
+    // outputs itself; k6 has neither (its raw files are redacted here after it exits).
+    ...(engine.kind === "builtin"
+      ? [
+          ...(options.allowHosts ?? []).flatMap((host) => ["--allow-host", host]),
+          ...(options.redact ?? []).flatMap((name) => ["--redact", name]),
+        ]
+      : []),
     bundle,
   ];
+  const { text: redact } = redactorFor(options.redact);
   // The built-in engine's bin takes k6's arguments; it runs on this Node.
   const command = engine.kind === "builtin" ? process.execPath : engine.path;
   const argv = engine.kind === "builtin" ? [engine.path, ...args] : args;
@@ -107,7 +135,7 @@ export async function runK6Scenario(options: K6RunOptions): Promise<K6RunRaw> {
   if (child.pid !== undefined) options.onStart?.(child.pid);
   let output = "";
   const collect = (chunk: Buffer) => {
-    const text = chunk.toString("utf8");
+    const text = redact(chunk.toString("utf8"));
     output += text;
     echo?.(text);
   };
@@ -130,6 +158,14 @@ export async function runK6Scenario(options: K6RunOptions): Promise<K6RunRaw> {
   }).finally(() => signal?.removeEventListener("abort", onAbort));
   const stdoutFile = path.join(outDir, "output.txt");
   await writeFile(stdoutFile, output);
+  if (engine.kind === "k6") await redactFiles([summaryFile, options.outJson], redact);
+  const refused = HOST_REFUSED.exec(output);
+  if (refused) {
+    throw new HarnessError("E_HOST_REFUSED", `${scenario}: ${refused[0]}`, {
+      hint: `load goes only to 127.0.0.1/[::1] unless the host is allowed: perfgate load --allow-host ${refused[1]}`,
+      exitCode: EXIT.usage,
+    });
+  }
   if (!RAN_EXIT_CODES.has(exitCode) && exitCode !== INTERRUPTED_EXIT_CODE) {
     const tail = output.trim().split("\n").slice(-6).join("\n  ");
     throw new HarnessError(

@@ -183,6 +183,12 @@ export const PerfgateConfig = z
       .optional()
       .describe("Relative regression gates of `perfgate compare` (a gates JSON file)."),
     reportsDir: relativePath.default("reports").describe("Where committed runs go."),
+    redact: z
+      .array(z.string().regex(/^[A-Za-z0-9_.-]+$/, "a parameter or header name"))
+      .default([])
+      .describe(
+        "Extra query-parameter and header names whose values are secrets (any case, `-` or `_`), redacted with the built-in ones in every record, report, chart name, raw file and terminal line.",
+      ),
   })
   .describe("perfgate.config.ts");
 

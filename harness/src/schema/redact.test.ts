@@ -14,6 +14,11 @@ describe("redactText", () => {
     ["Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.x.y", `Authorization: ${REDACTED}`],
     ['{"cookie":"sid=1; theme=dark"}', `{"cookie":"${REDACTED}"}`],
     ["sent Bearer abcdef123456 to the app", `sent Bearer ${REDACTED} to the app`],
+    // Issue 22 (S2): names the first pattern missed.
+    ["/x?auth_token=SECRETAUTHTOK2", `/x?auth_token=${REDACTED}`],
+    ["/x?private_token=P1&a=1", `/x?private_token=${REDACTED}&a=1`],
+    ["/x?access-token=A1", `/x?access-token=${REDACTED}`],
+    ["token=SECRET123 in a line", `token=${REDACTED} in a line`],
   ])("redacts %s", (input, expected) => {
     expect(redactText(input)).toBe(expected);
   });

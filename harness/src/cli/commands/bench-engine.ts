@@ -1,11 +1,9 @@
 import path from "node:path";
 import { runBenchEngine } from "../../pipeline/bench-engine.ts";
-import { renderTerminal } from "../../render/terminal.ts";
-import { buildRunReport } from "../../report/index.ts";
 import { runExitCode } from "../../verdicts/thresholds.ts";
 import { choiceFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
-import { useColor } from "../tty.ts";
+import { printRunSummary } from "../tty.ts";
 
 /**
  * `perfgate bench-engine [--long] [--part sync-style]`: k6's blocking style vs its async twin
@@ -39,7 +37,7 @@ export const benchEngineCommand: Command = {
       signal: io.signal,
       log: (line) => io.err(`[bench-engine] ${line}\n`),
     });
-    io.out(renderTerminal(buildRunReport(run), { color: useColor(io.env, process.stdout.isTTY) }));
+    printRunSummary(io, run);
     io.out(`run record: ${path.relative(io.cwd, file)}\n`);
     return runExitCode(run);
   },

@@ -1,13 +1,11 @@
 import path from "node:path";
 import { runDistributedRecord } from "../../pipeline/distributed.ts";
-import { renderTerminal } from "../../render/terminal.ts";
-import { buildRunReport } from "../../report/index.ts";
 import { DEFAULT_RUNNER_IMAGE, parseResultsTarget } from "../../runners/k6-operator-manifests.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { runExitCode } from "../../verdicts/thresholds.ts";
 import { elapsedLogger, integerFlag, keyValueFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
-import { useColor } from "../tty.ts";
+import { printRunSummary } from "../tty.ts";
 
 const OPTIONS = {
   parallelism: { type: "string", short: "n" },
@@ -23,6 +21,7 @@ const OPTIONS = {
   "render-only": { type: "boolean" },
   "collect-only": { type: "boolean" },
   keep: { type: "boolean" },
+  "allow-host": { type: "string", multiple: true },
 } as const;
 
 function usage(message: string, hint: string): HarnessError {
@@ -59,6 +58,8 @@ export const distributedCommand: Command = {
       "render-only": "print the TestRun and ConfigMap and stop (no kubectl)",
       "collect-only": "collect and merge the runners' summaries of a TestRun that already ran",
       keep: "keep the TestRun and ConfigMap after collecting",
+      "allow-host":
+        "a host the runners may load (perfgate's runner image sends load only to loopback otherwise; repeatable)",
     },
     examples: [
       "perfgate distributed scenarios/browse.ts --parallelism 4 --render-only",
@@ -99,6 +100,7 @@ export const distributedCommand: Command = {
         env: keyValueFlag("distributed", "env", values.env ?? [], "BASE_URL=http://app:3000"),
         results,
         serviceAccountName: values["service-account"],
+        allowHosts: values["allow-host"] ?? [],
       },
       renderOnly: values["render-only"] ?? false,
       collectOnly: values["collect-only"] ?? false,
@@ -113,11 +115,7 @@ export const distributedCommand: Command = {
       return EXIT.ok;
     }
     log(`wrote ${path.relative(io.cwd, outcome.file)} (${parallelism} runners merged)`);
-    io.out(
-      renderTerminal(buildRunReport(outcome.run), {
-        color: useColor(io.env, process.stdout.isTTY),
-      }),
-    );
+    printRunSummary(io, outcome.run);
     return runExitCode(outcome.run);
   },
 };

@@ -48,8 +48,11 @@ export const ingestCommand: Command = {
         exitCode: EXIT.usage,
       });
     }
-    const configured = (await findProjectConfig(io.cwd))?.config.reportsDir ?? "reports";
-    const reportsDir = path.resolve(io.cwd, values["reports-dir"] ?? configured);
+    const config = (await findProjectConfig(io.cwd))?.config;
+    const reportsDir = path.resolve(
+      io.cwd,
+      values["reports-dir"] ?? config?.reportsDir ?? "reports",
+    );
     // Run ids have one-second resolution and runs are never rewritten: ingesting several
     // files one after another, each gets the next free second.
     let at = new Date();
@@ -59,7 +62,12 @@ export const ingestCommand: Command = {
       record = await beginRunRecord(io.cwd, `ingest-${format}`, {}, io.env, () => at);
     }
     const outcome = await ingestFiles(io.cwd, format, positionals, values.id);
-    const { run, dir } = await commitRun(record.finish(outcome), { reportsDir, save: true });
+    // Another tool's output may hold a URL's token: commitRun redacts before rendering report.md.
+    const { run, dir } = await commitRun(record.finish(outcome), {
+      reportsDir,
+      save: true,
+      redact: config?.redact,
+    });
     io.out(
       `ingested ${outcome.suites.length} suite(s) (${outcome.suites.map((s) => s.id).join(", ")}) into ${path.relative(io.cwd, dir ?? reportsDir)}/run.json\n`,
     );

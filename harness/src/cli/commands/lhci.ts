@@ -1,11 +1,9 @@
 import path from "node:path";
 import { runLhci } from "../../pipeline/lhci.ts";
-import { renderTerminal } from "../../render/terminal.ts";
-import { buildRunReport } from "../../report/index.ts";
 import { runExitCode } from "../../verdicts/thresholds.ts";
 import { integerFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
-import { useColor } from "../tty.ts";
+import { printRunSummary } from "../tty.ts";
 
 /**
  * `perfgate lhci`: build the web app, serve it from the real app on loopback, run Lighthouse CI
@@ -39,7 +37,7 @@ export const lhciCommand: Command = {
       signal: io.signal,
       log: (line) => io.err(`[perfgate lhci] ${line}\n`),
     });
-    io.out(renderTerminal(buildRunReport(run), { color: useColor(io.env, process.stdout.isTTY) }));
+    printRunSummary(io, run);
     for (const verdict of verdicts.filter((v) => v.status === "fail"))
       io.err(`budget failed: ${verdict.message}\n`);
     return runExitCode(run);

@@ -10,7 +10,6 @@ import {
 } from "../../config/profile.ts";
 import { commitRun, describeCommit } from "../../pipeline/commit-run.ts";
 import { runLoadPipeline } from "../../pipeline/load.ts";
-import { renderTerminal } from "../../render/terminal.ts";
 import type { LoadProfileConfig } from "../../schema/config.ts";
 import { runExitCode } from "../../verdicts/thresholds.ts";
 import {
@@ -21,7 +20,7 @@ import {
   parseCommandArgs,
 } from "../args.ts";
 import type { Command } from "../command.ts";
-import { useColor } from "../tty.ts";
+import { printRunSummary } from "../tty.ts";
 
 const OPTIONS = {
   config: { type: "string" },
@@ -64,7 +63,7 @@ export const loadCommand: Command = {
       profile: "a profile of the config (default: its defaultProfile, else the first)",
       scenario: "run this k6 scenario file instead of the profile's",
       "base-url": "test an app that is already running at this URL",
-      "allow-host": "a non-loopback host --base-url may point at",
+      "allow-host": "a non-loopback host the run may load (--base-url, endpoint and scenario URLs)",
       port: "port of the started app (0: a free one)",
       "reports-dir": "where committed runs go (default: the config's reportsDir)",
       var: "a k6 variable KEY=VALUE for every scenario",
@@ -101,6 +100,7 @@ export const loadCommand: Command = {
       skip: skippedStageIds(overrides.skip),
       lighthouse: config.lighthouse,
       allowHosts: values["allow-host"] ?? [],
+      redact: config.redact,
       port,
       env: io.env,
       signal: io.signal,
@@ -113,9 +113,10 @@ export const loadCommand: Command = {
       reportsDir,
       perfDir: path.join(root, ".perf"),
       save: !values["no-save"],
+      redact: config.redact,
     });
     log(describeCommit(committed, io.cwd));
-    io.out(renderTerminal(committed.model, { color: useColor(io.env, process.stdout.isTTY) }));
+    printRunSummary(io, committed.model, config.redact);
     return runExitCode(committed.run);
   },
 };

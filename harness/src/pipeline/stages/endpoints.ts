@@ -3,6 +3,7 @@ import { normalizeAutocannon } from "../../adapters/autocannon.ts";
 import { switchAppFlags } from "../../runners/app-switches.ts";
 import { runAutocannon } from "../../runners/autocannon.ts";
 import { loadPathsModule } from "../../runners/paths-module.ts";
+import { assertLoadTarget } from "../../runners/target.ts";
 import type { Metric, QualityWarning, Suite } from "../../schema/index.ts";
 import type { LoadContext } from "../load-context.ts";
 import type { EndpointPass } from "../profiles.ts";
@@ -29,6 +30,10 @@ export interface EndpointStageOptions {
     | undefined;
   rawDir: string;
   autocannonVersion: string;
+  /** Hosts besides loopback a pass may load (`--allow-host`): a pass's path may be absolute. */
+  allowHosts?: readonly string[];
+  /** The config's extra sensitive names, redacted from the raw output. */
+  redact?: readonly string[];
   signal: AbortSignal;
   log: (line: string) => void;
   /** Wraps each pass so a failure becomes an errored suite (the pipeline's runUnit). */
@@ -98,10 +103,11 @@ export async function runEndpointStage(
       try {
         const base = variant?.url ?? options.baseUrl;
         const paths = pass.pathsModule ? pathsOf.get(pass.pathsModule) : undefined;
+        const url = assertLoadTarget(new URL(pass.path, base).href, options.allowHosts).href;
         const raw = await runAutocannon(
           {
             id: pass.id,
-            url: new URL(pass.path, base).href,
+            url,
             ...(paths ? { paths } : {}),
             connections: pass.connections,
             durationSeconds: pass.durationSeconds,
@@ -110,6 +116,7 @@ export async function runEndpointStage(
             ...(pass.body !== undefined ? { body: pass.body } : {}),
             ...(pass.maxErrorShare !== undefined ? { maxErrorShare: pass.maxErrorShare } : {}),
             outFile: path.join(options.rawDir, "autocannon", `${pass.id}.json`),
+            redact: options.redact,
             signal,
           },
           options.autocannonVersion,
@@ -184,6 +191,8 @@ export const endpointsStage: Stage<LoadContext> = {
       env: { ...context.env, PERFGATE_APP_SEED_PRODUCTS: String(context.seedProducts) },
       rawDir: context.rawDir,
       autocannonVersion: context.autocannonVersion,
+      allowHosts: context.allowHosts,
+      redact: context.redact,
       signal: context.signal,
       log: context.log,
       unit: (id, work) => guardUnit(id, unit, work),

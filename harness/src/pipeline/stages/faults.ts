@@ -34,6 +34,9 @@ export interface FaultsStageOptions {
   signal: AbortSignal;
   log: (line: string) => void;
   echo?: ((text: string) => void) | undefined;
+  /** `--allow-host` and the config's `redact` names, for the engine. */
+  allowHosts?: readonly string[];
+  redact?: readonly string[];
 }
 
 export interface FaultsStageResult {
@@ -248,6 +251,8 @@ export async function runFaultsStage(options: FaultsStageOptions): Promise<Fault
       },
       signal,
       echo: options.echo,
+      allowHosts: options.allowHosts,
+      redact: options.redact,
     });
     run.catch(() => {});
     const startMs = await loadStarted(outJson, run, signal);
@@ -292,5 +297,7 @@ export const faultsStage: Stage<LoadContext> = {
       signal: context.signal,
       log: context.log,
       echo: context.echo,
+      allowHosts: context.allowHosts,
+      redact: context.redact,
     }),
 };

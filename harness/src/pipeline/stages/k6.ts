@@ -46,6 +46,8 @@ export const k6Stage: Stage<LoadContext> = {
           signal: context.signal,
           echo: context.echo,
           onStart: (pid) => context.memory?.watchGenerator(pid),
+          allowHosts: context.allowHosts,
+          redact: context.redact,
         });
         const outcome = await readK6Outcome(raw, context.engine);
         result.interrupted ||= outcome.interrupted;
