@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rawRequest } from "../test/raw-http.ts";
 import { startTestApp } from "../test/start.ts";
 import type { RunningApp } from "./server.ts";
 
@@ -14,7 +15,7 @@ afterAll(() => app?.close());
 interface Case {
   method: string;
   path: string;
-  body?: string;
+  body?: string | Uint8Array<ArrayBuffer>;
   type?: string;
   status: number;
   /** The reason must name what was wrong. */
@@ -178,7 +179,97 @@ const CASES: Case[] = [
     status: 400,
     reason: /^name:/,
   },
+  {
+    method: "POST",
+    path: "/api/vitals",
+    body: "null",
+    type: JSON_TYPE,
+    status: 400,
+    reason: /^body: expected a JSON object/,
+  },
   { method: "GET", path: "/api/nothing-here", status: 404, reason: /no route/ },
+  // Text Postgres cannot store, or that is not Unicode, is refused naming where it was (#22 P2).
+  { method: "GET", path: "/api/search?q=ab%00cd", status: 400, reason: /^q: contains a NUL/ },
+  {
+    method: "GET",
+    path: "/api/search?q=ab&limit=%00",
+    status: 400,
+    reason: /^limit: contains a NUL/,
+  },
+  {
+    method: "GET",
+    path: "/api/search?q=%FF%FEab",
+    status: 400,
+    reason: /^q: not valid UTF-8/,
+  },
+  {
+    method: "GET",
+    path: "/api/products?a%00b=1",
+    status: 400,
+    reason: /^query: a parameter name contains a NUL/,
+  },
+  { method: "GET", path: "/api/jobs/%00", status: 400, reason: /^id: contains a NUL/ },
+  {
+    method: "POST",
+    path: "/api/products",
+    body: JSON.stringify({ ...product, sku: "NUL-1", name: "a\u0000b" }),
+    type: JSON_TYPE,
+    status: 400,
+    reason: /^body\.name: contains a NUL character \(at 1\)/,
+  },
+  {
+    method: "POST",
+    path: "/api/products",
+    body: '{"sku":"SUR-1","name":"a\\ud800b","categoryId":1,"priceCents":1,"stock":1}',
+    type: JSON_TYPE,
+    status: 400,
+    reason: /^body\.name: contains a lone UTF-16 surrogate/,
+  },
+  {
+    method: "POST",
+    path: "/api/products",
+    body: new Uint8Array([...Buffer.from('{"sku":"UTF-1","name":"'), 0xff, ...Buffer.from('"}')]),
+    type: JSON_TYPE,
+    status: 400,
+    reason: /^body: not valid UTF-8/,
+  },
+  {
+    method: "POST",
+    path: "/api/products",
+    body: JSON.stringify({ ...product, "de\u0000scription": "x" }),
+    type: JSON_TYPE,
+    status: 400,
+    reason: /^body: a key contains a NUL/,
+  },
+  {
+    method: "PATCH",
+    path: "/api/products/5",
+    body: JSON.stringify({ description: "x\u0000" }),
+    type: JSON_TYPE,
+    status: 400,
+    reason: /^body\.description: contains a NUL/,
+  },
+  {
+    method: "POST",
+    path: "/api/purge",
+    body: JSON.stringify({ keys: ["product-1", "a\u0000"] }),
+    type: JSON_TYPE,
+    status: 400,
+    reason: /^body\.keys\.1: contains a NUL/,
+  },
+  // A parts list is bounded (#22 P4): far more names than there are parts is refused.
+  {
+    method: "GET",
+    path: `/api/dashboard?parts=${"lowStock,".repeat(30)}lowStock`,
+    status: 400,
+    reason: /^parts: 31 names listed \(at most 24\)/,
+  },
+  {
+    method: "GET",
+    path: "/api/dashboard?parts=",
+    status: 400,
+    reason: /^parts: unknown \(empty\)/,
+  },
 ];
 
 describe("bad input gets a 4xx with a reason, never a 5xx", () => {
@@ -196,8 +287,50 @@ describe("bad input gets a 4xx with a reason, never a 5xx", () => {
     },
   );
 
+  it("accepts a literal % in a query value (only escapes of invalid UTF-8 are refused)", async () => {
+    expect((await fetch(`${app.url}/api/search?q=50%25%20off`)).status).toBe(200);
+    expect((await fetch(`${app.url}/api/search?q=50%`)).status).toBe(200);
+  });
+
   it("still answers after all of it", async () => {
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe("request targets no client library sends (#22 P3)", () => {
+  it("answers 400 naming the URL to an absolute-form target that is not a URL", async () => {
+    for (const target of ["http://", "http://[", "https://:99999/x"]) {
+      const response = await rawRequest(app.url, `GET ${target} HTTP/1.1`);
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.body).error).toMatch(/^url: not a valid request target/);
+    }
+  });
+
+  it("serves an absolute-form target that is a URL by its path", async () => {
+    const response = await rawRequest(app.url, "GET http://elsewhere.invalid/healthz HTTP/1.1");
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body).status).toBe("ok");
+  });
+
+  it("answers malformed HTTP with the same JSON error shape", async () => {
+    const response = await rawRequest(app.url, "GET /a b HTTP/1.1");
+    expect(response.status).toBe(400);
+    expect(response.headers["content-type"]).toMatch(/^application\/json/);
+    expect(JSON.parse(response.body).error).toMatch(/^request: malformed HTTP \(HPE_/);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe("dashboard parts list (#22 P4)", () => {
+  it("answers each part once however often it is listed", async () => {
+    const once = await fetch(`${app.url}/api/dashboard?parts=lowStock,categories`);
+    const repeated = await fetch(
+      `${app.url}/api/dashboard?parts=lowStock,lowStock,categories,lowStock&parts=categories`,
+    );
+    expect(repeated.status).toBe(200);
+    const text = await repeated.text();
+    expect(Object.keys(JSON.parse(text).parts)).toEqual(["lowStock", "categories"]);
+    expect(text).toBe(await once.text());
   });
 });
 

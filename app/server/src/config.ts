@@ -38,9 +38,12 @@ export interface AppConfig {
   redis: { mode: "url"; url: string } | { mode: "auto" } | { mode: "off" };
   /** Compression of API responses (PERFGATE_APP_COMPRESSION=off). */
   compression: boolean;
-  /** Worker threads for CPU-heavy routes and their queue bound (429 beyond it). */
+  /** Worker threads for CPU-heavy routes. */
   workers: number;
+  /** Requests waiting for a worker thread (429 beyond it); batch job chunks are not counted. */
   workerQueue: number;
+  /** How long a request's worker task may take, waiting included, before it answers 503. */
+  workerDeadlineMs: number;
   /** Where purges are forwarded as `PURGE` with `xkey-purge` (a Varnish with xkey, say). */
   cdnPurgeUrl: string | undefined;
   /** Test-only `/debug/*` endpoints (heap after GC, pool and cache stats). */
@@ -117,6 +120,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     compression: onOff(env, "PERFGATE_APP_COMPRESSION", true),
     workers: integer(env, "PERFGATE_APP_WORKERS", Math.max(1, cores), 1, 256),
     workerQueue: integer(env, "PERFGATE_APP_WORKER_QUEUE", 64, 0, 100_000),
+    workerDeadlineMs: integer(env, "PERFGATE_APP_WORKER_DEADLINE_MS", 5000, 1, 600_000),
     cdnPurgeUrl: env.PERFGATE_APP_CDN_PURGE_URL || undefined,
     debug: onOff(env, "PERFGATE_APP_DEBUG", false),
     leakBytes: integer(env, "PERFGATE_APP_LEAK_BYTES", 0, 0, 16 * 1024 * 1024),

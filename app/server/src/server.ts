@@ -1,7 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import type { AppConfig } from "./config.ts";
 import { HttpError, type Routes, sendError } from "./http.ts";
+import { checkQueryText, checkText } from "./lib/text.ts";
 import { leakOnRequest } from "./memory/leak.ts";
 import { createRouter } from "./router.ts";
 import { createDashboardRoutes } from "./routes/dashboard.ts";
@@ -45,6 +52,45 @@ export function buildRoutes(services: AppServices): Routes {
   };
 }
 
+/**
+ * The request target as a URL. An absolute-form target (`GET http://host/path`) is taken as
+ * is, and one that is no URL at all (`GET http://`) is the client's error, not a 500.
+ */
+function requestUrl(target: string | undefined): URL {
+  try {
+    return new URL(target ?? "/", "http://app.invalid");
+  } catch {
+    throw new HttpError(400, `url: not a valid request target "${(target ?? "").slice(0, 80)}"`);
+  }
+}
+
+/**
+ * HTTP that Node's parser rejects before any handler runs (a malformed request line, a bad
+ * header, headers too large) gets the same JSON error shape as every other 4xx.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  // As Node's own handler does: a response already under way on this socket (a pipelined
+  // request after it was malformed) cannot be followed by another, so the socket just closes.
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
+  if (error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? 431
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? 408
+        : 400;
+  const body = JSON.stringify({
+    error: `request: malformed HTTP (${error.code ?? error.message})`,
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
 export async function startApp(
   config: AppConfig,
   log: (message: string) => void = (message) => process.stderr.write(`perfgate-app: ${message}\n`),
@@ -56,7 +102,7 @@ export async function startApp(
   const slowDown = config.slowdownPct > 0 ? createSlowdown(config.slowdownPct) : undefined;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://app.invalid");
+    const url = requestUrl(req.url);
     const method = req.method === "HEAD" ? "GET" : (req.method ?? "GET");
     const match = route(method, url.pathname);
     if (match.kind === "none") {
@@ -68,6 +114,9 @@ export async function startApp(
         allow: match.allow.join(", "),
       });
     }
+    // Text the database cannot store is refused here once for every route (bodies: readJson).
+    checkQueryText(url);
+    for (const [name, value] of Object.entries(match.params)) checkText(name, value);
     if (url.pathname.startsWith("/api/")) {
       leakOnRequest(config.leakBytes);
       slowDown?.apply(res);
@@ -87,6 +136,7 @@ export async function startApp(
       sendError(res, 500, "internal error");
     });
   });
+  server.on("clientError", answerClientError);
   server.keepAliveTimeout = 65_000;
   try {
     await new Promise<void>((resolve, reject) => {

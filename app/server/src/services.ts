@@ -95,11 +95,16 @@ export async function createServices(
     redis,
     log,
   });
-  const pool = new WorkerPool({ threads: config.workers, maxQueue: config.workerQueue });
+  const pool = new WorkerPool({
+    threads: config.workers,
+    maxQueue: config.workerQueue,
+    deadlineMs: config.workerDeadlineMs,
+  });
   const jobs = new JobStore(pool, {
     maxJobs: 100,
     maxRunning: 4,
-    chunkSize: 25,
+    // ~10 renders of 128 px, about half a second a chunk: the longest a request waits behind a job.
+    chunkSize: 10,
     concurrency: config.workers,
   });
   return {

@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import { HttpError } from "../http.ts";
 import { chunk } from "../lib/chunk.ts";
 import { mapSettled } from "../lib/settle.ts";
@@ -26,6 +25,11 @@ export interface JobStoreOptions {
   /** Jobs remembered (finished ones are evicted oldest first). */
   maxJobs: number;
   maxRunning: number;
+  /**
+   * Items per chunk at the cheapest sizes (larger sizes get fewer, see {@link itemsPerChunk}).
+   * A chunk is how long interactive work can wait behind a job: the pool lets a request jump
+   * the queue but never stops a running chunk, so a chunk must stay short.
+   */
   chunkSize: number;
   /** Chunks of one job on the pool at once. */
   concurrency: number;
@@ -38,7 +42,17 @@ interface Job {
 }
 
 const MAX_ERRORS = 10;
-const BUSY_RETRIES = 50;
+/**
+ * A thumbnail's cost is a fixed part (painting and blurring the 256 px source) plus a part
+ * growing with the output's area; measured, a 512 px render costs ~8 renders of 128 px or less.
+ */
+const FLAT_COST_SIDE = 180;
+
+/** Items per chunk so that a chunk costs about the same whatever the thumbnail size. */
+export function itemsPerChunk(chunkSize: number, size: number): number {
+  const relativeCost = Math.max(1, (size / FLAT_COST_SIDE) ** 2);
+  return Math.max(1, Math.floor(chunkSize / relativeCost));
+}
 
 /**
  * Batch jobs: N items become chunks run on the worker pool with bounded concurrency; progress
@@ -80,7 +94,7 @@ export class JobStore {
     };
     this.jobs.set(job.view.id, job);
     this.evict();
-    void this.execute(job, chunk(ids, this.options.chunkSize), size);
+    void this.execute(job, chunk(ids, itemsPerChunk(this.options.chunkSize, size)), size);
     return { ...job.view };
   }
 
@@ -149,17 +163,9 @@ export class JobStore {
     this.evict();
   }
 
-  /** A chunk waits out a full pool (the job is patient; interactive requests get the 429). */
-  private async runChunk(ids: number[], size: number, signal: AbortSignal) {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.pool.run({ kind: "thumbnails", ids, size }, signal);
-      } catch (error) {
-        if (!(error instanceof HttpError && error.status === 429) || attempt >= BUSY_RETRIES)
-          throw error;
-        await sleep(20 * Math.min(attempt + 1, 10), undefined, { signal });
-      }
-    }
+  /** On the pool's batch lane: never refused, always behind interactive requests. */
+  private runChunk(ids: number[], size: number, signal: AbortSignal) {
+    return this.pool.run({ kind: "thumbnails", ids, size }, { signal, lane: "batch" });
   }
 
   private publish(job: Job): void {

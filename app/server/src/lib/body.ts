@@ -1,8 +1,14 @@
 import type { IncomingMessage } from "node:http";
 import type { z } from "zod";
 import { HttpError } from "../http.ts";
+import { checkJsonText } from "./text.ts";
 
-/** Read a JSON body of at most `maxBytes`; 415, 413 and 400 name what was wrong. */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Read a JSON body of at most `maxBytes`; 415, 413 and 400 name what was wrong (400 also for
+ * a string holding NUL or a lone surrogate, named by its path).
+ */
 export async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const type = req.headers["content-type"] ?? "";
   if (!/^application\/json\b/i.test(type)) {
@@ -17,11 +23,20 @@ export async function readJson(req: IncomingMessage, maxBytes: number): Promise<
     if (size > maxBytes) throw new HttpError(413, `body: larger than ${maxBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
+  let text: string;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    text = strictUtf8.decode(Buffer.concat(chunks));
+  } catch {
+    throw new HttpError(400, "body: not valid UTF-8 (JSON text must be UTF-8)");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
   } catch (error) {
     throw new HttpError(400, `body: not valid JSON (${(error as Error).message})`);
   }
+  checkJsonText(value, "body");
+  return value;
 }
 
 /** Validate with zod; a 400 lists every problem as `field: message`. */

@@ -13,6 +13,31 @@ const PART_NAMES = Object.keys(DASHBOARD_PARTS) as DashboardPart[];
 /** Sub-queries in flight at once: the embedded database runs one at a time anyway, Postgres a few. */
 const CONCURRENCY = 3;
 const PART_TIMEOUT_MS = 5000;
+/**
+ * Names a `parts` list may hold, repeats included. Repeats are dropped (the answer is an object
+ * keyed by part, so a part can appear in it once), and a list far longer than there are parts
+ * is a broken client, refused before it costs anything.
+ */
+const MAX_LISTED = 4 * PART_NAMES.length;
+
+/** The requested parts, each once, in first-mention order; every `parts=` parameter counts. */
+function requestedParts(url: URL): DashboardPart[] {
+  const given = url.searchParams.getAll("parts");
+  if (given.length === 0) return PART_NAMES;
+  const listed = given.flatMap((value) => value.split(",")).map((p) => p.trim());
+  if (listed.length > MAX_LISTED) {
+    throw new HttpError(
+      400,
+      `parts: ${listed.length} names listed (at most ${MAX_LISTED}); expected some of ${PART_NAMES.join(", ")}`,
+    );
+  }
+  const unknown = listed.filter((p) => !PART_NAMES.includes(p as DashboardPart));
+  if (unknown.length > 0) {
+    const named = unknown.map((p) => (p === "" ? "(empty)" : p.slice(0, 40))).join(", ");
+    throw new HttpError(400, `parts: unknown ${named}; expected some of ${PART_NAMES.join(", ")}`);
+  }
+  return [...new Set(listed as DashboardPart[])];
+}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -30,16 +55,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 export function createDashboardRoutes(app: AppServices): Routes {
   return {
     "GET /api/dashboard": async (req, res, { url }) => {
-      const wanted = url.searchParams.get("parts");
-      const parts = wanted === null ? PART_NAMES : wanted.split(",").map((p) => p.trim());
-      const unknown = parts.filter((p) => !PART_NAMES.includes(p as DashboardPart));
-      if (unknown.length > 0 || parts.length === 0) {
-        throw new HttpError(
-          400,
-          `parts: unknown ${unknown.join(", ") || "(empty)"}; expected some of ${PART_NAMES.join(", ")}`,
-        );
-      }
-      const outcomes = await mapSettled(parts as DashboardPart[], CONCURRENCY, async (part) => {
+      const parts = requestedParts(url);
+      const outcomes = await mapSettled(parts, CONCURRENCY, async (part) => {
         if (app.config.failParts.includes(part)) throw new Error(`${part} failed (injected fault)`);
         const { rep } = await withTimeout(
           app.cache.get(`dashboard:${part}`, ["products", "orders"], async () =>

@@ -18,7 +18,16 @@ export function createThumbnailRoutes(app: AppServices): Routes {
       const key = `${id}:${size}`;
       let rep: Representation | undefined = app.cache.enabled ? app.thumbnails.get(key) : undefined;
       if (!rep) {
-        const image = await app.pool.run({ kind: "thumbnail", id, size });
+        // A client that gives up while the task waits takes it out of the queue.
+        const gone = new AbortController();
+        res.once("close", () => gone.abort());
+        const image = await app.pool
+          .run({ kind: "thumbnail", id, size }, { signal: gone.signal })
+          .catch((error: unknown) => {
+            if (gone.signal.aborted) return undefined;
+            throw error;
+          });
+        if (!image) return;
         const body = Buffer.from(image.buffer, image.byteOffset, image.byteLength);
         rep = bytesRepresentation(body, "image/bmp");
         if (app.cache.enabled) app.thumbnails.set(key, rep);

@@ -31,13 +31,17 @@ export function createVitalsRoutes(): Routes {
   return {
     "POST /api/vitals": async (req, res) => {
       const text = await readBody(req);
-      if (text === undefined) return sendError(res, 413, `beacon larger than ${MAX_BODY} bytes`);
-      let beacon: { name?: unknown; value?: unknown };
+      if (text === undefined) return sendError(res, 413, `body: larger than ${MAX_BODY} bytes`);
+      let parsed: unknown;
       try {
-        beacon = JSON.parse(text) as typeof beacon;
+        parsed = JSON.parse(text);
       } catch {
         return sendError(res, 400, "body: not JSON");
       }
+      // `null`, a number or an array is JSON too, and has no fields to read.
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+        return sendError(res, 400, "body: expected a JSON object {name, value}");
+      const beacon = parsed as { name?: unknown; value?: unknown };
       if (typeof beacon.name !== "string" || !NAMES.has(beacon.name))
         return sendError(res, 400, `name: expected one of ${[...NAMES].join(", ")}`);
       if (typeof beacon.value !== "number" || !Number.isFinite(beacon.value) || beacon.value < 0)
