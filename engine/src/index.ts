@@ -1,5 +1,6 @@
 // The engine's public surface: what the harness and other tools may import.
 export { ENGINE_HELP, type EngineIo, EngineUsageError, engineCli } from "./cli.ts";
+export { parseDuration } from "./duration.ts";
 export { executionRequirements } from "./inspect.ts";
 export { type InstanceSummary, mergeSummaries } from "./merge.ts";
 export { judgeMergedThresholds, type MergedThreshold } from "./merge-thresholds.ts";

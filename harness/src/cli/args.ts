@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { parseDuration } from "@perfgate/engine";
 import { EXIT, HarnessError } from "../schema/errors.ts";
 import { nearestHint } from "../schema/hints.ts";
 
@@ -43,6 +44,16 @@ export function integerFlag(
     );
   }
   return n;
+}
+
+/** A k6 duration (`30m`, `1h30m`, `90s`) in milliseconds, or a usage error naming the flag. */
+export function durationFlag(command: string, flag: string, value: string): number {
+  const ms = parseDuration(value);
+  if (ms !== undefined && ms > 0) return ms;
+  throw new HarnessError("E_USAGE", `${command}: --${flag} "${value}" is not a duration`, {
+    hint: `a k6 duration, e.g. --${flag} 30m`,
+    exitCode: EXIT.usage,
+  });
 }
 
 /** A `flag` value that must be one of `choices`; else a usage error listing them. */

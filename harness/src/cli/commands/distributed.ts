@@ -3,7 +3,13 @@ import { runDistributedRecord } from "../../pipeline/distributed.ts";
 import { DEFAULT_RUNNER_IMAGE, parseResultsTarget } from "../../runners/k6-operator-manifests.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { runExitCode } from "../../verdicts/thresholds.ts";
-import { elapsedLogger, integerFlag, keyValueFlag, parseCommandArgs } from "../args.ts";
+import {
+  durationFlag,
+  elapsedLogger,
+  integerFlag,
+  keyValueFlag,
+  parseCommandArgs,
+} from "../args.ts";
 import type { Command } from "../command.ts";
 import { printRunSummary } from "../tty.ts";
 
@@ -26,13 +32,6 @@ const OPTIONS = {
 
 function usage(message: string, hint: string): HarnessError {
   return new HarnessError("E_USAGE", `distributed: ${message}`, { hint, exitCode: EXIT.usage });
-}
-
-/** `30m`, `600s`, `1h` -> ms. */
-function timeoutMs(text: string): number {
-  const match = /^(\d+)(s|m|h)$/.exec(text);
-  if (!match) throw usage(`--timeout "${text}" is not a duration`, "e.g. --timeout 30m");
-  return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[match[2] as "s" | "m" | "h"];
 }
 
 /**
@@ -106,7 +105,7 @@ export const distributedCommand: Command = {
       collectOnly: values["collect-only"] ?? false,
       resultsDir: values["results-dir"] && path.resolve(io.cwd, values["results-dir"]),
       keep: values.keep ?? false,
-      timeoutMs: timeoutMs(values.timeout),
+      timeoutMs: durationFlag("distributed", "timeout", values.timeout),
       kubectl: { bin: io.env.KUBECTL ?? "kubectl", env: io.env, signal: io.signal },
       log,
     });
