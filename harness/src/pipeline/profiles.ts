@@ -152,7 +152,7 @@ export const PROFILES = {
       "scenarios/batch-job.ts",
     ],
     vars: { BROWSE_HOLD: "60s", WRITE_DURATION: "30s" },
-    lighthouse: { paths: ["/", "/search", "/dashboard"], runs: 3, gate: true },
+    lighthouse: { paths: ["/", "/search", "/dashboard"], runs: 5, gate: true },
     endpoints: [...cachePasses(50, 30)],
     // The catalogue at scale: its template takes ~30 s to seed once per machine.
     seedProducts: 100_000,

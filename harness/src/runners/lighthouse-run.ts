@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { EXIT, HarnessError } from "../schema/index.ts";
+import { EXIT, HarnessError, isHarnessError } from "../schema/index.ts";
 import { type ForeignLoad, startForeignLoadSampler } from "./foreign-load.ts";
 
 /** The Lighthouse CLI that @lhci/cli runs (its own dependency, so both agree on the version). */
@@ -158,4 +158,27 @@ export async function discardGather(gathered: Gathered): Promise<void> {
   await rm(gathered.dir, { recursive: true, force: true });
   await rm(`${gathered.dir}.gather-flags.json`, { force: true });
   await rm(`${gathered.dir}.audit-flags.json`, { force: true });
+}
+
+/**
+ * Run `attempt` (a gather and its audits) up to `times` times, as LHCI retries a failed run: on
+ * a machine this busy Chromium sometimes loses the trace (NO_NAVSTART), and that run is
+ * gathered again. Other errors (no Chromium, an abort) are not retried.
+ */
+export async function withRetries<T>(
+  times: number,
+  attempt: (round: number) => Promise<T>,
+  log?: (line: string) => void,
+): Promise<T> {
+  for (let round = 0; ; round++) {
+    try {
+      return await attempt(round);
+    } catch (error) {
+      const retryable = isHarnessError(error) && error.code === "E_LIGHTHOUSE";
+      if (!retryable || round + 1 >= times) throw error;
+      log?.(
+        `lighthouse: run failed, gathering again (${round + 2}/${times}): ${error.message.split("\n")[1]?.trim() ?? ""}`,
+      );
+    }
+  }
 }

@@ -5,7 +5,14 @@ import path from "node:path";
 import { type CalibratedRun, calibratedMultiplier } from "../adapters/lighthouse-calibration.ts";
 import type { LighthouseCalibrationConfig } from "../schema/config.ts";
 import { EXIT, HarnessError } from "../schema/index.ts";
-import { auditRun, discardGather, gatherRun, lighthouseCli } from "./lighthouse-run.ts";
+import {
+  auditRun,
+  discardGather,
+  gatherRun,
+  type LighthouseProcessOptions,
+  lighthouseCli,
+  withRetries,
+} from "./lighthouse-run.ts";
 
 export interface LighthouseRunOptions {
   root: string;
@@ -49,7 +56,7 @@ function lhciManifest(root: string): string {
   });
 }
 
-function configPath(options: LighthouseRunOptions): string {
+function configPath(options: Pick<LighthouseRunOptions, "root" | "configFile">): string {
   return path.resolve(options.root, options.configFile ?? "lighthouserc.json");
 }
 
@@ -67,7 +74,9 @@ function lhciAssert(options: LighthouseRunOptions): Promise<number> {
 }
 
 /** lighthouserc's `ci.collect.settings` (the flags every run gets). */
-async function collectSettings(options: LighthouseRunOptions): Promise<Record<string, unknown>> {
+async function collectSettings(
+  options: Pick<LighthouseRunOptions, "root" | "configFile">,
+): Promise<Record<string, unknown>> {
   const file = configPath(options);
   const text = await readFile(file, "utf8").catch(() => "{}");
   try {
@@ -81,6 +90,18 @@ async function collectSettings(options: LighthouseRunOptions): Promise<Record<st
   }
 }
 
+/** How to run Lighthouse's own CLI for this project: its path, Chromium and lighthouserc's settings. */
+export async function lighthouseProcess(
+  options: Pick<LighthouseRunOptions, "root" | "configFile" | "chromePath" | "signal">,
+): Promise<LighthouseProcessOptions> {
+  return {
+    cli: lighthouseCli(lhciManifest(options.root)),
+    chromePath: options.chromePath,
+    settings: await collectSettings(options),
+    signal: options.signal,
+  };
+}
+
 /**
  * Each page `runs` times, one run at a time: gather, read the run's benchmarkIndex, audit with
  * the calibrated CPU multiplier (runners/lighthouse-run.ts), save the LHR where LHCI keeps its
@@ -91,12 +112,7 @@ export async function runLighthouse(options: LighthouseRunOptions): Promise<Ligh
   const lhciDir = path.join(options.outDir, ".lighthouseci");
   await rm(lhciDir, { recursive: true, force: true });
   await mkdir(lhciDir, { recursive: true });
-  const lh = {
-    cli: lighthouseCli(lhciManifest(options.root)),
-    chromePath: options.chromePath,
-    settings: await collectSettings(options),
-    signal: options.signal,
-  };
+  const lh = await lighthouseProcess(options);
   const calibration = options.calibration ?? false;
   options.log?.(
     `lighthouse: ${options.paths.length} pages × ${options.runs} runs${calibration ? `, CPU calibrated to benchmarkIndex ${calibration.targetBenchmarkIndex}` : ""}`,
@@ -109,22 +125,32 @@ export async function runLighthouse(options: LighthouseRunOptions): Promise<Ligh
     const url = new URL(p, options.baseUrl).href;
     for (let run = 0; run < options.runs; run++) {
       options.signal?.throwIfAborted();
-      const gathered = await gatherRun(
-        lh,
-        url,
-        path.join(options.outDir, "runs", `${lhrs.length}`),
-      );
-      const multiplier =
-        gathered.throttlingMethod === "simulate"
-          ? calibratedMultiplier(
-              gathered.benchmarkIndex,
-              calibration,
-              gathered.configuredMultiplier,
-            )
-          : gathered.configuredMultiplier;
       const lhrFile = path.join(lhciDir, `lhr-${stamp + lhrs.length}.json`);
-      await auditRun(lh, gathered, multiplier, lhrFile);
-      await discardGather(gathered);
+      const { gathered, multiplier } = await withRetries(
+        3,
+        async (round) => {
+          const gathered = await gatherRun(
+            lh,
+            url,
+            path.join(options.outDir, "runs", `${lhrs.length}-${round}`),
+          );
+          try {
+            const multiplier =
+              gathered.throttlingMethod === "simulate"
+                ? calibratedMultiplier(
+                    gathered.benchmarkIndex,
+                    calibration,
+                    gathered.configuredMultiplier,
+                  )
+                : gathered.configuredMultiplier;
+            await auditRun(lh, gathered, multiplier, lhrFile);
+            return { gathered, multiplier };
+          } finally {
+            await discardGather(gathered);
+          }
+        },
+        options.log,
+      );
       lhrs.push(JSON.parse(await readFile(lhrFile, "utf8")) as unknown);
       runs.push({ foreignCores: gathered.foreignLoad.meanCores });
       options.log?.(

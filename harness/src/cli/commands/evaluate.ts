@@ -1,12 +1,15 @@
 import path from "node:path";
 import { replaceMarkedSection } from "../../history/marked-section.ts";
 import { writeRun } from "../../history/run-store.ts";
-import { runEvaluation } from "../../pipeline/evaluate.ts";
+import { type EvaluationMode, runEvaluation } from "../../pipeline/evaluate.ts";
+import { STABILITY_PAGE } from "../../pipeline/lighthouse-evaluation.ts";
 import { beginRunRecord } from "../../pipeline/run-record.ts";
 import { writeTrendPages } from "../../pipeline/trend-pages.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { renderEvaluationTable } from "../../report/evaluation.ts";
 import { buildRunReport } from "../../report/index.ts";
+import { renderStabilityTable } from "../../report/lighthouse-stability.ts";
+import { detectChromium } from "../../runners/tools.ts";
 import { EXIT, HarnessError, type RunResult } from "../../schema/index.ts";
 import { integerFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
@@ -20,24 +23,25 @@ const OPTIONS = {
   seed: { type: "string", default: "1" },
   "no-save": { type: "boolean", default: false },
   replay: { type: "boolean", default: false },
-  modes: { type: "string", default: "time,instructions" },
+  modes: { type: "string", default: "time,instructions,lighthouse" },
+  "lighthouse-runs": { type: "string", default: "3" },
   "instruction-sizes": { type: "string", default: "2" },
   "instruction-pool-blocks": { type: "string", default: "8" },
   "instruction-blocks": { type: "string", default: "3" },
   "instruction-confirm-blocks": { type: "string", default: "3" },
 } as const;
 
-/** `time,instructions`: the detectors to evaluate. */
-function parseModes(text: string): ("time" | "instructions")[] {
+/** `time,instructions,lighthouse`: what to evaluate. */
+function parseModes(text: string): EvaluationMode[] {
   const modes = text.split(",").map((m) => m.trim());
-  const bad = modes.find((m) => m !== "time" && m !== "instructions");
+  const bad = modes.find((m) => m !== "time" && m !== "instructions" && m !== "lighthouse");
   if (bad !== undefined || modes.length === 0) {
     throw new HarnessError("E_USAGE", `evaluate: --modes has "${bad ?? text}"`, {
-      hint: "use time, instructions, or time,instructions",
+      hint: "use any of time, instructions, lighthouse, comma-separated",
       exitCode: EXIT.usage,
     });
   }
-  return modes as ("time" | "instructions")[];
+  return modes as EvaluationMode[];
 }
 
 /** The machine the evaluation really ran on, as its run record says. */
@@ -97,7 +101,8 @@ export const evaluateCommand: Command = {
       seed: "seed of the draws",
       "no-save": "do not write the run or update the README's evaluation tables",
       replay: "recompute from the last measured pool instead of measuring",
-      modes: "detectors to evaluate: time, instructions, or time,instructions",
+      modes: "what to evaluate: time, instructions, lighthouse (comma-separated)",
+      "lighthouse-runs": "Lighthouse runs per condition (idle, cores burned) of the stability row",
       "instruction-sizes": "injected slowdowns of the instruction mode, in percent",
       "instruction-pool-blocks": "counted blocks measured once into the instruction pool",
       "instruction-blocks": "blocks per side of a simulated instruction-mode compare",
@@ -128,7 +133,8 @@ export const evaluateCommand: Command = {
     const modes = parseModes(values.modes);
     const counted = countedSettings(values);
     const record = await beginRunRecord(io.cwd, "evaluate", {}, io.env);
-    const { rows, instructionRows, suite } = await runEvaluation({
+    const chromium = modes.includes("lighthouse") ? await detectChromium(io.env) : undefined;
+    const { rows, instructionRows, lighthouseRuns, suite } = await runEvaluation({
       root: io.cwd,
       replay: values.replay,
       poolBlocks,
@@ -142,6 +148,10 @@ export const evaluateCommand: Command = {
       today: new Date().toISOString().slice(0, 10),
       modes,
       instructions: counted,
+      lighthouse: {
+        chromePath: chromium?.path,
+        runs: integerFlag("evaluate", "lighthouse-runs", values["lighthouse-runs"], 1, 20),
+      },
     });
     const draws = Number(values.draws);
     const table = rows.length
@@ -152,6 +162,10 @@ export const evaluateCommand: Command = {
       : undefined;
     if (table) io.out(`Wall time (mitata, autocannon):\n\n${table}\n`);
     if (countedTable) io.out(`Instruction counts (callgrind):\n\n${countedTable}\n`);
+    const stabilityTable = lighthouseRuns.length
+      ? renderStabilityTable(lighthouseRuns, STABILITY_PAGE)
+      : undefined;
+    if (stabilityTable) io.out(`Lighthouse stability (CPU calibration):\n\n${stabilityTable}\n`);
     if (io.signal.aborted) return EXIT.interrupted;
     const run = record.finish({ suites: [suite] });
     if (!values["no-save"]) {
@@ -163,7 +177,10 @@ export const evaluateCommand: Command = {
       const countedDone = countedTable
         ? await updateReadme(readmeFile, "evaluation-instructions", countedTable, run)
         : false;
-      const readme = timeDone || countedDone;
+      const stabilityDone = stabilityTable
+        ? await updateReadme(readmeFile, "evaluation-lighthouse", stabilityTable, run)
+        : false;
+      const readme = timeDone || countedDone || stabilityDone;
       io.err(
         `[evaluate] wrote ${path.relative(io.cwd, dir)}${readme ? " and the README's evaluation table" : ""}\n`,
       );
