@@ -6,6 +6,9 @@ import { startAppProcess } from "../runners/app.ts";
 import { runBundleBuild } from "../runners/bundle.ts";
 import { burnCores } from "../runners/cpu-burn.ts";
 import { lighthouseProcess } from "../runners/lighthouse.ts";
+
+type LighthouseProcess = Awaited<ReturnType<typeof lighthouseProcess>>;
+
 import {
   auditRun,
   discardGather,
@@ -13,7 +16,7 @@ import {
   gatherRun,
   withRetries,
 } from "../runners/lighthouse-run.ts";
-import { LighthouseSection } from "../schema/config.ts";
+import { type LighthouseCalibrationConfig, LighthouseSection } from "../schema/config.ts";
 
 /** The app's heaviest page: its chart bundle is the CPU work throttling scales most. */
 export const STABILITY_PAGE = "/dashboard";
@@ -30,7 +33,7 @@ export interface StabilityOptions {
 }
 
 async function audit(
-  lh: Awaited<ReturnType<typeof lighthouseProcess>>,
+  lh: LighthouseProcess,
   gathered: Gathered,
   multiplier: number,
   file: string,
@@ -48,10 +51,53 @@ async function audit(
   };
 }
 
+/** One gathered run, kept until the matched audit: its LHR files are named after `dir`. */
+type Kept = Omit<StabilityRun, "audits"> & {
+  gathered: Gathered;
+  audits: Omit<StabilityRun["audits"], "matched">;
+};
+
+/** Gather one run (again on a lost trace) and audit it calibrated and at the fixed multiplier. */
+async function gatherAndAudit(
+  lh: LighthouseProcess,
+  url: string,
+  dir: string,
+  calibration: LighthouseCalibrationConfig,
+  log: (line: string) => void,
+): Promise<Omit<Kept, "condition">> {
+  return withRetries(
+    3,
+    async (round) => {
+      const gathered = await gatherRun(lh, url, `${dir}-${round}`);
+      try {
+        const multiplier = calibratedMultiplier(
+          gathered.benchmarkIndex,
+          calibration,
+          gathered.configuredMultiplier,
+        );
+        const file = (what: string) => `${gathered.dir}.${what}.json`;
+        const calibrated = await audit(lh, gathered, multiplier, file("calibrated"));
+        const fixed = await audit(lh, gathered, gathered.configuredMultiplier, file("fixed"));
+        return {
+          gathered,
+          benchmarkIndex: gathered.benchmarkIndex,
+          foreignCores: gathered.foreignLoad.meanCores,
+          audits: { calibrated, fixed },
+        };
+      } catch (error) {
+        await discardGather(gathered);
+        throw error;
+      }
+    },
+    log,
+  );
+}
+
 /**
  * The Lighthouse stability check: `runs` gathers of one page idle, then `runs` with every core
- * burned; each gather audited with the calibrated multiplier and with the configured fixed one,
- * so both see the very same page loads.
+ * burned; each gather audited with the calibrated multiplier, the configured fixed one and,
+ * once all are gathered, a fixed one equal to the calibrated median, so all three see the very
+ * same page loads.
  */
 export async function measureStability(options: StabilityOptions): Promise<StabilityRun[]> {
   const { root, signal, log } = options;
@@ -62,47 +108,24 @@ export async function measureStability(options: StabilityOptions): Promise<Stabi
   const { calibration } = LighthouseSection.parse({});
   const lh = await lighthouseProcess({ root, chromePath: options.chromePath, signal });
   const app = await startAppProcess({ root, env: { PERFGATE_APP_WEB_DIST: dist }, signal });
-  const runs: StabilityRun[] = [];
+  const kept: Kept[] = [];
   try {
     for (const condition of ["idle", "burned"] as const) {
       const burn =
         condition === "burned" ? await burnCores(BURN_SECONDS_PER_RUN * options.runs) : undefined;
       try {
         for (let i = 0; i < options.runs && !signal.aborted; i++) {
-          const { gathered, multiplier, calibrated, fixed } = await withRetries(
-            3,
-            async (round) => {
-              const dir = path.join(workDir, `${condition}-${i}-${round}`);
-              const gathered = await gatherRun(lh, new URL(STABILITY_PAGE, app.url).href, dir);
-              try {
-                const multiplier = calibratedMultiplier(
-                  gathered.benchmarkIndex,
-                  calibration,
-                  gathered.configuredMultiplier,
-                );
-                const calibrated = await audit(lh, gathered, multiplier, `${dir}.calibrated.json`);
-                const fixed = await audit(
-                  lh,
-                  gathered,
-                  gathered.configuredMultiplier,
-                  `${dir}.fixed.json`,
-                );
-                return { gathered, multiplier, calibrated, fixed };
-              } finally {
-                await discardGather(gathered);
-              }
-            },
+          const url = new URL(STABILITY_PAGE, app.url).href;
+          const run = await gatherAndAudit(
+            lh,
+            url,
+            path.join(workDir, `${condition}-${i}`),
+            calibration,
             log,
           );
-          runs.push({
-            condition,
-            benchmarkIndex: gathered.benchmarkIndex,
-            foreignCores: gathered.foreignLoad.meanCores,
-            calibrated,
-            fixed,
-          });
+          kept.push({ ...run, condition });
           log(
-            `lighthouse ${condition} ${i + 1}/${options.runs}: benchmarkIndex ${Math.round(gathered.benchmarkIndex)}, ×${multiplier} TBT ${Math.round(calibrated.tbt)} ms, ×${gathered.configuredMultiplier} TBT ${Math.round(fixed.tbt)} ms`,
+            `lighthouse ${condition} ${i + 1}/${options.runs}: benchmarkIndex ${Math.round(run.benchmarkIndex)}, ×${run.audits.calibrated.multiplier} TBT ${Math.round(run.audits.calibrated.tbt)} ms, ×${run.audits.fixed.multiplier} TBT ${Math.round(run.audits.fixed.tbt)} ms`,
           );
         }
       } finally {
@@ -111,6 +134,18 @@ export async function measureStability(options: StabilityOptions): Promise<Stabi
     }
   } finally {
     await app.stop();
+  }
+  // Auditing is simulation on the saved trace: no page loads, so no burn is needed here.
+  const multipliers = kept.map((k) => k.audits.calibrated.multiplier).sort((a, b) => a - b);
+  const matched = multipliers[multipliers.length >> 1] ?? 4;
+  const runs: StabilityRun[] = [];
+  for (const { gathered, ...run } of kept) {
+    const file = `${gathered.dir}.matched.json`;
+    runs.push({
+      ...run,
+      audits: { ...run.audits, matched: await audit(lh, gathered, matched, file) },
+    });
+    await discardGather(gathered);
   }
   return runs;
 }
