@@ -2,6 +2,11 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../history/atomic-write.ts";
 import { type EvaluationPool, type EvaluationRow, simulateDetector } from "../report/evaluation.ts";
+import {
+  type StabilityRun,
+  stabilityMetrics,
+  stabilityRows,
+} from "../report/lighthouse-stability.ts";
 import { startAppProcess } from "../runners/app.ts";
 import { measureLoadPasses, measureMicrobenchBlock, type Side } from "../runners/compare-blocks.ts";
 import { findValgrind } from "../runners/microbench-instructions.ts";
@@ -9,6 +14,7 @@ import { type BlockSample, EXIT, HarnessError, type Metric, type Suite } from ".
 import { seededRandom } from "../stats/index.ts";
 import { parseGates } from "../verdicts/gates.ts";
 import { instructionPools } from "./instruction-evaluation.ts";
+import { measureStability } from "./lighthouse-evaluation.ts";
 
 export interface EvaluateOptions {
   root: string;
@@ -24,8 +30,10 @@ export interface EvaluateOptions {
   signal: AbortSignal;
   log: (line: string) => void;
   today: string;
-  /** Which detectors to evaluate; default both. */
-  modes?: readonly ("time" | "instructions")[];
+  /** Which detectors to evaluate; default all three. */
+  modes?: readonly EvaluationMode[];
+  /** Lighthouse stability: Chromium to run it with (none: the row is skipped, and said) and runs per condition. */
+  lighthouse?: { chromePath: string | undefined; runs: number };
   /** Instruction mode (runners/instruction-evaluation.ts): its own pools and compare size. */
   instructions?: {
     sizes: readonly number[];
@@ -34,6 +42,9 @@ export interface EvaluateOptions {
     confirmBlocks: number;
   };
 }
+
+export const EVALUATION_MODES = ["time", "instructions", "lighthouse"] as const;
+export type EvaluationMode = (typeof EVALUATION_MODES)[number];
 
 /** The microbench case and load endpoint the evaluation injects slowdowns into. */
 export const EVALUATION_CASE = "lru/get-90-10/app";
@@ -126,14 +137,37 @@ async function readPool(root: string, slowdownPct: number): Promise<EvaluationPo
   return { slowdownPct, samples: JSON.parse(text) as BlockSample[] };
 }
 
-/** `npm run evaluate`: A/A and injected slowdowns, measured, then the detector replayed on them. */
-export async function runEvaluation(
+/** The Lighthouse stability runs (idle, burned), when asked for and Chromium is here. */
+async function lighthouseStability(
   options: EvaluateOptions,
-): Promise<{ rows: EvaluationRow[]; instructionRows: EvaluationRow[]; suite: Suite }> {
+  modes: readonly EvaluationMode[],
+): Promise<StabilityRun[]> {
+  if (!modes.includes("lighthouse") || options.replay || options.signal.aborted) return [];
+  const chromePath = options.lighthouse?.chromePath;
+  if (!chromePath) {
+    options.log("lighthouse stability skipped: no Chromium found (apt-get install chromium)");
+    return [];
+  }
+  return measureStability({
+    root: options.root,
+    chromePath,
+    runs: options.lighthouse?.runs ?? 3,
+    signal: options.signal,
+    log: options.log,
+  });
+}
+
+/** `npm run evaluate`: A/A and injected slowdowns, measured, then the detector replayed on them. */
+export async function runEvaluation(options: EvaluateOptions): Promise<{
+  rows: EvaluationRow[];
+  instructionRows: EvaluationRow[];
+  lighthouseRuns: StabilityRun[];
+  suite: Suite;
+}> {
   const gatesFile = "harness/config/gates.json";
   const gates = parseGates(await readFile(path.join(options.root, gatesFile), "utf8"), gatesFile);
   const rows: EvaluationRow[] = [];
-  const modes = options.modes ?? ["time", "instructions"];
+  const modes = options.modes ?? ["time", "instructions", "lighthouse"];
   for (const size of modes.includes("time") ? [0, ...options.sizes] : []) {
     if (options.signal.aborted) break;
     const pool = options.replay
@@ -190,6 +224,7 @@ export async function runEvaluation(
       );
     }
   }
+  const lighthouseRuns = await lighthouseStability(options, modes);
   const metrics: Metric[] = [...rows, ...instructionRows].map((row) => ({
     id:
       row.slowdownPct === 0
@@ -203,9 +238,11 @@ export async function runEvaluation(
       mde: row.mdePct === null ? "n/a" : `${row.mdePct.toFixed(2)}%`,
     },
   }));
+  metrics.push(...stabilityMetrics(stabilityRows(lighthouseRuns)));
   return {
     rows,
     instructionRows,
+    lighthouseRuns,
     suite: {
       kind: "evaluation",
       id: "detector",

@@ -12,6 +12,7 @@ import { startAppProcess } from "../runners/app.ts";
 import { runBundleBuild } from "../runners/bundle.ts";
 import { runLighthouse } from "../runners/lighthouse.ts";
 import { detectChromium } from "../runners/tools.ts";
+import { LighthouseSection } from "../schema/config.ts";
 import { EXIT, HarnessError, type RunResult, type Verdict } from "../schema/index.ts";
 import { beginRunRecord } from "./run-record.ts";
 
@@ -68,6 +69,8 @@ export async function runLhci(
   const rawDir = path.join(root, ".perf", record.runId, "raw");
   const dist = options.dist ?? path.join(rawDir, "bundle", "dist");
   if (!options.dist) await runBundleBuild(root, dist, signal);
+  // perfgate.config.ts is not read here: the calibration and noisy budgets are its defaults.
+  const { calibration, noisy } = LighthouseSection.parse({});
   const app = await startAppProcess({ root, env: { PERFGATE_APP_WEB_DIST: dist }, signal });
   let raw: Awaited<ReturnType<typeof runLighthouse>>;
   try {
@@ -77,6 +80,7 @@ export async function runLhci(
       paths: pages.map((p) => p.path),
       runs,
       chromePath: chromium.path,
+      calibration,
       outDir: path.join(rawDir, "lighthouse"),
       signal,
       log,
@@ -84,7 +88,7 @@ export async function runLhci(
   } finally {
     await app.stop();
   }
-  const { suites, verdicts } = normalizeLighthouse(raw, pages);
+  const { suites, verdicts } = normalizeLighthouse(raw, pages, { calibration, noisy });
   const run = record.finish({ suites, verdicts });
   await writeScratchRun(path.join(root, ".perf"), run);
   return { run, verdicts };

@@ -1,8 +1,10 @@
 import path from "node:path";
 import { replaceMarkedSection } from "../history/marked-section.ts";
 import { type EvaluationRow, renderEvaluationTable } from "../report/evaluation.ts";
+import { renderStabilityTable, type StabilityRun } from "../report/lighthouse-stability.ts";
 import type { RunResult } from "../schema/index.ts";
 import { commitRun } from "./commit-run.ts";
+import { STABILITY_PAGE } from "./lighthouse-evaluation.ts";
 
 /** One README evaluation section (`<!-- perfgate:<name>:start -->` to its end) and its table. */
 export interface EvaluationSection {
@@ -18,9 +20,13 @@ interface DetectorSettings {
   poolBlocks: number;
 }
 
-/** The tables of an evaluation: wall time, then instruction counts, each when it has rows. */
+/** The tables of an evaluation (wall time, instruction counts, Lighthouse), each when it has rows. */
 export function evaluationSections(
-  result: { rows: readonly EvaluationRow[]; instructionRows: readonly EvaluationRow[] },
+  result: {
+    rows: readonly EvaluationRow[];
+    instructionRows: readonly EvaluationRow[];
+    lighthouseRuns: readonly StabilityRun[];
+  },
   settings: { time: DetectorSettings; counted: DetectorSettings; draws: number },
 ): EvaluationSection[] {
   const { time, counted, draws } = settings;
@@ -35,6 +41,14 @@ export function evaluationSections(
     sections.push({
       name: "evaluation-instructions",
       title: "Instruction counts (callgrind)",
+      table,
+    });
+  }
+  if (result.lighthouseRuns.length > 0) {
+    const table = renderStabilityTable(result.lighthouseRuns, STABILITY_PAGE);
+    sections.push({
+      name: "evaluation-lighthouse",
+      title: "Lighthouse stability (CPU calibration)",
       table,
     });
   }

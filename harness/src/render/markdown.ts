@@ -1,4 +1,5 @@
 import type { RunReportModel } from "../report/index.ts";
+import { calibrationLines } from "./_calibration.ts";
 import { formatDuration, formatValue } from "./_format.ts";
 import {
   FAULT_HEADER,
@@ -101,6 +102,8 @@ export function renderMarkdown(model: RunReportModel): string {
         "",
       );
     }
+    if (suite.calibration)
+      out.push(...calibrationLines(suite.calibration).map((l) => `- ${l}`), "");
   }
   out.push("## Environment", "");
   out.push(table(["", ""], model.environment, ["l", "l"]), "");

@@ -1,4 +1,5 @@
 import type { HeadlineRow, RunReportModel, SuiteSection } from "../report/index.ts";
+import { calibrationLines } from "./_calibration.ts";
 import { fitColumns, TERMINAL_WIDTH } from "./_columns.ts";
 import { formatDuration, formatValue } from "./_format.ts";
 import {
@@ -114,6 +115,8 @@ function suiteLines(suite: SuiteSection, paint: Paint): string[] {
     out.push(...fitColumns([METRIC_HEADER, ...rows.map(metricCells)], new Set([1, 2, 3, 4, 5])));
   if (chunks.length > 0)
     out.push(paint("dim", `  + ${chunks.length} per-chunk sizes in report.md`));
+  if (suite.calibration)
+    out.push(...calibrationLines(suite.calibration).map((l) => paint("dim", `  ${l}`)));
   return out;
 }
 

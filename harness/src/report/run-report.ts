@@ -1,7 +1,9 @@
 import type { Direction, RunResult, Suite, Unit, Verdict } from "../schema/index.ts";
+import { type CalibrationNote, calibrationNote } from "./calibration-note.ts";
 import { buildFaultRows, type FaultRow } from "./fault-rows.ts";
 import { buildHeadline, type Headline, verdictUnit } from "./headline.ts";
 
+export type { CalibrationNote } from "./calibration-note.ts";
 export type { FaultRow } from "./fault-rows.ts";
 
 /** One metric row of a suite table; numbers stay numbers until a renderer formats them. */
@@ -28,6 +30,8 @@ export interface SuiteSection {
   rows: MetricRow[];
   /** A `faults` suite's table (one row per fault), rendered instead of its metric rows. */
   faults?: FaultRow[] | undefined;
+  /** A Lighthouse suite's CPU calibration and the metrics it reports with their spread. */
+  calibration?: CalibrationNote | undefined;
 }
 
 export type Overall = "pass" | "fail" | "errored" | "interrupted";
@@ -138,6 +142,7 @@ export function buildRunReport(
         error: suite.error,
         rows: suite.metrics.map(rowOf),
         ...(suite.kind === "faults" ? { faults: buildFaultRows(suite, run.verdicts) } : {}),
+        ...(suite.calibration ? { calibration: calibrationNote(suite) } : {}),
       })),
     verdicts: run.verdicts.map((v) => ({ ...v, unit: verdictUnit(run, v) })),
     warningCount:

@@ -83,9 +83,29 @@ export const EndpointPass = z.strictObject({
 
 export const LighthouseProfile = z.strictObject({
   paths: z.array(z.string().startsWith("/")).min(1).describe("Pages (paths) to audit."),
-  runs: z.int().min(1).max(20).default(3).describe("Lighthouse runs per page."),
+  runs: z
+    .int()
+    .min(1)
+    .max(20)
+    .default(3)
+    .describe("Lighthouse runs per page; the median run is reported (odd counts have one)."),
   gate: z.boolean().default(true).describe("Fail the run on budgets (false: warnings only)."),
 });
+
+export const LighthouseCalibration = z.union([
+  z.literal(false),
+  z.strictObject({
+    targetBenchmarkIndex: z
+      .number()
+      .positive()
+      .default(500)
+      .describe(
+        "benchmarkIndex of the emulated device: multiplier = measured index / this. 500 is what Lighthouse's default 4x makes of its reference desktop (~2000).",
+      ),
+    minMultiplier: z.number().min(1).default(1).describe("Lower bound of the multiplier."),
+    maxMultiplier: z.number().min(1).default(8).describe("Upper bound of the multiplier."),
+  }),
+]);
 
 export const MemoryProfile = z.strictObject({
   intervalMs: z.int().min(100).describe("How often the app's heap after GC is read."),
@@ -131,6 +151,29 @@ export const LoadProfile = z.strictObject({
   faults: FaultsProfile.optional().describe("Fault injection (reference app)."),
 });
 
+export const LighthouseSection = z.strictObject({
+  config: relativePath
+    .default("lighthouserc.json")
+    .describe("An existing Lighthouse CI config (assertions, budgets)."),
+  pages: z
+    .array(z.strictObject({ id: z.string().min(1), path: z.string().startsWith("/") }))
+    .default([])
+    .describe("Page ids for paths (the suite id of each page)."),
+  calibration: LighthouseCalibration.default({
+    targetBenchmarkIndex: 500,
+    minMultiplier: 1,
+    maxMultiplier: 8,
+  }).describe(
+    "CPU throttling calibrated per run to the machine's measured benchmarkIndex (simulated throttling only); `false` keeps the lighthouserc multiplier.",
+  ),
+  noisy: z
+    .array(z.string().min(1))
+    .default(["categories:performance", "total-blocking-time"])
+    .describe(
+      "Budgets (lighthouserc assertion keys) that CPU load moves even when calibrated: reported with their spread over runs, never failing the run.",
+    ),
+});
+
 export const PerfgateConfig = z
   .strictObject({
     target: Target,
@@ -142,18 +185,9 @@ export const PerfgateConfig = z
       .string()
       .optional()
       .describe("Profile of a bare `perfgate load` (default: the first one)."),
-    lighthouse: z
-      .strictObject({
-        config: relativePath
-          .default("lighthouserc.json")
-          .describe("An existing Lighthouse CI config (assertions, budgets)."),
-        pages: z
-          .array(z.strictObject({ id: z.string().min(1), path: z.string().startsWith("/") }))
-          .default([])
-          .describe("Page ids for paths (the suite id of each page)."),
-      })
-      .optional()
-      .describe("Lighthouse CI: needs @lhci/cli installed and a Chromium."),
+    lighthouse: LighthouseSection.optional().describe(
+      "Lighthouse CI: needs @lhci/cli installed and a Chromium.",
+    ),
     bundle: z
       .strictObject({
         command: z
@@ -199,3 +233,4 @@ export type PerfgateConfig = z.output<typeof PerfgateConfig>;
 export type EndpointPassConfig = z.output<typeof EndpointPass>;
 export type StartCommand = z.output<typeof StartCommand>;
 export type LoadProfileConfig = z.output<typeof LoadProfile>;
+export type LighthouseCalibrationConfig = z.output<typeof LighthouseCalibration>;

@@ -126,6 +126,39 @@ export type QualityWarning = z.infer<typeof QualityWarning>;
 
 export const SuiteStatus = z.enum(["ok", "errored", "interrupted", "skipped"]);
 
+/**
+ * How Lighthouse's CPU throttling was set for a suite's runs (issue 21): each run's
+ * `benchmarkIndex` (as the LHR reports it), the `cpuSlowdownMultiplier` its metrics were computed
+ * with, and the foreign CPU load while it gathered. `benchmark-index` calibration divides the
+ * measured index by the target device's, so a slower (or busier) machine is slowed down less.
+ */
+export const CpuCalibration = z
+  .object({
+    method: z.enum(["benchmark-index", "fixed"]),
+    /** The emulated device's benchmarkIndex (`benchmark-index` method). */
+    targetBenchmarkIndex: finite.optional(),
+    /** The multiplier's bounds (`benchmark-index` method). */
+    minMultiplier: finite.optional(),
+    maxMultiplier: finite.optional(),
+    /** One entry per Lighthouse run, in run order; its length is the number of runs. */
+    runs: z
+      .array(
+        z
+          .object({
+            benchmarkIndex: finite,
+            cpuSlowdownMultiplier: finite,
+            /** Other processes' CPU while this run gathered, in cores (absent: not sampled). */
+            foreignCores: finite.optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+    /** Metric ids of the suite that CPU load moves even when calibrated: shown with their spread, not gated. */
+    ungated: z.array(z.string()).optional(),
+  })
+  .strict();
+export type CpuCalibration = z.infer<typeof CpuCalibration>;
+
 export const Suite = z
   .object({
     kind: SuiteKind,
@@ -138,6 +171,8 @@ export const Suite = z
     metrics: z.array(Metric),
     /** Tool-specific facts worth keeping (engine mode, connections, executor...). Small. */
     meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    /** Lighthouse suites: how CPU throttling was calibrated for their runs. */
+    calibration: CpuCalibration.optional(),
   })
   .strict();
 export type Suite = z.infer<typeof Suite>;

@@ -1,7 +1,8 @@
 import path from "node:path";
-import { runEvaluation } from "../../pipeline/evaluate.ts";
+import { EVALUATION_MODES, runEvaluation } from "../../pipeline/evaluate.ts";
 import { beginRunRecord } from "../../pipeline/run-record.ts";
 import { evaluationSections, saveEvaluation } from "../../pipeline/save-evaluation.ts";
+import { detectChromium } from "../../runners/tools.ts";
 import { EXIT } from "../../schema/index.ts";
 import { choicesFlag, integerFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
@@ -15,7 +16,8 @@ const OPTIONS = {
   seed: { type: "string", default: "1" },
   "no-save": { type: "boolean", default: false },
   replay: { type: "boolean", default: false },
-  modes: { type: "string", default: "time,instructions" },
+  modes: { type: "string", default: "time,instructions,lighthouse" },
+  "lighthouse-runs": { type: "string", default: "3" },
   "instruction-sizes": { type: "string", default: "2" },
   "instruction-pool-blocks": { type: "string", default: "8" },
   "instruction-blocks": { type: "string", default: "3" },
@@ -60,7 +62,8 @@ export const evaluateCommand: Command = {
       seed: "seed of the draws",
       "no-save": "do not write the run or update the README's evaluation tables",
       replay: "recompute from the last measured pool instead of measuring",
-      modes: "detectors to evaluate: time, instructions, or time,instructions",
+      modes: "what to evaluate: time, instructions, lighthouse (comma-separated)",
+      "lighthouse-runs": "Lighthouse runs per condition (idle, cores burned) of the stability row",
       "instruction-sizes": "injected slowdowns of the instruction mode, in percent",
       "instruction-pool-blocks": "counted blocks measured once into the instruction pool",
       "instruction-blocks": "blocks per side of a simulated instruction-mode compare",
@@ -71,9 +74,10 @@ export const evaluateCommand: Command = {
   async run(argv, io) {
     const { values } = parseCommandArgs("evaluate", argv, OPTIONS);
     const time = detectorSettings(values, "");
-    const modes = choicesFlag("evaluate", "modes", values.modes, ["time", "instructions"] as const);
+    const modes = choicesFlag("evaluate", "modes", values.modes, EVALUATION_MODES);
     const counted = detectorSettings(values, "instruction-");
     const record = await beginRunRecord(io.cwd, "evaluate", {}, io.env);
+    const chromium = modes.includes("lighthouse") ? await detectChromium(io.env) : undefined;
     const result = await runEvaluation({
       root: io.cwd,
       replay: values.replay,
@@ -85,6 +89,10 @@ export const evaluateCommand: Command = {
       today: new Date().toISOString().slice(0, 10),
       modes,
       instructions: counted,
+      lighthouse: {
+        chromePath: chromium?.path,
+        runs: integerFlag("evaluate", "lighthouse-runs", values["lighthouse-runs"], 1, 20),
+      },
     });
     const draws = Number(values.draws);
     const sections = evaluationSections(result, { time, counted, draws });

@@ -4,6 +4,7 @@ import { normalizeLighthouse } from "../../adapters/lighthouse.ts";
 import { foreignLoadMeta, startForeignLoadSampler } from "../../runners/foreign-load.ts";
 import { runLighthouse } from "../../runners/lighthouse.ts";
 import { detectChromium } from "../../runners/tools.ts";
+import type { LighthouseCalibrationConfig } from "../../schema/config.ts";
 import type { Metric, Suite, Verdict } from "../../schema/index.ts";
 import type { LoadContext } from "../load-context.ts";
 import type { Stage } from "../stage.ts";
@@ -19,6 +20,9 @@ export interface LighthouseStageOptions {
   pages?: { id: string; path: string }[] | undefined;
   /** The Lighthouse CI config (assertions); else lighthouserc.json. */
   configFile?: string | undefined;
+  /** perfgate.config.ts `lighthouse.calibration` and `noisy` (defaults: LighthouseSection's). */
+  calibration?: LighthouseCalibrationConfig | undefined;
+  noisy?: readonly string[] | undefined;
   signal?: AbortSignal;
   log: (line: string) => void;
 }
@@ -46,11 +50,15 @@ export async function runLighthouseStage(
     runs: options.runs,
     ...(options.configFile ? { configFile: options.configFile } : {}),
     chromePath: options.chromePath,
+    calibration: options.calibration,
     outDir: path.join(options.rawDir, "lighthouse"),
     ...(options.signal ? { signal: options.signal } : {}),
     log: options.log,
   });
-  const { suites, verdicts } = normalizeLighthouse(raw, pages);
+  const { suites, verdicts } = normalizeLighthouse(raw, pages, {
+    calibration: options.calibration,
+    noisy: options.noisy,
+  });
   // Field data is the reference app's beacon endpoint; another app simply has none.
   const summary = (await fetch(new URL("/api/vitals/summary", options.baseUrl))
     .then((response) => (response.ok ? response.json() : {}))
@@ -117,6 +125,8 @@ export const lighthouseStage: Stage<LoadContext> = {
       runs,
       pages: context.lighthouse?.pages.length ? context.lighthouse.pages : undefined,
       configFile: context.lighthouse?.config,
+      calibration: context.lighthouse?.calibration,
+      noisy: context.lighthouse?.noisy,
       signal: context.signal,
       log: context.log,
     });
