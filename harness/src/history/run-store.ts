@@ -37,7 +37,7 @@ export async function writeRun(
         "E_RUN_EXISTS",
         `${target} already exists; earlier runs are never rewritten`,
         {
-          hint: "each run gets a new runId; wait a second and run again",
+          hint: "each run gets a new runId; this one was committed already",
           exitCode: EXIT.toolFailed,
         },
       );
