@@ -4,6 +4,7 @@ import path from "node:path";
 import {
   EXIT,
   HarnessError,
+  parseRunJson,
   parseRunResult,
   type QualityWarning,
   type RunResult,
@@ -103,7 +104,7 @@ export async function readRuns(reportsDir: string): Promise<LoadedRuns> {
   for (const name of names) {
     const file = path.join(runsDir, name, "run.json");
     try {
-      runs.push(parseRunResult(JSON.parse(await readFile(file, "utf8")), file));
+      runs.push(parseRunJson(await readFile(file, "utf8"), file));
     } catch (error) {
       const reason =
         error instanceof HarnessError ? error.message : `${file}: ${(error as Error).message}`;

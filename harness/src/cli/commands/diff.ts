@@ -3,7 +3,7 @@ import path from "node:path";
 import { runDir } from "../../history/run-store.ts";
 import { renderRunDiffMarkdown } from "../../render/run-diff-markdown.ts";
 import { buildRunDiff } from "../../report/run-diff.ts";
-import { EXIT, HarnessError, parseRunResult, type RunResult } from "../../schema/index.ts";
+import { EXIT, HarnessError, parseRunJson, type RunResult } from "../../schema/index.ts";
 import { parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
 
@@ -25,7 +25,7 @@ async function loadRun(reportsDir: string, ref: string, cwd: string): Promise<Ru
       },
     );
   }
-  return parseRunResult(JSON.parse(text), path.relative(cwd, file));
+  return parseRunJson(text, path.relative(cwd, file));
 }
 
 /** `perfgate diff <runA> <runB>`: markdown diff of two committed runs. */
