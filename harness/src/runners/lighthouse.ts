@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { EXIT, HarnessError } from "../schema/index.ts";
+import { interrupted, spawnWatched } from "./child-watchdog.ts";
 
 export interface LighthouseRunOptions {
   root: string;
@@ -43,30 +43,31 @@ function lhciBin(root: string): string {
   });
 }
 
-function lhci(
+async function lhci(
   options: LighthouseRunOptions,
   args: string[],
 ): Promise<{ code: number; output: string }> {
   const bin = lhciBin(options.root);
-  const child = spawn(
+  // Watched (issue 22 H1, H6): its own group stopped with SIGINT (chrome-launcher then closes
+  // Chromium), SIGTERM → SIGKILL after that, an 'error' listener (an aborted spawn crashed the
+  // harness), and the guardian stops it if the harness dies.
+  const { child, exited } = spawnWatched(
     process.execPath,
     [
       bin,
       ...args,
       `--config=${path.resolve(options.root, options.configFile ?? "lighthouserc.json")}`,
     ],
-    {
-      cwd: options.outDir,
-      stdio: ["ignore", "pipe", "pipe"],
-      signal: options.signal,
-    },
+    { cwd: options.outDir, stdio: ["ignore", "pipe", "pipe"] },
+    { signal: options.signal, stopSignal: "SIGINT", graceMs: 5_000 },
   );
   let output = "";
-  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-  return new Promise((resolve) =>
-    child.once("close", (code) => resolve({ code: code ?? 1, output })),
-  );
+  child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr?.on("data", (c: Buffer) => (output += c.toString()));
+  const exit = await exited;
+  if (options.signal?.aborted) throw interrupted("lhci");
+  if (exit.error) throw exit.error;
+  return { code: exit.code ?? 1, output };
 }
 
 /**

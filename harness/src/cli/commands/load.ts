@@ -2,6 +2,7 @@ import path from "node:path";
 import { findConfigFile, loadConfig } from "../../config/load.ts";
 import { pickProfileName } from "../../config/parse.ts";
 import { toLoadProfile } from "../../config/profile.ts";
+import { withReportsLock } from "../../history/lock.ts";
 import { fitRunBudget } from "../../history/run-budget.ts";
 import { readRuns, writeRun, writeScratchRun } from "../../history/run-store.ts";
 import { runLoadPipeline } from "../../pipeline/load.ts";
@@ -143,53 +144,61 @@ export const loadCommand: Command = {
       values,
     );
     const baseUrl = values["base-url"] ?? config.target.baseUrl;
-    const started = Date.now();
-    const log = (line: string) =>
-      io.err(`[perfgate ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
-    const { run: measured } = await runLoadPipeline({
-      root,
-      profileName,
-      profile,
-      perfDir: path.join(root, ".perf"),
-      baseUrl,
-      start: baseUrl ? undefined : config.target.start,
-      bundle: config.bundle,
-      // memory is two stages: the sampler during the scenarios and the verdict after them.
-      skip: new Set(
-        [...skip].flatMap((s) => (s === "memory" ? ["memory-sampling", "memory"] : [s])),
-      ),
-      lighthouse: config.lighthouse,
-      allowHosts: values["allow-host"] ?? [],
-      port,
-      env: io.env,
-      signal: io.signal,
-      log,
-    });
-    // Trimmed before the report is rendered, so report.md says what the stored record lacks.
-    const run = fitRunBudget(measured);
     const reportsDir = values["reports-dir"]
       ? path.resolve(io.cwd, values["reports-dir"])
       : path.resolve(root, config.reportsDir);
-    // The headline compares with the last main run of this profile in the committed history.
-    const baseline = lastMainRun((await readRuns(reportsDir)).runs, run);
-    const model = buildRunReport(run, baseline ? { baseline } : {});
-    const scratch = await writeScratchRun(path.join(root, ".perf"), run);
-    if (run.status === "complete" && !values["no-save"]) {
-      const dir = await writeRun(reportsDir, run, renderMarkdown(model));
-      log(`wrote ${path.relative(io.cwd, dir)}/{run.json,report.md}`);
-      await writeTrendPages(reportsDir);
-      log(
-        `refreshed ${path.relative(io.cwd, reportsDir) || "."}/TRENDS.md, charts/ and index.html`,
-      );
-    } else {
-      log(
-        `kept ${path.relative(io.cwd, scratch)} (${run.status === "complete" ? "--no-save" : run.status}; not committed to reports/)`,
-      );
+    const save = !values["no-save"];
+    // One lock from start to commit (issue 22 H7): a second run on these reports refuses at
+    // once instead of measuring on the same cores; an unwritable folder fails before the run.
+    const body = () => measureAndCommit();
+    if (save) return withReportsLock(reportsDir, body, { timeoutMs: 0, purpose: "load" });
+    return body();
+    async function measureAndCommit(): Promise<number> {
+      const started = Date.now();
+      const log = (line: string) =>
+        io.err(`[perfgate ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
+      const { run: measured } = await runLoadPipeline({
+        root,
+        profileName,
+        profile,
+        perfDir: path.join(root, ".perf"),
+        baseUrl,
+        start: baseUrl ? undefined : config.target.start,
+        bundle: config.bundle,
+        // memory is two stages: the sampler during the scenarios and the verdict after them.
+        skip: new Set(
+          [...skip].flatMap((s) => (s === "memory" ? ["memory-sampling", "memory"] : [s])),
+        ),
+        lighthouse: config.lighthouse,
+        allowHosts: values["allow-host"] ?? [],
+        port,
+        env: io.env,
+        signal: io.signal,
+        log,
+      });
+      // Trimmed before the report is rendered, so report.md says what the stored record lacks.
+      const run = fitRunBudget(measured);
+      // The headline compares with the last main run of this profile in the committed history.
+      const baseline = lastMainRun((await readRuns(reportsDir)).runs, run);
+      const model = buildRunReport(run, baseline ? { baseline } : {});
+      const scratch = await writeScratchRun(path.join(root, ".perf"), run);
+      if (run.status === "complete" && save) {
+        const dir = await writeRun(reportsDir, run, renderMarkdown(model));
+        log(`wrote ${path.relative(io.cwd, dir)}/{run.json,report.md}`);
+        await writeTrendPages(reportsDir);
+        log(
+          `refreshed ${path.relative(io.cwd, reportsDir) || "."}/TRENDS.md, charts/ and index.html`,
+        );
+      } else {
+        log(
+          `kept ${path.relative(io.cwd, scratch)} (${run.status === "complete" ? "--no-save" : run.status}; not committed to reports/)`,
+        );
+      }
+      io.out(renderTerminal(model, { color: useColor(io.env, process.stdout.isTTY) }));
+      if (run.status === "interrupted") return EXIT.interrupted;
+      if (hasFailingVerdict(run.verdicts)) return EXIT.verdictFailed;
+      if (run.suites.some((suite) => suite.status === "errored")) return EXIT.toolFailed;
+      return EXIT.ok;
     }
-    io.out(renderTerminal(model, { color: useColor(io.env, process.stdout.isTTY) }));
-    if (run.status === "interrupted") return EXIT.interrupted;
-    if (hasFailingVerdict(run.verdicts)) return EXIT.verdictFailed;
-    if (run.suites.some((suite) => suite.status === "errored")) return EXIT.toolFailed;
-    return EXIT.ok;
   },
 };

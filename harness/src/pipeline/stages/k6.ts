@@ -9,6 +9,12 @@ function engineName({ engine }: LoadContext): string {
   return engine.kind === "k6" ? "k6" : "perfgate-engine";
 }
 
+/** `PERFGATE_INIT_TIMEOUT_SECONDS`: how long a scenario's init may take (default 120 s). */
+function initTimeoutMs(env: NodeJS.ProcessEnv): number | undefined {
+  const seconds = Number(env.PERFGATE_INIT_TIMEOUT_SECONDS);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+}
+
 /** The profile's k6 scenarios, one after another (never overlapping), on k6 or the engine. */
 export const k6Stage: Stage<LoadContext> = {
   id: "k6",
@@ -44,6 +50,7 @@ export const k6Stage: Stage<LoadContext> = {
             BASE_URL: baseUrl,
           },
           signal: context.signal,
+          initTimeoutMs: initTimeoutMs(context.env),
           echo: context.echo,
           onStart: (pid) => context.memory?.watchGenerator(pid),
         });
