@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -16,6 +16,21 @@ let dir: string;
 let server: Server;
 let baseUrl: string;
 const started: ChildProcess[] = [];
+const fakeK6 = () => path.join(dir, "fake-k6.cjs");
+
+/** The env that makes the harness run the fake k6 in `mode`; its pid is written to a file. */
+function withFakeK6(mode: "hang" | "k6", pidFile: string): Record<string, string> {
+  return { PERFGATE_ENGINE: "", K6_PATH: fakeK6(), FAKE_K6_MODE: mode, FAKE_K6_PID_FILE: pidFile };
+}
+
+async function pidFrom(file: string): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (existsSync(file)) return Number(readFileSync(file, "utf8"));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${file} was never written`);
+}
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "perfgate-signals-"));
@@ -30,6 +45,36 @@ export const options = { vus: 1, duration: "60s" };
 export default function () { http.get(__ENV.BASE_URL + "/"); sleep(0.05); }
 `,
   );
+  // A stand-in for the real k6 (K6_PATH): "hang" ignores SIGINT/SIGTERM and never starts (an
+  // init that never returns); "k6" behaves as k6 does on signals: the first SIGINT stops it
+  // gracefully (summary written, exit 105 after 1 s), a second one during that exits 130 at once
+  // with no summary.
+  await writeFile(
+    fakeK6(),
+    `#!${process.execPath}
+const fs = require("node:fs");
+const args = process.argv.slice(2);
+if (args[0] === "version") { console.log("k6 v0.99.0 (fake)"); process.exit(0); }
+fs.writeFileSync(process.env.FAKE_K6_PID_FILE, String(process.pid));
+if (process.env.FAKE_K6_MODE === "hang") {
+  for (const s of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(s, () => {});
+  setInterval(() => {}, 1000);
+} else {
+  const summary = args[args.indexOf("--summary-export") + 1];
+  setInterval(() => console.log("running (0m01.0s), 1/1 VUs, 5 complete and 0 interrupted iterations"), 200);
+  let stopping = false;
+  process.on("SIGINT", () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    setTimeout(() => {
+      fs.copyFileSync(${JSON.stringify(path.join(root, "harness/test/fixtures/raw/k6/summary-export.json"))}, summary);
+      process.exit(105);
+    }, 1000);
+  });
+}
+`,
+  );
+  await chmod(fakeK6(), 0o755);
   await writeFile(
     path.join(dir, "init-hang.ts"),
     `import http from "k6/http";
@@ -118,22 +163,6 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Processes whose parent is `pid` and whose command line matches `pattern`. */
-function childrenOf(pid: number, pattern: RegExp): number[] {
-  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
-  return text
-    .split(/\s+/)
-    .filter(Boolean)
-    .map(Number)
-    .filter((child) => {
-      try {
-        return pattern.test(readFileSync(`/proc/${child}/cmdline`, "utf8"));
-      } catch {
-        return false;
-      }
-    });
-}
-
 const steady = () => ["--scenario", path.join(dir, "steady.ts"), "--skip", "endpoints,lighthouse"];
 
 describe("perfgate load: refusals before anything runs", () => {
@@ -200,43 +229,55 @@ describe("perfgate load: refusals before anything runs", () => {
 });
 
 describe("perfgate load: signals and a dead harness", () => {
-  // H4: a terminal's Ctrl+C goes to the whole foreground group; the engine got it twice and
-  // exited without a summary, so the interrupted run lost its k6 data.
-  it("Ctrl+C to the harness's process group: exit 130, the k6 summary kept", async () => {
-    const run = cli(["load", "--base-url", baseUrl, "--no-save", ...steady()], {}, true);
+  // H4: a terminal's Ctrl+C goes to the whole foreground group; k6 got SIGINT twice (from the
+  // terminal and from the harness), exited 130 without a summary, and the run lost its k6 data.
+  it("Ctrl+C to the harness's process group: k6 stops once, exit 130, its summary kept", async () => {
+    const pidFile = path.join(dir, "h4.pid");
+    const run = cli(
+      ["load", "--base-url", baseUrl, "--no-save", ...steady()],
+      withFakeK6("k6", pidFile),
+      true,
+    );
     await run.waitFor(/k6 steady: running/);
-    await new Promise((resolve) => setTimeout(resolve, 4000));
+    await pidFrom(pidFile);
     process.kill(-(run.child.pid as number), "SIGINT");
     expect(await run.exit(60_000), run.stderr()).toBe(130);
     const scratch = scratchRun(run.stderr());
     expect(scratch.status).toBe("interrupted");
     const suite = scratch.suites.find((s: { id: string }) => s.id === "steady");
-    expect(suite?.status).not.toBe("errored");
+    expect(suite?.status, JSON.stringify(suite)).not.toBe("errored");
     const reqs = suite?.metrics.find((m: { id: string }) => m.id === "http_reqs");
     expect(reqs?.value).toBeGreaterThan(0);
   }, 120_000);
 
-  // H2: a scenario whose init never returns: Ctrl+C printed "stopping…" and nothing happened.
-  it("Ctrl+C during a scenario's endless init ends the run (SIGINT → SIGTERM → SIGKILL)", async () => {
-    const run = cli(
-      [
-        "load",
-        "--base-url",
-        baseUrl,
-        "--no-save",
-        "--scenario",
-        path.join(dir, "init-hang.ts"),
-        "--skip",
-        "endpoints,lighthouse",
-      ],
-      { PERFGATE_STOP_GRACE_SECONDS: "1" },
-    );
-    await run.waitFor(/k6 init-hang: running/);
-    const engine = await waitForChild(run.child.pid as number, /perfgate-k6/);
+  // H2: a k6 whose init never returns ignored Ctrl+C: "stopping…" and nothing happened.
+  it("Ctrl+C while k6 ignores signals ends the run (SIGINT → SIGTERM → SIGKILL)", async () => {
+    const pidFile = path.join(dir, "h2.pid");
+    const run = cli(["load", "--base-url", baseUrl, "--no-save", ...steady()], {
+      ...withFakeK6("hang", pidFile),
+      PERFGATE_STOP_GRACE_SECONDS: "1",
+    });
+    const k6 = await pidFrom(pidFile);
     run.child.kill("SIGINT");
     expect(await run.exit(60_000), run.stderr()).toBe(130);
     expect(scratchRun(run.stderr()).status).toBe("interrupted");
-    expect(isAlive(engine)).toBe(false);
+    expect(isAlive(k6)).toBe(false);
+  }, 120_000);
+
+  // H6: a SIGKILLed harness left its k6 loading the app to the end of the scenario.
+  it("SIGKILL of the harness ends its k6 too", async () => {
+    const pidFile = path.join(dir, "h6.pid");
+    const run = cli(
+      ["load", "--base-url", baseUrl, "--no-save", ...steady()],
+      withFakeK6("hang", pidFile),
+    );
+    const k6 = await pidFrom(pidFile);
+    run.child.kill("SIGKILL");
+    const deadline = Date.now() + 20_000;
+    while (isAlive(k6) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const alive = isAlive(k6);
+    if (alive) process.kill(k6, "SIGKILL");
+    expect(alive).toBe(false);
   }, 120_000);
 
   it("an init that never returns is stopped after PERFGATE_INIT_TIMEOUT_SECONDS", async () => {
@@ -257,27 +298,14 @@ describe("perfgate load: signals and a dead harness", () => {
     expect(run.stderr()).toMatch(/init-hang: the script's init did not finish within 2 s/);
   }, 120_000);
 
-  // H6: a SIGKILLed harness left the engine loading the app to the end of its scenario.
-  it("SIGKILL of the harness ends its engine too", async () => {
-    const run = cli(["load", "--base-url", baseUrl, "--no-save", ...steady()]);
-    await run.waitFor(/k6 steady: running/);
-    const engine = await waitForChild(run.child.pid as number, /perfgate-k6/);
-    run.child.kill("SIGKILL");
-    const deadline = Date.now() + 20_000;
-    while (isAlive(engine) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect(isAlive(engine)).toBe(false);
-  }, 120_000);
-
-  // H1: `spawn(…, {signal})` without an 'error' listener: SIGTERM during the build crashed the
-  // harness with an unhandled AbortError, exit 1, no record.
-  it("SIGTERM during the bundle stage: exit 130 and an interrupted record", async () => {
-    const run = cli(["load", "--no-save", ...steady()]);
-    await run.waitFor(/bundle: `/);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+  // H1: `spawn(…, {signal})` without an 'error' listener: SIGTERM during the Vite build crashed
+  // the harness with an unhandled AbortError, exit 1.
+  it("SIGTERM during the Vite build of `perfgate lhci`: exit 130, no AbortError", async () => {
+    const run = cli(["lhci", "--runs", "1"], { CHROME_PATH: "/bin/true" });
+    await viteChildOf(run.child.pid as number);
     run.child.kill("SIGTERM");
     expect(await run.exit(60_000), run.stderr()).toBe(130);
     expect(run.stderr()).not.toMatch(/AbortError|E_INTERNAL/);
-    expect(scratchRun(run.stderr()).status).toBe("interrupted");
   }, 120_000);
 
   // H8: an interrupt while the app started wrote no record at all.
@@ -292,12 +320,25 @@ describe("perfgate load: signals and a dead harness", () => {
   }, 120_000);
 });
 
-async function waitForChild(parent: number, pattern: RegExp): Promise<number> {
-  const deadline = Date.now() + 30_000;
+/** Waits until `parent` has started Vite (its build), by its children in /proc. */
+async function viteChildOf(parent: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const [pid] = childrenOf(parent, pattern);
-    if (pid !== undefined) return pid;
+    const children = readFileSync(`/proc/${parent}/task/${parent}/children`, "utf8")
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
+    for (const child of children) {
+      const cmdline = (() => {
+        try {
+          return readFileSync(`/proc/${child}/cmdline`, "utf8");
+        } catch {
+          return "";
+        }
+      })();
+      if (cmdline.includes("vite.js")) return;
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`no child matching ${pattern}`);
+  throw new Error("Vite never started");
 }
