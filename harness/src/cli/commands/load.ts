@@ -2,11 +2,11 @@ import path from "node:path";
 import { findConfigFile, loadConfig } from "../../config/load.ts";
 import { pickProfileName } from "../../config/parse.ts";
 import { toLoadProfile } from "../../config/profile.ts";
-import { withReportsLock } from "../../history/lock.ts";
 import { fitRunBudget } from "../../history/run-budget.ts";
 import { readRuns, writeRun, writeScratchRun } from "../../history/run-store.ts";
 import { runLoadPipeline } from "../../pipeline/load.ts";
 import type { LoadProfile } from "../../pipeline/profiles.ts";
+import { holdReportsForRun } from "../../pipeline/run-lock.ts";
 import { writeTrendPages } from "../../pipeline/trend-pages.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { renderTerminal } from "../../render/terminal.ts";
@@ -148,11 +148,7 @@ export const loadCommand: Command = {
       ? path.resolve(io.cwd, values["reports-dir"])
       : path.resolve(root, config.reportsDir);
     const save = !values["no-save"];
-    // One lock from start to commit (issue 22 H7): a second run on these reports refuses at
-    // once instead of measuring on the same cores; an unwritable folder fails before the run.
-    const body = () => measureAndCommit();
-    if (save) return withReportsLock(reportsDir, body, { timeoutMs: 0, purpose: "load" });
-    return body();
+    return holdReportsForRun(reportsDir, save, measureAndCommit);
     async function measureAndCommit(): Promise<number> {
       const started = Date.now();
       const log = (line: string) =>
