@@ -84,7 +84,24 @@ async function readInstance(dir: string, cwd: string): Promise<InstanceSummary> 
       );
     }
   };
-  return { summary: await read("summary-export.json"), histograms: await read("hdr.json") };
+  const summary: unknown = await read("summary-export.json");
+  const histograms: unknown = await read("hdr.json");
+  // A summary of another tool (or a truncated one) has no `metrics` object: say so, not a TypeError.
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+  if (!isObject(summary) || !isObject(summary.metrics)) {
+    throw new EngineUsageError(
+      `merge: ${path.join(dir, "summary-export.json")}: no "metrics" object (not a --summary-export file)`,
+      "each input is a folder holding summary-export.json and hdr.json (`run --summary-export ... --hdr-out ...`)",
+    );
+  }
+  if (!isObject(histograms)) {
+    throw new EngineUsageError(
+      `merge: ${path.join(dir, "hdr.json")}: not an object of histograms (not an --hdr-out file)`,
+      "each input is a folder holding summary-export.json and hdr.json (`run --summary-export ... --hdr-out ...`)",
+    );
+  }
+  return { summary, histograms } as InstanceSummary;
 }
 
 /** `merge <dir>... --out <dir>`: exact merge of several engine instances' summaries. */

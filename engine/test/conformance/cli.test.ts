@@ -170,4 +170,23 @@ describe("k6 merge", () => {
       "http_req_duration",
     );
   });
+
+  // issue 22 H13: a summary without `metrics` was a TypeError with a stack (E_INTERNAL).
+  it("a summary without metrics is a usage error naming the file, not a TypeError", async () => {
+    const parts: string[] = [];
+    for (const [name, summary] of [
+      ["no-metrics-a", { root_group: {} }],
+      ["no-metrics-b", { metrics: {} }],
+    ] as const) {
+      const folder = path.join(dir, name);
+      await mkdir(folder, { recursive: true });
+      await writeFile(path.join(folder, "summary-export.json"), JSON.stringify(summary));
+      await writeFile(path.join(folder, "hdr.json"), "{}");
+      parts.push(folder);
+    }
+    const merged = await k6(["merge", ...parts, "--out", path.join(dir, "merged-bad")]);
+    expect(merged.code).toBe(104);
+    expect(merged.stderr).toMatch(/no-metrics-a\/summary-export\.json: no "metrics" object/);
+    expect(merged.stderr).not.toMatch(/TypeError|at .*\.ts:\d+/);
+  });
 });

@@ -1,9 +1,10 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeRuns } from "../../test/fixtures/trends/make-runs.ts";
 import { buildTrendModel } from "../report/trends.ts";
+import { SCHEMA_VERSION } from "../schema/index.ts";
 import { compactRuns, readArchives } from "./archive.ts";
 import { readRuns, writeRun } from "./run-store.ts";
 
@@ -49,4 +50,42 @@ describe("compactRuns", () => {
     expect((await readArchives(reports)).runs).toHaveLength(3);
     await expect(compactRuns(reports, "2026-1")).rejects.toMatchObject({ code: "E_USAGE" });
   });
+
+  // issue 22 H12: month 13 was accepted and archived the current month.
+  it.each(["2026-13", "2026-00"])(
+    "refuses --before %s, a month that does not exist",
+    async (month) => {
+      for (const run of makeRuns(2, 99)) await writeRun(reports, run, "r\n");
+      await expect(compactRuns(reports, month)).rejects.toMatchObject({
+        code: "E_USAGE",
+        exitCode: 2,
+      });
+      expect(await readdir(path.join(reports, "runs"))).toHaveLength(2);
+    },
+  );
+
+  // issue 22 H11: a corrupt or future-version archive was an E_INTERNAL stack.
+  it.each([
+    ["corrupt", '{"schemaVersion":', "E_SCHEMA", /2026-11\.json: not JSON/],
+    [
+      "future",
+      '{"schemaVersion":"99.0.0","month":"2026-11","runs":[]}',
+      "E_SCHEMA_VERSION",
+      /99\.0\.0/,
+    ],
+    ["invalid", '{"schemaVersion":SV,"month":"2026-11","runs":[{}]}', "E_SCHEMA", /runs\[0\]/],
+  ])(
+    "a %s month archive stops compact with the file named and nothing removed",
+    async (_, text, code, message) => {
+      for (const run of makeRuns(2, 99)) await writeRun(reports, run, "r\n");
+      await mkdir(path.join(reports, "archive"), { recursive: true });
+      const file = path.join(reports, "archive", "2026-11.json");
+      await writeFile(file, text.replace("SV", JSON.stringify(SCHEMA_VERSION)));
+      const error = await compactRuns(reports, "2026-12").catch((e: unknown) => e);
+      expect(error).toMatchObject({ code, exitCode: 4 });
+      expect((error as Error).message).toMatch(message);
+      expect(await readdir(path.join(reports, "runs"))).toHaveLength(2);
+      expect(await readFile(file, "utf8")).toBe(text.replace("SV", JSON.stringify(SCHEMA_VERSION)));
+    },
+  );
 });

@@ -42,6 +42,53 @@ export async function readArchives(
 }
 
 /**
+ * The runs already archived for a month, before new ones are merged in. A file that does not
+ * parse, or holds another schema version, stops the compaction with the file named (issue 22
+ * H11): merging would drop its runs, and nothing is removed before every month is written.
+ */
+async function readExistingArchive(file: string): Promise<ArchivedRun[]> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  const refuse = (code: string, message: string, hint: string) =>
+    new HarnessError(code, `compact: ${file}: ${message}; nothing was archived or removed`, {
+      hint,
+      exitCode: EXIT.schema,
+    });
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (cause) {
+    throw refuse(
+      "E_SCHEMA",
+      `not JSON (${(cause as Error).message})`,
+      "restore the file from git (`git checkout -- <file>`), then run compact again",
+    );
+  }
+  const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (version !== SCHEMA_VERSION) {
+    throw refuse(
+      "E_SCHEMA_VERSION",
+      `schemaVersion ${JSON.stringify(version)} is not supported (this perfgate reads ${SCHEMA_VERSION})`,
+      "upgrade perfgate to compact into archives of a newer version",
+    );
+  }
+  const parsed = MonthArchive.safeParse(data);
+  if (!parsed.success) {
+    throw refuse(
+      "E_SCHEMA",
+      `invalid archive\n  ${formatIssues(parsed.error.issues).join("\n  ")}`,
+      "restore the file from git (`git checkout -- <file>`), then run compact again",
+    );
+  }
+  return parsed.data.runs;
+}
+
+/**
  * Roll every committed run that started before `beforeMonth` (YYYY-MM) into
  * `reports/archive/<month>.json` (headline values only, no histograms), then remove its run
  * folder. Each month file is written before any folder is removed, so a failure loses nothing.
@@ -50,9 +97,11 @@ export async function compactRuns(
   reportsDir: string,
   beforeMonth: string,
 ): Promise<{ archived: number; months: string[] }> {
-  if (!/^\d{4}-\d{2}$/.test(beforeMonth)) {
+  // A month 13 or 00 passed the shape check and compared after every real month (issue 22 H12).
+  const month = /^\d{4}-(\d{2})$/.exec(beforeMonth)?.[1];
+  if (month === undefined || Number(month) < 1 || Number(month) > 12) {
     throw new HarnessError("E_USAGE", `compact: --before "${beforeMonth}" is not YYYY-MM`, {
-      hint: "e.g. --before 2026-09",
+      hint: "a month 01-12, e.g. --before 2026-09",
       exitCode: EXIT.usage,
     });
   }
@@ -66,10 +115,7 @@ export async function compactRuns(
   return withReportsLock(reportsDir, async () => {
     for (const [month, monthRuns] of byMonth) {
       const file = path.join(archiveDir(reportsDir), `${month}.json`);
-      const existing = await readFile(file, "utf8").then(
-        (text) => MonthArchive.parse(JSON.parse(text)).runs,
-        () => [] as ArchivedRun[],
-      );
+      const existing = await readExistingArchive(file);
       const merged = new Map([...existing, ...monthRuns].map((run) => [run.runId, run]));
       const archive: MonthArchive = {
         schemaVersion: SCHEMA_VERSION,

@@ -96,7 +96,9 @@ describe("withReportsLock", () => {
 
   it("gives up with a clear error while a live process holds the lock", async () => {
     await writeFile(path.join(reports, ".lock"), String(process.ppid));
-    await expect(withReportsLock(reports, async () => "never", 300)).rejects.toMatchObject({
+    await expect(
+      withReportsLock(reports, async () => "never", { timeoutMs: 300 }),
+    ).rejects.toMatchObject({
       code: "E_LOCKED",
     });
   });

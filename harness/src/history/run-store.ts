@@ -4,6 +4,7 @@ import path from "node:path";
 import {
   EXIT,
   HarnessError,
+  parseRunJson,
   parseRunResult,
   type QualityWarning,
   type RunResult,
@@ -41,7 +42,7 @@ export async function writeRun(
         "E_RUN_EXISTS",
         `${target} already exists; earlier runs are never rewritten`,
         {
-          hint: "each run gets a new runId; wait a second and run again",
+          hint: "each run gets a new runId; this one was committed already",
           exitCode: EXIT.toolFailed,
         },
       );
@@ -115,7 +116,7 @@ export async function readRuns(
   for (const name of names) {
     const file = path.join(runsDir, name, "run.json");
     try {
-      runs.push(redactor.deep(parseRunResult(JSON.parse(await readFile(file, "utf8")), file)));
+      runs.push(redactor.deep(parseRunJson(await readFile(file, "utf8"), file)));
     } catch (error) {
       const reason =
         error instanceof HarnessError ? error.message : `${file}: ${(error as Error).message}`;
@@ -155,15 +156,5 @@ export async function readRunFile(file: string, shown: string): Promise<RunResul
       },
     );
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (cause) {
-    throw new HarnessError("E_SCHEMA", `${shown}: not JSON (${(cause as Error).message})`, {
-      hint: "a truncated record: restore it from git (`git checkout -- <file>`)",
-      exitCode: EXIT.schema,
-      cause,
-    });
-  }
-  return parseRunResult(data, shown);
+  return parseRunJson(text, shown);
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 import { scenarioId, selectK6Engine } from "../runners/k6.ts";
 import { bundleK6Script } from "../runners/k6-bundle.ts";
 import { assertLoadTarget } from "../runners/target.ts";
+import { assertTargetListening } from "../runners/target-reachable.ts";
 import type { PerfgateConfig, StartCommand } from "../schema/config.ts";
 import { EXIT, HarnessError, type RunResult, redactorFor } from "../schema/index.ts";
 import { judgeForeignLoad } from "../verdicts/foreign-load.ts";
@@ -102,7 +103,9 @@ export async function runLoadPipeline(
   const options = redactingLog(unredacted);
   const { root, profile } = options;
   const env = options.env ?? process.env;
-  if (options.baseUrl) assertLoadTarget(options.baseUrl, options.allowHosts);
+  const target = options.baseUrl
+    ? assertLoadTarget(options.baseUrl, options.allowHosts)
+    : undefined;
   if (profile.faults && options.baseUrl) {
     throw new HarnessError(
       "E_USAGE",
@@ -110,6 +113,7 @@ export async function runLoadPipeline(
       { hint: "drop --base-url for --profile faults", exitCode: EXIT.usage },
     );
   }
+  if (target) await assertTargetListening(target, options.signal);
   const engine = await selectK6Engine(env);
   const autocannonVersion = packageVersion("autocannon");
   const record = await beginRunRecord(

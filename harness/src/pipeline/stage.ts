@@ -126,7 +126,14 @@ export async function runStages<C extends StageIo>(
           `${stage.id}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s${errored.length ? ` (errored: ${errored.join(", ")})` : ""}`,
         );
       } catch (error) {
-        if (stage.required || (isHarnessError(error) && error.exitCode === EXIT.usage)) throw error;
+        const usage = isHarnessError(error) && error.exitCode === EXIT.usage;
+        if (context.signal.aborted && !usage) {
+          // Stopped by Ctrl+C/SIGTERM, not failed: the run is recorded as interrupted, even when
+          // the stop came while a required stage (the app starting) waited (issue 22 H8).
+          context.log(`${stage.id}: stopped (interrupted)`);
+          continue;
+        }
+        if (stage.required || usage) throw error;
         outcome.suites.push(erroredSuite(stage.unit.id ?? stage.id, stage.unit, error));
         context.log(`${stage.id}: errored — ${firstLine(error)}`);
       }

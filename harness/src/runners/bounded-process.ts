@@ -1,10 +1,11 @@
-import { spawn } from "node:child_process";
+import { spawnWatched } from "./child-watchdog.ts";
 
 /**
- * Run a measuring child process with a time limit (SIGKILL at `timeoutMs` or on abort); its
- * stderr (first 16 KiB) explains a failure. `label` names the child in the error.
+ * Run a measuring child process with a time limit (SIGKILL at `timeoutMs` or on abort; it has
+ * nothing to save); its stderr (first 16 KiB) explains a failure. `label` names the child in
+ * the error. Watched: it dies with the harness too (issue 22 H6).
  */
-export function spawnBounded(
+export async function spawnBounded(
   label: string,
   command: string,
   args: string[],
@@ -12,28 +13,22 @@ export function spawnBounded(
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<{ error?: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.setEncoding("utf8");
-    child.stderr.on("data", (chunk: string) => {
-      if (stderr.length < 16_384) stderr += chunk;
-    });
-    const kill = () => child.kill("SIGKILL");
-    const timer = setTimeout(kill, timeoutMs);
-    signal.addEventListener("abort", kill, { once: true });
-    const done = (result: { error?: string }) => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", kill);
-      resolve(result);
-    };
-    child.on("error", (error) => done({ error: error.message }));
-    child.on("close", (code, sig) => {
-      if (code === 0) done({});
-      else
-        done({
-          error: `${label} exited ${sig ?? code}${sig === "SIGKILL" && !signal.aborted ? ` after the ${timeoutMs} ms limit` : ""}: ${stderr.trim() || "(no output)"}`,
-        });
-    });
+  const { child, exited } = spawnWatched(
+    command,
+    args,
+    { cwd, stdio: ["ignore", "ignore", "pipe"] },
+    { signal, stopSignal: "SIGKILL", graceMs: 2_000, timeoutMs },
+  );
+  let stderr = "";
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (chunk: string) => {
+    if (stderr.length < 16_384) stderr += chunk;
   });
+  const exit = await exited;
+  if (exit.error) return { error: exit.error.message };
+  if (exit.code === 0) return {};
+  const limit = exit.timedOut ? ` after the ${timeoutMs} ms limit` : "";
+  return {
+    error: `${label} exited ${exit.signal ?? exit.code}${limit}: ${stderr.trim() || "(no output)"}`,
+  };
 }

@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { EXIT, HarnessError } from "../schema/index.ts";
+import { interrupted, spawnWatched } from "./child-watchdog.ts";
 
 /** One manifest entry of a Vite build, as Vite writes `.vite/manifest.json`. */
 interface ManifestChunk {
@@ -54,7 +54,9 @@ export async function runBundleBuild(
   signal?: AbortSignal,
 ): Promise<BundleRaw> {
   const vite = path.join(root, "node_modules/vite/bin/vite.js");
-  const child = spawn(
+  // Watched (issue 22 H1): `spawn(…, {signal})` without an 'error' listener crashed the harness
+  // on Ctrl+C with an unhandled AbortError.
+  const { child, exited } = spawnWatched(
     process.execPath,
     [vite, "build", "--config", "app/web/vite.config.ts", "--logLevel", "warn"],
     {
@@ -65,13 +67,16 @@ export async function runBundleBuild(
         PERFGATE_WEB_TREEMAP: path.join(outDir, "..", "treemap.html"),
       },
       stdio: ["ignore", "pipe", "pipe"],
-      signal,
     },
+    { signal, graceMs: 5_000 },
   );
   let output = "";
-  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
-  const code = await new Promise<number>((resolve) => child.once("close", (c) => resolve(c ?? 1)));
+  child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr?.on("data", (c: Buffer) => (output += c.toString()));
+  const exit = await exited;
+  if (signal?.aborted) throw interrupted("vite build");
+  const code = exit.error ? 1 : (exit.code ?? 1);
+  if (exit.error) output += exit.error.message;
   if (code !== 0) {
     throw new HarnessError(
       "E_WEB_BUILD",
@@ -102,24 +107,28 @@ export async function runBundleCommand(
   rawDist: string,
   signal?: AbortSignal,
 ): Promise<{ raw: BundleRaw; dir: string }> {
-  const child = spawn(bundle.command, {
-    cwd: root,
-    shell: true,
-    env: {
-      ...process.env,
-      PERFGATE_WEB_OUT_DIR: rawDist,
-      PERFGATE_WEB_TREEMAP: path.join(rawDist, "..", "treemap.html"),
+  // The shell and what it starts are one group, stopped together on Ctrl+C (issue 22 H1, H6).
+  const { child, exited } = spawnWatched(
+    bundle.command,
+    [],
+    {
+      cwd: root,
+      shell: true,
+      env: {
+        ...process.env,
+        PERFGATE_WEB_OUT_DIR: rawDist,
+        PERFGATE_WEB_TREEMAP: path.join(rawDist, "..", "treemap.html"),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
-    stdio: ["ignore", "pipe", "pipe"],
-    signal,
-  });
+    { signal, graceMs: 5_000 },
+  );
   let output = "";
-  child.stdout.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-8_000)));
-  child.stderr.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-8_000)));
-  const code = await new Promise<number>((resolve) => {
-    child.once("error", () => resolve(1));
-    child.once("close", (c) => resolve(c ?? 1));
-  });
+  child.stdout?.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-8_000)));
+  child.stderr?.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-8_000)));
+  const exit = await exited;
+  if (signal?.aborted) throw interrupted("bundle.command");
+  const code = exit.error ? 1 : (exit.code ?? 1);
   if (code !== 0) {
     throw new HarnessError(
       "E_BUILD",

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { promisify } from "node:util";
 import type { Environment, GitInfo } from "../schema/index.ts";
@@ -65,11 +66,20 @@ export function readLoadAverage(): [number, number, number] {
   return loadAverage();
 }
 
-/** `<UTC timestamp>_<short sha>`: sorts by time, names the commit. */
-export function makeRunId(startedAt: Date, shortSha: string): string {
-  const stamp = startedAt
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z");
-  return `${stamp}_${shortSha}`;
+/**
+ * `<UTC timestamp>_<short sha>-<ms><random>`: sorts by time, names the commit, and is unique per
+ * process (issue 22 H3: two runs started in the same second shared one id and one raw folder,
+ * and the second was lost to E_RUN_EXISTS). The suffix is the start's milliseconds (so runs of
+ * one second still sort by time) and 5 random hex digits (so two processes in the same
+ * millisecond differ).
+ */
+export function makeRunId(
+  startedAt: Date,
+  shortSha: string,
+  random: () => string = () => randomBytes(3).toString("hex").slice(0, 5),
+): string {
+  const iso = startedAt.toISOString();
+  const stamp = iso.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const millis = iso.match(/\.(\d{3})Z$/)?.[1] ?? "000";
+  return `${stamp}_${shortSha}-${millis}${random()}`;
 }

@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { EXIT, HarnessError, redactorFor } from "../schema/index.ts";
+import { spawnWatched } from "./child-watchdog.ts";
 import { detectK6 } from "./tools.ts";
 
 /** Which k6 runs the scenarios: the real binary when installed, else perfgate's built-in engine. */
@@ -57,6 +57,10 @@ export interface K6RunOptions {
   signal?: AbortSignal;
   /** Echo the engine's live output (TTY runs). */
   echo?: (text: string) => void;
+  /** Stop the engine when its init has not finished (no progress line) after this long. */
+  initTimeoutMs?: number | undefined;
+  /** Wait after SIGINT (and after SIGTERM) before the next signal. */
+  graceMs?: number | undefined;
   /** Called with the engine's process id once it runs (the memory stage watches its RSS). */
   onStart?: (pid: number) => void;
   /** Hosts besides loopback the scenario may load (`--allow-host`); the engine refuses others. */
@@ -98,16 +102,10 @@ export function scenarioId(file: string): string {
   return path.basename(file).replace(/\.[cm]?[jt]s$/, "");
 }
 
-/**
- * Run one bundled scenario, saving the engine's own outputs unmodified. Threshold failures
- * (exit 99) are results, not errors: the adapter turns them into verdicts.
- */
-export async function runK6Scenario(options: K6RunOptions): Promise<K6RunRaw> {
-  const { engine, scenario, bundle, outDir, vars, signal, echo } = options;
-  await mkdir(outDir, { recursive: true });
-  const summaryFile = path.join(outDir, "summary-export.json");
-  const hdrFile = engine.kind === "builtin" ? path.join(outDir, "hdr.json") : undefined;
-  const args = [
+/** k6's arguments for one scenario (the built-in engine takes the same, plus its own flags). */
+function k6Args(options: K6RunOptions, summaryFile: string, hdrFile: string | undefined): string[] {
+  const { engine, bundle, vars } = options;
+  return [
     "run",
     "--summary-export",
     summaryFile,
@@ -127,35 +125,79 @@ export async function runK6Scenario(options: K6RunOptions): Promise<K6RunRaw> {
       : []),
     bundle,
   ];
+}
+
+/**
+ * Run one bundled scenario, saving the engine's own outputs unmodified. Threshold failures
+ * (exit 99) are results, not errors: the adapter turns them into verdicts.
+ */
+export async function runK6Scenario(options: K6RunOptions): Promise<K6RunRaw> {
+  const { engine, scenario, outDir, signal, echo } = options;
+  await mkdir(outDir, { recursive: true });
+  const summaryFile = path.join(outDir, "summary-export.json");
+  const hdrFile = engine.kind === "builtin" ? path.join(outDir, "hdr.json") : undefined;
+  const args = k6Args(options, summaryFile, hdrFile);
   const { text: redact } = redactorFor(options.redact);
   // The built-in engine's bin takes k6's arguments; it runs on this Node.
   const command = engine.kind === "builtin" ? process.execPath : engine.path;
   const argv = engine.kind === "builtin" ? [engine.path, ...args] : args;
-  const child = spawn(command, argv, { stdio: ["ignore", "pipe", "pipe"], env: process.env });
+  // Its own process group: a terminal's Ctrl+C reaches the harness only, which sends SIGINT once
+  // (k6 stops, writes its summary and exits 105); one that does not stop gets SIGTERM, then
+  // SIGKILL (issue 22 H2, H4); the guardian ends it if the harness dies (H6).
+  const watched = spawnWatched(
+    command,
+    argv,
+    { stdio: ["ignore", "pipe", "pipe"], env: process.env },
+    { signal, stopSignal: "SIGINT", graceMs: options.graceMs ?? 15_000 },
+  );
+  const { child } = watched;
   if (child.pid !== undefined) options.onStart?.(child.pid);
   let output = "";
+  // k6 prints its progress ("running (…)") once init is done; a script whose init never
+  // returns is stopped after `initTimeoutMs` instead of hanging the run.
+  const initTimeoutMs = options.initTimeoutMs ?? 120_000;
+  let initDone = false;
+  const initTimer = setTimeout(() => void watched.stop("timeout"), initTimeoutMs);
   const collect = (chunk: Buffer) => {
     const text = redact(chunk.toString("utf8"));
     output += text;
+    if (!initDone && /^running \(/m.test(output)) {
+      initDone = true;
+      clearTimeout(initTimer);
+    }
     echo?.(text);
   };
-  child.stdout.on("data", collect);
-  child.stderr.on("data", collect);
-  // Ctrl+C: k6 itself stops on SIGINT, writes its summary and exits 105.
-  const onAbort = () => child.kill("SIGINT");
-  signal?.addEventListener("abort", onAbort, { once: true });
-  const exitCode = await new Promise<number>((resolve, reject) => {
-    child.once("error", (cause) =>
-      reject(
-        new HarnessError("E_K6_SPAWN", `cannot start ${command}: ${cause.message}`, {
-          hint: "check K6_PATH or run `npm run doctor`",
-          exitCode: EXIT.toolFailed,
-          cause,
-        }),
-      ),
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const exit = await watched.exited;
+  clearTimeout(initTimer);
+  if (exit.error) {
+    throw new HarnessError("E_K6_SPAWN", `cannot start ${command}: ${exit.error.message}`, {
+      hint: "check K6_PATH or run `npm run doctor`",
+      exitCode: EXIT.toolFailed,
+      cause: exit.error,
+    });
+  }
+  if (exit.timedOut) {
+    throw new HarnessError(
+      "E_K6_INIT_TIMEOUT",
+      `${scenario}: the script's init did not finish within ${initTimeoutMs / 1000} s; the engine was stopped`,
+      {
+        hint: "look for a loop or a blocking call at the top level of the scenario (init code runs once per VU before any iteration)",
+        exitCode: EXIT.toolFailed,
+      },
     );
-    child.once("close", (code, sig) => resolve(code ?? (sig ? 128 + 2 : 1)));
-  }).finally(() => signal?.removeEventListener("abort", onAbort));
+  }
+  const exitCode =
+    exit.code ?? 128 + (exit.signal === "SIGKILL" ? 9 : exit.signal === "SIGTERM" ? 15 : 2);
+  if (signal?.aborted && exitCode !== INTERRUPTED_EXIT_CODE && !RAN_EXIT_CODES.has(exitCode)) {
+    await writeFile(path.join(outDir, "output.txt"), output);
+    throw new HarnessError(
+      "E_INTERRUPTED",
+      `${scenario}: interrupted; the engine ended (${exit.signal ?? exitCode}) before it wrote a summary`,
+      { exitCode: EXIT.interrupted },
+    );
+  }
   const stdoutFile = path.join(outDir, "output.txt");
   await writeFile(stdoutFile, output);
   if (engine.kind === "k6") await redactFiles([summaryFile, options.outJson], redact);

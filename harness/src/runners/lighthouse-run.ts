@@ -5,11 +5,11 @@
  * throttling applies the multiplier only when auditing, so the gather does not depend on it
  * (its one use there, the requestIdleCallback shim's deadline, is left at the configured value).
  */
-import { spawn } from "node:child_process";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { EXIT, HarnessError, isHarnessError } from "../schema/index.ts";
+import { interrupted, spawnWatched } from "./child-watchdog.ts";
 import { type ForeignLoad, startForeignLoadSampler } from "./foreign-load.ts";
 
 /** The Lighthouse CLI that @lhci/cli runs (its own dependency, so both agree on the version). */
@@ -54,22 +54,24 @@ async function runCli(
   what: string,
 ): Promise<void> {
   await writeFile(flagsFile, JSON.stringify(flags));
-  const child = spawn(process.execPath, [options.cli, ...args, `--cli-flags-path=${flagsFile}`], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, CHROME_PATH: options.chromePath },
-    signal: options.signal,
-  });
+  // Watched: its own process group (Chromium included) stopped with SIGINT, then SIGTERM and
+  // SIGKILL; the guardian ends it if the harness dies.
+  const { child, exited } = spawnWatched(
+    process.execPath,
+    [options.cli, ...args, `--cli-flags-path=${flagsFile}`],
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CHROME_PATH: options.chromePath } },
+    { signal: options.signal, stopSignal: "SIGINT", graceMs: 5_000 },
+  );
   let output = "";
   const keep = (chunk: Buffer) => {
     // The last lines are what explain a failure; Lighthouse logs little with --quiet.
     output = (output + chunk.toString()).slice(-8000);
   };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-  const code = await new Promise<number>((resolve) => {
-    child.once("error", () => resolve(1));
-    child.once("close", (c) => resolve(c ?? 1));
-  });
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exit = await exited;
+  if (options.signal?.aborted) throw interrupted(`lighthouse ${what}`);
+  const code = exit.code ?? 1;
   if (code !== 0) {
     throw new HarnessError(
       "E_LIGHTHOUSE",

@@ -1,10 +1,10 @@
-import { spawn } from "node:child_process";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { type CalibratedRun, calibratedMultiplier } from "../adapters/lighthouse-calibration.ts";
 import type { LighthouseCalibrationConfig } from "../schema/config.ts";
 import { EXIT, HarnessError } from "../schema/index.ts";
+import { interrupted, spawnWatched } from "./child-watchdog.ts";
 import {
   auditRun,
   discardGather,
@@ -60,17 +60,17 @@ function configPath(options: Pick<LighthouseRunOptions, "root" | "configFile">):
   return path.resolve(options.root, options.configFile ?? "lighthouserc.json");
 }
 
-function lhciAssert(options: LighthouseRunOptions): Promise<number> {
+async function lhciAssert(options: LighthouseRunOptions): Promise<number> {
   const bin = path.join(path.dirname(lhciManifest(options.root)), "src/cli.js");
-  const child = spawn(process.execPath, [bin, "assert", `--config=${configPath(options)}`], {
-    cwd: options.outDir,
-    stdio: "ignore",
-    signal: options.signal,
-  });
-  return new Promise((resolve) => {
-    child.once("error", () => resolve(1));
-    child.once("close", (code) => resolve(code ?? 1));
-  });
+  const { exited } = spawnWatched(
+    process.execPath,
+    [bin, "assert", `--config=${configPath(options)}`],
+    { cwd: options.outDir, stdio: "ignore" },
+    { signal: options.signal, graceMs: 5_000 },
+  );
+  const exit = await exited;
+  if (options.signal?.aborted) throw interrupted("lhci assert");
+  return exit.code ?? 1;
 }
 
 /** lighthouserc's `ci.collect.settings` (the flags every run gets). */

@@ -6,6 +6,7 @@ import type { StartCommand } from "../schema/config.ts";
 import { EXIT, HarnessError } from "../schema/errors.ts";
 import type { AppProcess } from "./app.ts";
 import { waitForExit } from "./app.ts";
+import { guardProcessGroup } from "./child-watchdog.ts";
 
 type Start = Pick<StartCommand, "command" | "readyUrl" | "env" | "readyTimeoutSeconds">;
 
@@ -63,7 +64,12 @@ export async function startTargetProcess(
     stdio: ["pipe", "pipe", "pipe"],
   });
   live.add(child);
-  child.once("exit", () => live.delete(child));
+  // Its group dies with the harness, even a SIGKILLed one (issue 22 H6).
+  const release = child.pid !== undefined ? guardProcessGroup(child.pid) : () => {};
+  child.once("exit", () => {
+    live.delete(child);
+    release();
+  });
   let output = "";
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString("utf8")).slice(-8_000);

@@ -246,10 +246,16 @@ export const RunStatus = z.enum(["complete", "interrupted", "failed"]);
 export const RunResult = z
   .object({
     schemaVersion: z.literal(SCHEMA_VERSION),
-    /** `<UTC timestamp>_<short sha>`, e.g. `20261125T020304Z_abc1234`. */
+    /**
+     * `<UTC timestamp>_<short sha>-<ms><random>`, e.g. `20261125T020304Z_abc1234-1234f9e0`; records
+     * written before the suffix (issue 22 H3) have none and stay valid.
+     */
     runId: z
       .string()
-      .regex(/^\d{8}T\d{6}Z_[0-9a-f]{4,40}$/, "must be <YYYYMMDDTHHMMSSZ>_<short sha>"),
+      .regex(
+        /^\d{8}T\d{6}Z_[0-9a-f]{4,40}(-[0-9a-f]{4,16})?$/,
+        "must be <YYYYMMDDTHHMMSSZ>_<short sha>[-<suffix>]",
+      ),
     startedAt: z.iso.datetime(),
     finishedAt: z.iso.datetime(),
     status: RunStatus,

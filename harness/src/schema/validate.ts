@@ -18,6 +18,28 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 }
 
 /**
+ * A run record's text (a file's contents): JSON that does not parse (a truncated write, a merge
+ * conflict) is a schema error naming the file, exit 4, like a record with a wrong field.
+ */
+export function parseRunJson(text: string, source: string): RunResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (cause) {
+    throw new HarnessError(
+      "E_SCHEMA",
+      `${source}: not a run record: ${(cause as Error).message} (${text.length} bytes; truncated?)`,
+      {
+        hint: "restore the file from git (`git checkout -- <file>`) or delete the run folder",
+        exitCode: EXIT.schema,
+        cause,
+      },
+    );
+  }
+  return parseRunResult(data, source);
+}
+
+/**
  * Validate anything that claims to be a run record. `source` names the file (or stage) in the
  * error so the user knows where to look. Unknown major versions are refused before field checks.
  */

@@ -57,7 +57,7 @@ describe("Ctrl+C during npm run load", () => {
     expect(code, stderr).toBe(130);
     expect(stdout).toContain("INTERRUPTED");
     expect(await portIsClosed(port)).toBe(true);
-    const runId = stderr.match(/run (\d{8}T\d{6}Z_[0-9a-f]+)/)?.[1] as string;
+    const runId = stderr.match(/run (\d{8}T\d{6}Z_[0-9a-f]+-[0-9a-f]+)/)?.[1] as string;
     const scratch = JSON.parse(await readFile(path.join(root, ".perf", runId, "run.json"), "utf8"));
     expect(scratch.status).toBe("interrupted");
     expect(scratch.warnings.map((w: { code: string }) => w.code)).toContain("interrupted");

@@ -52,7 +52,7 @@ describe("perfgate load against the real app on loopback", () => {
     expect(io.stderr()).toContain("app up at http://127.0.0.1:");
     expect(code).toBe(0);
     const [runId] = await readdir(path.join(reports, "runs"));
-    expect(runId).toMatch(/^\d{8}T\d{6}Z_[0-9a-f]{7}$/);
+    expect(runId).toMatch(/^\d{8}T\d{6}Z_[0-9a-f]{7}-[0-9a-f]{8}$/);
     const dir = path.join(reports, "runs", runId as string);
     const json = JSON.parse(await readFile(path.join(dir, "run.json"), "utf8"));
 

@@ -10,6 +10,7 @@ import {
 } from "../../config/profile.ts";
 import { commitRun, describeCommit } from "../../pipeline/commit-run.ts";
 import { runLoadPipeline } from "../../pipeline/load.ts";
+import { holdReportsForRun } from "../../pipeline/run-lock.ts";
 import type { LoadProfileConfig } from "../../schema/config.ts";
 import { runExitCode } from "../../verdicts/thresholds.ts";
 import {
@@ -88,35 +89,39 @@ export const loadCommand: Command = {
       overrides,
     );
     const baseUrl = values["base-url"] ?? config.target.baseUrl;
-    const log = elapsedLogger("perfgate", io.err);
-    const { run: measured } = await runLoadPipeline({
-      root,
-      profileName,
-      profile,
-      perfDir: path.join(root, ".perf"),
-      baseUrl,
-      start: baseUrl ? undefined : config.target.start,
-      bundle: config.bundle,
-      skip: skippedStageIds(overrides.skip),
-      lighthouse: config.lighthouse,
-      allowHosts: values["allow-host"] ?? [],
-      redact: config.redact,
-      port,
-      env: io.env,
-      signal: io.signal,
-      log,
-    });
     const reportsDir = path.resolve(
       ...(values["reports-dir"] ? [io.cwd, values["reports-dir"]] : [root, config.reportsDir]),
     );
-    const committed = await commitRun(measured, {
-      reportsDir,
-      perfDir: path.join(root, ".perf"),
-      save: !values["no-save"],
-      redact: config.redact,
+    const save = !values["no-save"];
+    // One lock from the start to the commit: a second run on these reports refuses at once.
+    return holdReportsForRun(reportsDir, save, async () => {
+      const log = elapsedLogger("perfgate", io.err);
+      const { run: measured } = await runLoadPipeline({
+        root,
+        profileName,
+        profile,
+        perfDir: path.join(root, ".perf"),
+        baseUrl,
+        start: baseUrl ? undefined : config.target.start,
+        bundle: config.bundle,
+        skip: skippedStageIds(overrides.skip),
+        lighthouse: config.lighthouse,
+        allowHosts: values["allow-host"] ?? [],
+        redact: config.redact,
+        port,
+        env: io.env,
+        signal: io.signal,
+        log,
+      });
+      const committed = await commitRun(measured, {
+        reportsDir,
+        perfDir: path.join(root, ".perf"),
+        save,
+        redact: config.redact,
+      });
+      log(describeCommit(committed, io.cwd));
+      printRunSummary(io, committed.model, config.redact);
+      return runExitCode(committed.run);
     });
-    log(describeCommit(committed, io.cwd));
-    printRunSummary(io, committed.model, config.redact);
-    return runExitCode(committed.run);
   },
 };

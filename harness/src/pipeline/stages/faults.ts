@@ -54,11 +54,14 @@ function message(error: unknown): string {
 }
 
 /** Resolve once the engine has written its first sample (the load started), or `done` settled. */
-async function loadStarted(file: string, done: Promise<unknown>, signal: AbortSignal) {
+export async function loadStarted(file: string, done: Promise<unknown>, signal: AbortSignal) {
   let settled = false;
-  void done.finally(() => {
+  // Both outcomes handled here: `done.finally()` made a second promise that rejected unhandled
+  // when the engine failed (issue 22 H4: a stack in --profile faults after Ctrl+C).
+  const mark = () => {
     settled = true;
-  });
+  };
+  done.then(mark, mark);
   for (let waited = 0; waited < 60_000 && !settled && !signal.aborted; waited += 100) {
     const size = await stat(file).then(
       (s) => s.size,

@@ -9,6 +9,15 @@ function engineName({ engine }: LoadContext): string {
   return engine.kind === "k6" ? "k6" : "perfgate-engine";
 }
 
+/**
+ * `PERFGATE_INIT_TIMEOUT_SECONDS` (how long a scenario's init may take, default 120 s) and
+ * `PERFGATE_STOP_GRACE_SECONDS` (wait after SIGINT and after SIGTERM, default 15 s), in ms.
+ */
+function seconds(text: string | undefined): number | undefined {
+  const value = Number(text);
+  return text && Number.isFinite(value) && value > 0 ? value * 1000 : undefined;
+}
+
 /** The profile's k6 scenarios, one after another (never overlapping), on k6 or the engine. */
 export const k6Stage: Stage<LoadContext> = {
   id: "k6",
@@ -44,6 +53,8 @@ export const k6Stage: Stage<LoadContext> = {
             BASE_URL: baseUrl,
           },
           signal: context.signal,
+          initTimeoutMs: seconds(context.env.PERFGATE_INIT_TIMEOUT_SECONDS),
+          graceMs: seconds(context.env.PERFGATE_STOP_GRACE_SECONDS),
           echo: context.echo,
           onStart: (pid) => context.memory?.watchGenerator(pid),
           allowHosts: context.allowHosts,
