@@ -2,9 +2,11 @@ import { type ExecutorContext, runScenarioPlan } from "./executors.ts";
 import type { Registry } from "./metrics.ts";
 import { plannedVus, type ScenarioPlan } from "./options.ts";
 import type { ProgressView } from "./progress.ts";
+import { memoryBudgetMb, threadHeapLimitMb } from "./resource-budget.ts";
 import { scenarioProgress } from "./state.ts";
 import { SyncVu } from "./sync-vu.ts";
 import { type EngineVu, initAsyncVu } from "./vu.ts";
+import { ASYNC_START_BATCH, SYNC_START_BATCH, startVus, WarmVus } from "./vu-startup.ts";
 
 export interface LocalRunInput {
   scenarios: ScenarioPlan[];
@@ -44,21 +46,30 @@ export async function runLocally(input: LocalRunInput): Promise<RunFacts> {
   const syncVus: SyncVu[] = [];
   const memoryBefore = process.memoryUsage().rss;
   const syncCompiled = input.syncCompiled;
+  const planned = plannedVus(input.scenarios);
+  // Each VU thread's share of the memory budget: one that allocates without end fails alone.
+  const heapLimitMb = threadHeapLimitMb(memoryBudgetMb(input.env), planned);
   const createVu = async (id: number): Promise<EngineVu> => {
     if (!syncCompiled) return initAsyncVu(input.compiled, id);
-    const vu = new SyncVu(id, syncCompiled, input.env, input.scriptDir);
+    const vu = new SyncVu(id, syncCompiled, input.env, input.scriptDir, heapLimitMb);
     syncVus.push(vu);
     await vu.ready;
     return vu;
   };
-  // Like k6, initialise the VUs a test plans for before its clock starts; threads start in parallel.
-  const planned = plannedVus(input.scenarios);
-  const warm: EngineVu[] = await Promise.all(
-    Array.from({ length: planned }, (_, i) => createVu(i + 1)),
-  );
+  // Like k6, initialise the VUs a test plans for before its clock starts.
+  const warmList: EngineVu[] = await startVus(planned, (i) => createVu(i + 1), {
+    batch: syncCompiled ? SYNC_START_BATCH : ASYNC_START_BATCH,
+    signal: input.signal,
+  });
+  const warm = new WarmVus(warmList);
   let nextId = planned + 1;
   const rssPerVu =
     planned > 0 ? Math.max(0, process.memoryUsage().rss - memoryBefore) / planned : 0;
+  if (input.signal.aborted) {
+    // Stopped while VUs started: no test clock, the summary says what there is.
+    await Promise.all(syncVus.map((vu) => vu.close()));
+    return { durationMs: 0, initialized: 0, rssPerVu };
+  }
   let data = input.setupData;
   if (input.beforeClock) {
     try {
@@ -76,11 +87,11 @@ export async function runLocally(input: LocalRunInput): Promise<RunFacts> {
     scenarios: scenarioProgress,
   }));
   const context: ExecutorContext = {
-    createVu: async (id) => warm.shift() ?? createVu(id),
+    createVu: async (id) => warm.take() ?? createVu(id),
     data,
     signal: input.signal,
     log: input.log,
-    nextVuId: () => (warm.length > 0 ? 0 : nextId++),
+    nextVuId: () => (warm.left > 0 ? 0 : nextId++),
     vuCount,
   };
   const ticker = setInterval(() => {

@@ -1,5 +1,6 @@
 import { type RunFacts, runLocally } from "./local.ts";
 import { LiveProgress, type ProgressView } from "./progress.ts";
+import { memoryBudgetMb, threadHeapLimitMb } from "./resource-budget.ts";
 import { EXECUTION_STATUS } from "./rest-api.ts";
 import { K6_EXIT, type RunContext, USER_AGENT } from "./run-context.ts";
 import type { RunLifecycle } from "./run-lifecycle.ts";
@@ -73,6 +74,7 @@ async function runThreaded(input: RunInput, onStart: OnStart): Promise<RunFacts 
       log: (message: string) => options.stderr(`${message}\n`),
       failed: check.failed,
       onStart,
+      heapLimitMb: threadHeapLimitMb(memoryBudgetMb(options.env), threads),
     });
   } catch (error) {
     progress?.stop();

@@ -50,6 +50,8 @@ export interface ThreadRunInput {
   failed: Set<Threshold>;
   /** Called when the test clock starts, with how to read the live progress. */
   onStart?: ((read: () => ProgressView) => void) | undefined;
+  /** Each thread's old-generation heap limit (its share of the memory budget). */
+  heapLimitMb: number;
 }
 
 /** One thread's latest progress report. */
@@ -98,13 +100,23 @@ class Thread {
     const start = workerStart("async-worker");
     this.worker = new Worker(start.file, {
       workerData: { entry: start.entry, ...data },
+      // A thread whose VUs allocate without end dies alone (ERR_WORKER_OUT_OF_MEMORY), not the process.
+      resourceLimits: { maxOldGenerationSizeMb: input.heapLimitMb },
     });
     let markReady: () => void = () => {};
     this.ready = new Promise((resolve) => {
       markReady = resolve;
     });
     this.done = new Promise((resolve, reject) => {
-      this.worker.once("error", reject);
+      this.worker.once("error", (error: Error & { code?: string }) =>
+        reject(
+          error.code === "ERR_WORKER_OUT_OF_MEMORY"
+            ? new Error(
+                `engine thread ${data.threadIndex} ran out of memory (heap limit ${input.heapLimitMb} MB, its share of the engine's memory budget; set PERFGATE_ENGINE_MEMORY_MB to raise it)`,
+              )
+            : error,
+        ),
+      );
       this.worker.once("exit", (code) =>
         reject(new Error(`engine thread ${data.threadIndex} exited (${code}) before finishing`)),
       );
