@@ -205,9 +205,11 @@ usage:
   ${MERGE_USAGE}
   ${OPERATOR_USAGE}
 
-Exit codes are k6's: 0 ok, 99 thresholds crossed, 104 bad options, 105 interrupted,
-103 stopped through the REST API, 106 REST API cannot listen, 107 script error,
-108 aborted by the script, 110 test failed.
+Exit codes are k6's: 0 ok, 99 thresholds crossed, 100/101 setup/teardown timeout,
+103 stopped through the REST API, 104 bad options (or VUs over PERFGATE_ENGINE_MEMORY_MB),
+105 interrupted, 106 REST API cannot listen, 107 script error (init, setup or teardown
+threw, or a VU ran out of memory), 108 aborted by the script, 110 test failed, 255 an
+output file cannot be written; 130/143 SIGINT/SIGTERM during init.
 `;
 
 /**
