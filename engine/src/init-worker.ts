@@ -31,4 +31,4 @@ await initVu(input.compiled, 0);
 const before = process.memoryUsage().heapUsed;
 const second = await initVu(input.compiled, 0);
 const heapBytes = Math.max(0, process.memoryUsage().heapUsed - before);
-parentPort?.postMessage({ type: "done", heapBytes, kept: second !== undefined });
+parentPort?.postMessage({ type: "done", heapBytes, vu: second.id });
