@@ -38,6 +38,38 @@ export interface RunFacts {
   rssPerVu: number;
 }
 
+/** A VU's init context; its exception named as k6 names it ("error while initializing VU #1"). */
+async function initialised(
+  createVu: (id: number) => Promise<EngineVu>,
+  id: number,
+): Promise<EngineVu> {
+  try {
+    return await createVu(id);
+  } catch (error) {
+    throw new Error(`error while initializing VU #${id}: ${(error as Error)?.message ?? error}`);
+  }
+}
+
+/**
+ * The planned VUs, started before the clock; undefined when one could not start: as k6, the
+ * test does not start (run.ts then warns that no VU started, exit 107).
+ */
+async function warmUp(
+  input: LocalRunInput,
+  planned: number,
+  createVu: (id: number) => Promise<EngineVu>,
+): Promise<EngineVu[] | undefined> {
+  try {
+    return await startVus(planned, (i) => initialised(createVu, i + 1), {
+      batch: input.syncCompiled ? SYNC_START_BATCH : ASYNC_START_BATCH,
+      signal: input.signal,
+    });
+  } catch (error) {
+    input.log(`level=error msg=${JSON.stringify((error as Error).message)}`);
+    return undefined;
+  }
+}
+
 /** Runs every scenario on this thread (async mode) or with one thread per VU (sync mode). */
 export async function runLocally(input: LocalRunInput): Promise<RunFacts> {
   const { registry } = input;
@@ -57,10 +89,11 @@ export async function runLocally(input: LocalRunInput): Promise<RunFacts> {
     return vu;
   };
   // Like k6, initialise the VUs a test plans for before its clock starts.
-  const warmList: EngineVu[] = await startVus(planned, (i) => createVu(i + 1), {
-    batch: syncCompiled ? SYNC_START_BATCH : ASYNC_START_BATCH,
-    signal: input.signal,
-  });
+  const warmList = await warmUp(input, planned, createVu);
+  if (!warmList) {
+    await Promise.all(syncVus.map((vu) => vu.close()));
+    return { durationMs: 0, initialized: 0, rssPerVu: 0 };
+  }
   const warm = new WarmVus(warmList);
   let nextId = planned + 1;
   const rssPerVu =

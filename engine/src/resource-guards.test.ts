@@ -124,6 +124,20 @@ describe("the VU budget", () => {
   });
 });
 
+describe("a test whose VUs cannot start", () => {
+  it("ends with k6's init error, a warning that 0 iterations ran and exit 107, not exit 0", async () => {
+    const file = await script(
+      "vu-init-throw.js",
+      `if (__VU === 1) throw new Error("no data for VU 1");\nexport default function () {}\n`,
+    );
+    const r = await k6Cli(["run", "--vus", "1", "--iterations", "1", file], dir);
+    expect(r.code).toBe(107);
+    expect(r.stderr).toContain("error while initializing VU #1: no data for VU 1");
+    expect(r.stderr).toContain("the test ran 0 iterations: none of its 1 VUs started");
+    expect(r.stdout).toContain("engine: perfgate built-in");
+  });
+});
+
 describe("signals during init and VU start-up", () => {
   it("SIGINT ends an init that never returns, with a message and exit 130", async () => {
     // The init reads a FIFO first: once the test has written to it, init is running.
