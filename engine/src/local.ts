@@ -36,6 +36,8 @@ export interface RunFacts {
   initialized: number;
   /** RSS the planned VUs cost (their init contexts, and threads where they have them). */
   rssPerVu: number;
+  /** Why an engine thread died (threads.ts); the others' metrics are still in the summary. */
+  failure?: string;
 }
 
 /** A VU's init context; its exception named as k6 names it ("error while initializing VU #1"). */

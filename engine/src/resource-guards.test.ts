@@ -138,6 +138,24 @@ describe("a test whose VUs cannot start", () => {
   });
 });
 
+describe("an async engine thread that dies", () => {
+  it("stops the other threads; their metrics still reach the summary, exit 107", async () => {
+    // VU 2 starts on the second thread, whose start-up then fails.
+    const file = await script(
+      "thread-dies.js",
+      `export const options = { vus: 2, iterations: 4 };\nif (__VU === 2) throw new Error("no data for VU 2");\nexport default async function () {}\n`,
+    );
+    const { done } = runBin([file], { env: { PERFGATE_ENGINE_THREADS: "2" } });
+    const r = await done;
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(107);
+    expect(r.stderr).toContain("engine thread failed:");
+    expect(r.stderr).toContain("no data for VU 2");
+    expect(r.stdout).toContain("async mode, 2 threads");
+    expect(r.stdout).toContain("engine: perfgate built-in");
+  });
+});
+
 describe("signals during init and VU start-up", () => {
   it("SIGINT ends an init that never returns, with a message and exit 130", async () => {
     // The init reads a FIFO first: once the test has written to it, init is running.

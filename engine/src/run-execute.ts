@@ -57,7 +57,7 @@ async function runThreaded(input: RunInput, onStart: OnStart): Promise<RunFacts 
   const { ctx, prepared, plan, lifecycle, check, threads, progress } = input;
   const { options } = ctx;
   try {
-    return await runOnThreads({
+    const facts = await runOnThreads({
       compiled: prepared.compiled,
       env: options.env,
       scriptDir: ctx.scriptDir,
@@ -76,6 +76,11 @@ async function runThreaded(input: RunInput, onStart: OnStart): Promise<RunFacts 
       onStart,
       heapLimitMb: threadHeapLimitMb(memoryBudgetMb(options.env), threads),
     });
+    if (facts.failure) {
+      options.stderr(`engine thread failed: ${facts.failure}\n`);
+      if (ctx.exitCode === K6_EXIT.ok) ctx.exitCode = K6_EXIT.scriptException;
+    }
+    return facts;
   } catch (error) {
     progress?.stop();
     options.stderr(`engine thread failed: ${(error as Error).message}\n`);

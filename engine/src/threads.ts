@@ -203,14 +203,21 @@ export async function runOnThreads(input: ThreadRunInput): Promise<RunFacts> {
         });
       }, THRESHOLDS_RATE_MS);
     }
-    const results = await Promise.all(threads.map((t) => t.done));
+    // A thread that dies (out of its heap) stops the others; what they measured is kept.
+    for (const thread of threads) thread.done.catch(() => input.controller.abort());
+    const settled = await Promise.allSettled(threads.map((t) => t.done));
     const durationMs = performance.now() - startedAt;
+    const results = settled.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
     for (const { snapshot } of results)
       mergeIntoRegistry(input.registry, input.rootGroup, snapshot);
+    const failures = settled.flatMap((r) =>
+      r.status === "rejected" ? [(r.reason as Error)?.message ?? String(r.reason)] : [],
+    );
     return {
       durationMs,
       rssPerVu,
       initialized: results.reduce((sum, r) => sum + r.initialized, 0),
+      ...(failures.length > 0 ? { failure: failures.join("; ") } : {}),
     };
   } finally {
     clearInterval(ticker);
