@@ -11,7 +11,15 @@ const src = path.join(root, "src");
 const shims = readdirSync(path.join(src, "modules"))
   .filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts"))
   .map((name) => `modules/${name}`);
-const entries = ["bin.ts", "index.ts", "redact.ts", "async-worker.ts", "sync-worker.ts", ...shims];
+const entries = [
+  "bin.ts",
+  "index.ts",
+  "redact.ts",
+  "async-worker.ts",
+  "sync-worker.ts",
+  "init-worker.ts",
+  ...shims,
+];
 
 rmSync(path.join(root, "dist"), { recursive: true, force: true });
 await build({

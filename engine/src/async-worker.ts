@@ -10,6 +10,7 @@ import { transportSettings } from "./run-options.ts";
 import { engineState, newGroup, scenarioProgress, setEngineState } from "./state.ts";
 import { parseThresholds } from "./thresholds.ts";
 import { type EngineVu, initAsyncVu, initVu } from "./vu.ts";
+import { ASYNC_START_BATCH, startVus, WarmVus } from "./vu-startup.ts";
 
 /** What the main thread hands one async-mode thread (threads.ts). */
 export interface AsyncWorkerInput {
@@ -57,28 +58,33 @@ if (input.thresholds !== undefined) parseThresholds(input.thresholds, registry);
 // VU ids are unique across threads: thread i owns i+1, i+1+n, i+1+2n, …
 let local = 0;
 const nextId = () => local++ * input.threadCount + input.threadIndex + 1;
+// Listening before the VUs start: a stop while 100,000 of them start ends start-up.
+let markStarted: () => void = () => {};
+const started = new Promise<void>((resolve) => {
+  markStarted = resolve;
+});
+port.on("message", (message: { type: string }) => {
+  if (message.type === "start") markStarted();
+  else if (message.type === "abort") abortController.abort();
+  else if (message.type === "snapshot")
+    port.postMessage({ type: "snapshot", snapshot: snapshotRegistry(registry, rootGroup) });
+});
 const planned = plannedVus(input.plans);
-const warm: EngineVu[] = await Promise.all(
-  Array.from({ length: planned }, () => initAsyncVu(input.compiled, nextId())),
-);
+const warmList: EngineVu[] = await startVus(planned, () => initAsyncVu(input.compiled, nextId()), {
+  batch: ASYNC_START_BATCH,
+  signal: abortController.signal,
+});
+const warm = new WarmVus(warmList);
 const vuCount = { active: 0, initialized: 0 };
 const context: ExecutorContext = {
-  createVu: async (id) => warm.shift() ?? initAsyncVu(input.compiled, id),
+  createVu: async (id) => warm.take() ?? initAsyncVu(input.compiled, id),
   data: input.setupData,
   signal: abortController.signal,
   log: (message) => port.postMessage({ type: "log", message }),
-  nextVuId: () => (warm.length > 0 ? 0 : nextId()),
+  nextVuId: () => (warm.left > 0 ? 0 : nextId()),
   vuCount,
 };
 
-const started = new Promise<void>((resolve) => {
-  port.on("message", (message: { type: string }) => {
-    if (message.type === "start") resolve();
-    else if (message.type === "abort") abortController.abort();
-    else if (message.type === "snapshot")
-      port.postMessage({ type: "snapshot", snapshot: snapshotRegistry(registry, rootGroup) });
-  });
-});
 port.postMessage({ type: "ready" });
 await started;
 const postProgress = () =>

@@ -239,9 +239,12 @@ Requests go only to loopback (127.0.0.0/8, [::1], localhost) unless the host is 
 connects (exit 104). Secrets (token=, api_key=, user:password@, Authorization, Cookie, …;
 --redact <name> adds names) are redacted from the terminal, --out json and the summaries.
 
-Exit codes are k6's: 0 ok, 99 thresholds crossed, 104 bad options, 105 interrupted,
-103 stopped through the REST API, 106 REST API cannot listen, 107 script error,
-108 aborted by the script, 110 test failed.
+Exit codes are k6's: 0 ok, 99 thresholds crossed, 100/101 setup/teardown timeout,
+103 stopped through the REST API, 104 bad options (a host not allowed with --allow-host, or VUs over
+PERFGATE_ENGINE_MEMORY_MB),
+105 interrupted, 106 REST API cannot listen, 107 script error (init, setup or teardown
+threw, or a VU ran out of memory), 108 aborted by the script, 110 test failed, 255 an
+output file cannot be written; 130/143 SIGINT/SIGTERM during init.
 `;
 
 /**

@@ -1,4 +1,4 @@
-import { makeOpen } from "./script.ts";
+import { makeOpen } from "./open.ts";
 import { currentVu } from "./state.ts";
 
 /** k6's script globals: `__ENV`, `__VU` and `__ITER` of the running VU, and `open()`. */

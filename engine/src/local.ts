@@ -2,9 +2,11 @@ import { type ExecutorContext, runScenarioPlan } from "./executors.ts";
 import type { Registry } from "./metrics.ts";
 import { plannedVus, type ScenarioPlan } from "./options.ts";
 import type { ProgressView } from "./progress.ts";
+import { memoryBudgetMb, threadHeapLimitMb } from "./resource-budget.ts";
 import { scenarioProgress } from "./state.ts";
 import { SyncVu } from "./sync-vu.ts";
 import { type EngineVu, initAsyncVu } from "./vu.ts";
+import { ASYNC_START_BATCH, SYNC_START_BATCH, startVus, WarmVus } from "./vu-startup.ts";
 
 export interface LocalRunInput {
   scenarios: ScenarioPlan[];
@@ -34,6 +36,40 @@ export interface RunFacts {
   initialized: number;
   /** RSS the planned VUs cost (their init contexts, and threads where they have them). */
   rssPerVu: number;
+  /** Why an engine thread died (threads.ts); the others' metrics are still in the summary. */
+  failure?: string;
+}
+
+/** A VU's init context; its exception named as k6 names it ("error while initializing VU #1"). */
+async function initialised(
+  createVu: (id: number) => Promise<EngineVu>,
+  id: number,
+): Promise<EngineVu> {
+  try {
+    return await createVu(id);
+  } catch (error) {
+    throw new Error(`error while initializing VU #${id}: ${(error as Error)?.message ?? error}`);
+  }
+}
+
+/**
+ * The planned VUs, started before the clock; undefined when one could not start: as k6, the
+ * test does not start (run.ts then warns that no VU started, exit 107).
+ */
+async function warmUp(
+  input: LocalRunInput,
+  planned: number,
+  createVu: (id: number) => Promise<EngineVu>,
+): Promise<EngineVu[] | undefined> {
+  try {
+    return await startVus(planned, (i) => initialised(createVu, i + 1), {
+      batch: input.syncCompiled ? SYNC_START_BATCH : ASYNC_START_BATCH,
+      signal: input.signal,
+    });
+  } catch (error) {
+    input.log(`level=error msg=${JSON.stringify((error as Error).message)}`);
+    return undefined;
+  }
 }
 
 /** Runs every scenario on this thread (async mode) or with one thread per VU (sync mode). */
@@ -44,21 +80,31 @@ export async function runLocally(input: LocalRunInput): Promise<RunFacts> {
   const syncVus: SyncVu[] = [];
   const memoryBefore = process.memoryUsage().rss;
   const syncCompiled = input.syncCompiled;
+  const planned = plannedVus(input.scenarios);
+  // Each VU thread's share of the memory budget: one that allocates without end fails alone.
+  const heapLimitMb = threadHeapLimitMb(memoryBudgetMb(input.env), planned);
   const createVu = async (id: number): Promise<EngineVu> => {
     if (!syncCompiled) return initAsyncVu(input.compiled, id);
-    const vu = new SyncVu(id, syncCompiled, input.env, input.scriptDir);
+    const vu = new SyncVu(id, syncCompiled, input.env, input.scriptDir, heapLimitMb);
     syncVus.push(vu);
     await vu.ready;
     return vu;
   };
-  // Like k6, initialise the VUs a test plans for before its clock starts; threads start in parallel.
-  const planned = plannedVus(input.scenarios);
-  const warm: EngineVu[] = await Promise.all(
-    Array.from({ length: planned }, (_, i) => createVu(i + 1)),
-  );
+  // Like k6, initialise the VUs a test plans for before its clock starts.
+  const warmList = await warmUp(input, planned, createVu);
+  if (!warmList) {
+    await Promise.all(syncVus.map((vu) => vu.close()));
+    return { durationMs: 0, initialized: 0, rssPerVu: 0 };
+  }
+  const warm = new WarmVus(warmList);
   let nextId = planned + 1;
   const rssPerVu =
     planned > 0 ? Math.max(0, process.memoryUsage().rss - memoryBefore) / planned : 0;
+  if (input.signal.aborted) {
+    // Stopped while VUs started: no test clock, the summary says what there is.
+    await Promise.all(syncVus.map((vu) => vu.close()));
+    return { durationMs: 0, initialized: 0, rssPerVu };
+  }
   let data = input.setupData;
   if (input.beforeClock) {
     try {
@@ -76,11 +122,11 @@ export async function runLocally(input: LocalRunInput): Promise<RunFacts> {
     scenarios: scenarioProgress,
   }));
   const context: ExecutorContext = {
-    createVu: async (id) => warm.shift() ?? createVu(id),
+    createVu: async (id) => warm.take() ?? createVu(id),
     data,
     signal: input.signal,
     log: input.log,
-    nextVuId: () => (warm.length > 0 ? 0 : nextId++),
+    nextVuId: () => (warm.left > 0 ? 0 : nextId++),
     vuCount,
   };
   const ticker = setInterval(() => {

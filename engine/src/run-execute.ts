@@ -1,5 +1,6 @@
 import { type RunFacts, runLocally } from "./local.ts";
 import { LiveProgress, type ProgressView } from "./progress.ts";
+import { memoryBudgetMb, threadHeapLimitMb } from "./resource-budget.ts";
 import { EXECUTION_STATUS } from "./rest-api.ts";
 import { K6_EXIT, type RunContext, USER_AGENT } from "./run-context.ts";
 import type { RunLifecycle } from "./run-lifecycle.ts";
@@ -56,7 +57,7 @@ async function runThreaded(input: RunInput, onStart: OnStart): Promise<RunFacts 
   const { ctx, prepared, plan, lifecycle, check, threads, progress } = input;
   const { options } = ctx;
   try {
-    return await runOnThreads({
+    const facts = await runOnThreads({
       compiled: prepared.compiled,
       env: options.env,
       scriptDir: ctx.scriptDir,
@@ -74,7 +75,13 @@ async function runThreaded(input: RunInput, onStart: OnStart): Promise<RunFacts 
       log: (message: string) => options.stderr(`${message}\n`),
       failed: check.failed,
       onStart,
+      heapLimitMb: threadHeapLimitMb(memoryBudgetMb(options.env), threads),
     });
+    if (facts.failure) {
+      options.stderr(`engine thread failed: ${facts.failure}\n`);
+      if (ctx.exitCode === K6_EXIT.ok) ctx.exitCode = K6_EXIT.scriptException;
+    }
+    return facts;
   } catch (error) {
     progress?.stop();
     options.stderr(`engine thread failed: ${(error as Error).message}\n`);

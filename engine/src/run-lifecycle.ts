@@ -10,6 +10,8 @@ import type { PreparedScript, RunPlan } from "./run-plan.ts";
  */
 export class RunLifecycle {
   setupData: unknown;
+  /** k6's exit code when setup() threw or timed out: the run then ends with its summary. */
+  setupFailure: number | undefined;
   readonly thread: LifecycleThread | undefined;
   readonly runTeardown: boolean;
 
@@ -43,10 +45,12 @@ export class RunLifecycle {
         await thread?.close();
         if (error instanceof LifecycleTimeout) {
           ctx.options.stderr(`${error.line}\n`);
-          return K6_EXIT.setupTimeout;
+          this.setupFailure = K6_EXIT.setupTimeout;
+        } else {
+          ctx.options.stderr(`setup() failed: ${(error as Error).message}\n`);
+          this.setupFailure = K6_EXIT.scriptException;
         }
-        ctx.options.stderr(`setup() failed: ${(error as Error).message}\n`);
-        return K6_EXIT.scriptException;
+        return this.setupFailure;
       }
     }
     if (!this.runTeardown) await thread?.close();

@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { parseHttpOptions } from "./http-options.ts";
+import { probeHeapLimitMb, probeInit } from "./init-probe.ts";
 import { configureTransport } from "./modules/transport.ts";
 import { planScenarios, type ScenarioPlan } from "./options.ts";
+import { memoryBudgetMb } from "./resource-budget.ts";
 import { K6_EXIT, type RunContext } from "./run-context.ts";
 import { applyTestTags, transportSettings } from "./run-options.ts";
 import { type EngineMode, missingApis, prepareScript, ScriptError } from "./script.ts";
@@ -17,6 +19,8 @@ export interface PreparedScript {
   fallback: string | undefined;
   /** VU 0: its exports give the options, setup, teardown and handleSummary. */
   first: Awaited<ReturnType<typeof initVu>>;
+  /** Heap one more init context took, measured on the probe thread (resource-budget.ts). */
+  initHeapMb: number;
 }
 
 export interface RunPlan {
@@ -35,14 +39,37 @@ export async function compileScript(ctx: RunContext): Promise<PreparedScript | n
     );
     const missing = missingApis(await readFile(compiled, "utf8"));
     if (missing.length > 0) throw new ScriptError(missing.join("\n"));
+    const probed = await probeInit({
+      compiled,
+      env: ctx.options.env,
+      scriptDir: ctx.scriptDir,
+      signal: ctx.options.signal,
+      heapLimitMb: probeHeapLimitMb(memoryBudgetMb(ctx.options.env)),
+    });
+    if (!probed.ok && probed.kind !== "failed") return refuseInit(ctx, probed);
+    // An init that throws throws here again, with the error and exit code of an init error.
     const first = await initVu(compiled, 0);
-    return { compiled, syncCompiled, mode, fallback, first };
+    const initHeapMb = probed.ok ? probed.heapMb : 0;
+    return { compiled, syncCompiled, mode, fallback, first, initHeapMb };
   } catch (error) {
     ctx.options.stderr(
       `${error instanceof ScriptError ? "script error" : "init error"}: ${(error as Error).message}\n`,
     );
     return K6_EXIT.scriptException;
   }
+}
+
+/**
+ * An init stopped on its probe thread: by SIGINT/SIGTERM (the exit code of a process ended by
+ * that signal, as k6 v0.48.0 dies of it during init) or for running out of memory (107).
+ */
+function refuseInit(ctx: RunContext, probed: { kind: string; message: string }): number {
+  ctx.options.stderr(`init error: ${probed.message}\n`);
+  if (probed.kind === "memory") return K6_EXIT.scriptException;
+  const reason = String((ctx.options.signal.reason as Error | undefined)?.message ?? "");
+  if (reason.includes("SIGINT")) return 130;
+  if (reason.includes("SIGTERM")) return 143;
+  return K6_EXIT.externalAbort;
 }
 
 /** The script's options with the CLI shortcut flags applied (any of them replaces scenarios). */

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { RunFacts } from "./local.ts";
 import type { streamJsonOutput } from "./out-json.ts";
+import { OUTPUT_EXIT } from "./output-paths.ts";
 import { type Redactor, redactorFor } from "./redact.ts";
 import { K6_EXIT, type RunContext } from "./run-context.ts";
 import type { ThresholdCheck } from "./run-execute.ts";
@@ -85,6 +86,19 @@ async function handleSummary(
   }
 }
 
+/**
+ * Writes one output file; a failure (checked writable at start, so the path changed since) is
+ * reported naming the flag and the summary still prints.
+ */
+async function writeOutput(ctx: RunContext, flag: string, file: string, text: () => string) {
+  try {
+    await writeFile(file, `${text()}\n`);
+  } catch (error) {
+    ctx.options.stderr(`error: ${flag} ${file}: cannot write (${(error as Error).message})\n`);
+    if (ctx.exitCode === K6_EXIT.ok) ctx.exitCode = OUTPUT_EXIT;
+  }
+}
+
 /** Thresholds' verdict, the exported files, and the summary (the script's or k6's text). */
 export async function writeSummary(ctx: RunContext, input: SummaryInput): Promise<void> {
   const { options, registry, rootGroup } = ctx;
@@ -109,14 +123,12 @@ export async function writeSummary(ctx: RunContext, input: SummaryInput): Promis
     input.setupData === undefined ? redacted : { ...redacted, setup_data: input.setupData };
   const engineLine = engineLineOf(input);
   if (options.summaryExport)
-    await writeFile(
-      options.summaryExport,
-      `${JSON.stringify(toLegacyExport(redacted), null, 4)}\n`,
+    await writeOutput(ctx, "--summary-export", options.summaryExport, () =>
+      JSON.stringify(toLegacyExport(redacted), null, 4),
     );
   if (options.hdrOut)
-    await writeFile(
-      options.hdrOut,
-      `${JSON.stringify(redactKeys(encodeHistograms(registry), redactor))}\n`,
+    await writeOutput(ctx, "--hdr-out", options.hdrOut, () =>
+      JSON.stringify(redactKeys(encodeHistograms(registry), redactor)),
     );
   await new Promise<void>((resolve) => (outStream ? outStream.end(resolve) : resolve()));
   let printedDefault = false;

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -180,15 +179,4 @@ export async function compileScript(
     throw new ScriptError(errors.length > 0 ? errors.map(describe).join("\n") : String(cause));
   }
   return outFile;
-}
-
-/** `open(path)` of the init context: files relative to the script, text or binary ("b"). */
-export function makeOpen(scriptDir: string) {
-  return (file: string, mode?: string): string | ArrayBuffer => {
-    const resolved = path.resolve(scriptDir, file);
-    const data = readFileSync(resolved);
-    return mode === "b"
-      ? data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)
-      : data.toString("utf8");
-  };
 }

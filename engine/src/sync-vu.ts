@@ -6,6 +6,7 @@ import type { BridgeCall, CallContext } from "./modules/http-sync.ts";
 import { countCheck, touchGroup } from "./modules/k6.ts";
 import type { ScenarioPlan } from "./options.ts";
 import { workerStart } from "./paths.ts";
+import { K6_EXIT } from "./run-context.ts";
 import {
   engineState,
   interruptIteration,
@@ -58,6 +59,8 @@ export class SyncVu {
   private readonly flag: Int32Array;
   private readonly port: MessageChannel["port1"];
   private pending: ((done: Done) => void) | undefined;
+  /** Why the VU's thread is gone; its calls then fail at once. */
+  private dead: string | undefined;
   readonly ready: Promise<void>;
 
   constructor(
@@ -65,6 +68,7 @@ export class SyncVu {
     compiled: string,
     env: Record<string, string>,
     scriptDir: string,
+    heapLimitMb?: number,
   ) {
     const shared = new SharedArrayBuffer(4);
     this.flag = new Int32Array(shared);
@@ -82,8 +86,10 @@ export class SyncVu {
         port: port2,
       },
       transferList: [port2],
+      ...(heapLimitMb ? { resourceLimits: { maxOldGenerationSizeMb: heapLimitMb } } : {}),
     });
     this.worker.unref();
+    this.worker.once("error", (error) => this.died(error, heapLimitMb));
     this.ready = new Promise((resolve, reject) => {
       this.worker.once("error", reject);
       this.worker.on("message", (message: { type: string }) => {
@@ -95,6 +101,20 @@ export class SyncVu {
         } else if (message.type === "done") this.pending?.(message as Done);
       });
     });
+  }
+
+  /**
+   * The VU's thread died (out of its heap, or crashed): the iteration waiting on it ends with
+   * the error, and the test is aborted (k6's 107) with its summary, not left waiting on a dead VU.
+   */
+  private died(error: Error & { code?: string }, heapLimitMb: number | undefined): void {
+    const reason =
+      error.code === "ERR_WORKER_OUT_OF_MEMORY"
+        ? `VU ${this.id} ran out of memory (its thread's heap limit is ${heapLimitMb} MB, a share of the engine's memory budget; set PERFGATE_ENGINE_MEMORY_MB to raise it)`
+        : `VU ${this.id}'s thread failed: ${error.message}`;
+    this.dead = reason;
+    engineState().abort(reason, K6_EXIT.scriptException);
+    this.pending?.({ type: "done", samples: [], error: reason });
   }
 
   /** Serves a VU thread's k6/http call (http-sync.ts) here, with the VU's tags and cookie jar. */
@@ -131,6 +151,7 @@ export class SyncVu {
     this.iter += 1;
     const started = performance.now();
     const done = await new Promise<Done>((resolve) => {
+      if (this.dead) return resolve({ type: "done", samples: [], error: this.dead });
       this.pending = resolve;
       this.worker.postMessage({
         type: "iterate",
@@ -158,6 +179,7 @@ export class SyncVu {
    */
   async call(fn: "setup" | "teardown", data: unknown): Promise<unknown> {
     const done = await new Promise<Done>((resolve) => {
+      if (this.dead) return resolve({ type: "done", samples: [], error: this.dead });
       this.pending = resolve;
       this.worker.postMessage({ type: "call", exec: fn, data });
     });

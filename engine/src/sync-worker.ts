@@ -1,7 +1,7 @@
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { defineEnvGlobal } from "./globals.ts";
 import { Registry, type Tags } from "./metrics.ts";
-import { makeOpen } from "./script.ts";
+import { makeOpen } from "./open.ts";
 import {
   currentVu,
   isInterrupted,

@@ -51,6 +51,8 @@ export interface ThreadRunInput {
   failed: Set<Threshold>;
   /** Called when the test clock starts, with how to read the live progress. */
   onStart?: ((read: () => ProgressView) => void) | undefined;
+  /** Each thread's old-generation heap limit (its share of the memory budget). */
+  heapLimitMb: number;
 }
 
 /** One thread's latest progress report. */
@@ -99,13 +101,23 @@ class Thread {
     const start = workerStart("async-worker");
     this.worker = new Worker(start.file, {
       workerData: { entry: start.entry, ...data },
+      // A thread whose VUs allocate without end dies alone (ERR_WORKER_OUT_OF_MEMORY), not the process.
+      resourceLimits: { maxOldGenerationSizeMb: input.heapLimitMb },
     });
     let markReady: () => void = () => {};
     this.ready = new Promise((resolve) => {
       markReady = resolve;
     });
     this.done = new Promise((resolve, reject) => {
-      this.worker.once("error", reject);
+      this.worker.once("error", (error: Error & { code?: string }) =>
+        reject(
+          error.code === "ERR_WORKER_OUT_OF_MEMORY"
+            ? new Error(
+                `engine thread ${data.threadIndex} ran out of memory (heap limit ${input.heapLimitMb} MB, its share of the engine's memory budget; set PERFGATE_ENGINE_MEMORY_MB to raise it)`,
+              )
+            : error,
+        ),
+      );
       this.worker.once("exit", (code) =>
         reject(new Error(`engine thread ${data.threadIndex} exited (${code}) before finishing`)),
       );
@@ -193,14 +205,21 @@ export async function runOnThreads(input: ThreadRunInput): Promise<RunFacts> {
         });
       }, THRESHOLDS_RATE_MS);
     }
-    const results = await Promise.all(threads.map((t) => t.done));
+    // A thread that dies (out of its heap) stops the others; what they measured is kept.
+    for (const thread of threads) thread.done.catch(() => input.controller.abort());
+    const settled = await Promise.allSettled(threads.map((t) => t.done));
     const durationMs = performance.now() - startedAt;
+    const results = settled.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
     for (const { snapshot } of results)
       mergeIntoRegistry(input.registry, input.rootGroup, snapshot);
+    const failures = settled.flatMap((r) =>
+      r.status === "rejected" ? [(r.reason as Error)?.message ?? String(r.reason)] : [],
+    );
     return {
       durationMs,
       rssPerVu,
       initialized: results.reduce((sum, r) => sum + r.initialized, 0),
+      ...(failures.length > 0 ? { failure: failures.join("; ") } : {}),
     };
   } finally {
     clearInterval(ticker);

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -151,17 +151,23 @@ describe("script errors outside iterations: exit 107", () => {
     expect(r.stderr).toContain("nope.js");
   });
 
-  it("setup() throwing: no iteration and no teardown run", async () => {
+  it("setup() throwing: no iteration and no teardown run, but the summary (107, as k6 v0.48.0)", async () => {
+    const exported = path.join(dir, "setup-throw-summary.json");
     const r = await k6Run(
       "setup-throw",
       `import http from "k6/http";
        export function setup() { throw new Error("no token"); }
        export default async function () { await http.get(__ENV.BASE_URL + "/iteration"); }
        export async function teardown() { await http.get(__ENV.BASE_URL + "/teardown"); }`,
+      ["--summary-export", exported],
     );
     expect(r.code).toBe(107);
     expect(r.stderr).toContain("setup() failed: no token");
     expect(r.requests).toEqual([]);
+    // k6 v0.48.0 still ends with its summary (the setup group) and writes the export.
+    expect(r.stdout).toContain("engine: perfgate built-in");
+    const summary = JSON.parse(await readFile(exported, "utf8"));
+    expect(Object.keys(summary.root_group.groups)).toEqual(["setup"]);
   });
 
   it("teardown() throwing after a good run", async () => {

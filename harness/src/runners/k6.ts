@@ -214,7 +214,7 @@ export async function runK6Scenario(options: K6RunOptions): Promise<K6RunRaw> {
       "E_K6_FAILED",
       `${scenario}: ${engine.kind === "k6" ? "k6" : "engine"} exited ${exitCode}\n  ${tail}`,
       {
-        hint: `full output in ${stdoutFile}; k6 exit codes: 104 bad options, 107 script error, 108 setup/teardown/handleSummary error`,
+        hint: `full output in ${stdoutFile}; k6 exit codes: 104 bad options, 107 script error (also setup/teardown), 108 aborted by the script`,
         exitCode: EXIT.toolFailed,
       },
     );
