@@ -11,7 +11,7 @@ const NO_COMMIT = "0".repeat(40);
  */
 export async function readGitInfo(root: string): Promise<GitInfo> {
   const args = ["rev-parse", "--verify", "HEAD"];
-  const head = await tryGit(root, args, 10_000);
+  const head = await tryGit(root, args, { timeout: 10_000 });
   if (!head.ok) {
     const { failure } = head;
     const unborn = /needed a single revision|unknown revision|ambiguous argument/i;
@@ -21,8 +21,10 @@ export async function readGitInfo(root: string): Promise<GitInfo> {
     throw gitError(args, failure, root);
   }
   const sha = head.stdout;
-  const ref = await git(root, ["rev-parse", "--abbrev-ref", "HEAD"], 10_000);
-  const status = await git(root, ["status", "--porcelain", "--untracked-files=no"], 10_000);
+  const ref = await git(root, ["rev-parse", "--abbrev-ref", "HEAD"], { timeout: 10_000 });
+  const status = await git(root, ["status", "--porcelain", "--untracked-files=no"], {
+    timeout: 10_000,
+  });
   return { sha, shortSha: sha.slice(0, 7), ref, dirty: status !== "" };
 }
 

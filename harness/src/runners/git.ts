@@ -15,10 +15,25 @@ export interface GitFailure {
 
 export type GitResult = { ok: true; stdout: string } | { ok: false; failure: GitFailure };
 
+export interface GitCallOptions {
+  timeout?: number;
+  /** Added to the environment (e.g. GIT_INDEX_FILE for a private index). */
+  env?: Record<string, string>;
+}
+
 /** Runs git and returns its stdout or its failure, never throwing: callers decide what it means. */
-export async function tryGit(root: string, args: string[], timeout = 60_000): Promise<GitResult> {
+export async function tryGit(
+  root: string,
+  args: string[],
+  options: GitCallOptions = {},
+): Promise<GitResult> {
   try {
-    const { stdout } = await exec("git", args, { cwd: root, timeout, maxBuffer: 16 << 20 });
+    const { stdout } = await exec("git", args, {
+      cwd: root,
+      timeout: options.timeout ?? 60_000,
+      maxBuffer: 16 << 20,
+      env: options.env ? { ...process.env, ...options.env } : process.env,
+    });
     return { ok: true, stdout: stdout.trim() };
   } catch (cause) {
     const error = cause as { code?: number | string; stderr?: string; message?: string };
@@ -49,8 +64,8 @@ export function gitError(args: string[], failure: GitFailure, root: string): Har
 }
 
 /** stdout of a git command that must succeed, or an E_GIT error carrying git's reason. */
-export async function git(root: string, args: string[], timeout?: number): Promise<string> {
-  const result = await tryGit(root, args, timeout);
+export async function git(root: string, args: string[], options?: GitCallOptions): Promise<string> {
+  const result = await tryGit(root, args, options);
   if (result.ok) return result.stdout;
   throw gitError(args, result.failure, root);
 }
