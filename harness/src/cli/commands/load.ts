@@ -6,6 +6,7 @@ import { fitRunBudget } from "../../history/run-budget.ts";
 import { readRuns, writeRun, writeScratchRun } from "../../history/run-store.ts";
 import { runLoadPipeline } from "../../pipeline/load.ts";
 import type { LoadProfile } from "../../pipeline/profiles.ts";
+import { addMicrobench, withAllLighthousePages } from "../../pipeline/record-suites.ts";
 import { writeTrendPages } from "../../pipeline/trend-pages.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { renderTerminal } from "../../render/terminal.ts";
@@ -29,6 +30,9 @@ const OPTIONS = {
   "no-save": { type: "boolean", default: false },
   "endpoint-seconds": { type: "string" },
   skip: { type: "string", multiple: true },
+  bench: { type: "string" },
+  "bench-suite": { type: "string", multiple: true },
+  "lighthouse-all-pages": { type: "boolean", default: false },
 } as const;
 
 const SKIPPABLE = ["bundle", "k6", "memory", "faults", "endpoints", "lighthouse"] as const;
@@ -120,11 +124,15 @@ export const loadCommand: Command = {
       "no-save": "keep the run in .perf/ only, not in reports/",
       "endpoint-seconds": "seconds of each endpoint pass",
       skip: "stages to leave out: bundle, k6, memory, faults, endpoints, lighthouse",
+      bench: "also run the microbenchmarks (quick or full) into the same run record",
+      "bench-suite": "with --bench, only this microbench suite",
+      "lighthouse-all-pages": "Lighthouse on every page of the config's lighthouse.pages",
     },
     examples: [
       "perfgate load",
       "perfgate load --profile full",
       "perfgate load --base-url http://127.0.0.1:3000 --skip lighthouse",
+      "perfgate load --bench quick --lighthouse-all-pages",
     ],
   },
   async run(argv, io) {
@@ -138,15 +146,19 @@ export const loadCommand: Command = {
     }
     const { config, root } = await loadConfig(path.resolve(io.cwd, configFile));
     const profileName = pickProfileName(config, values.profile);
-    const { profile, port, skip } = profileFromFlags(
+    const flagged = profileFromFlags(
       toLoadProfile(config.profiles[profileName] as LoadProfileConfig),
       values,
     );
+    const { port, skip } = flagged;
+    const profile = values["lighthouse-all-pages"]
+      ? withAllLighthousePages(flagged.profile, config.lighthouse)
+      : flagged.profile;
     const baseUrl = values["base-url"] ?? config.target.baseUrl;
     const started = Date.now();
     const log = (line: string) =>
       io.err(`[perfgate ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
-    const { run: measured } = await runLoadPipeline({
+    const { run: loaded } = await runLoadPipeline({
       root,
       profileName,
       profile,
@@ -165,6 +177,17 @@ export const loadCommand: Command = {
       signal: io.signal,
       log,
     });
+    const measured = values.bench
+      ? await addMicrobench(loaded, {
+          root,
+          profile: values.bench,
+          include: config.microbench?.include,
+          suites: values["bench-suite"],
+          signal: io.signal,
+          log,
+          env: io.env,
+        })
+      : loaded;
     // Trimmed before the report is rendered, so report.md says what the stored record lacks.
     const run = fitRunBudget(measured);
     const reportsDir = values["reports-dir"]
