@@ -13,6 +13,8 @@ export interface AddMicrobenchOptions {
   profile: string;
   include?: readonly string[] | undefined;
   suites?: readonly string[] | undefined;
+  /** Fresh processes per case; the bench profile's otherwise. */
+  processes?: number | undefined;
   signal: AbortSignal;
   log: (line: string) => void;
   env?: NodeJS.ProcessEnv;
@@ -22,6 +24,16 @@ export function benchProfileName(value: string): BenchProfileName {
   if (value in BENCH_PROFILES) return value as BenchProfileName;
   throw new HarnessError("E_USAGE", `load: --bench "${value}" is not a bench profile`, {
     hint: `use ${Object.keys(BENCH_PROFILES).join(" or ")}`,
+    exitCode: EXIT.usage,
+  });
+}
+
+/** A flag's positive integer, undefined when the flag is absent. */
+export function positiveCount(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const count = Number(value);
+  if (Number.isInteger(count) && count > 0) return count;
+  throw new HarnessError("E_USAGE", `load: ${flag} "${value}" is not a positive integer`, {
     exitCode: EXIT.usage,
   });
 }
@@ -37,6 +49,7 @@ export async function addMicrobench(
     include: options.include,
     profile: benchProfileName(options.profile),
     ...(options.suites?.length ? { suites: options.suites } : {}),
+    ...(options.processes ? { processes: options.processes } : {}),
     signal: options.signal,
     log: options.log,
     ...(options.env ? { env: options.env } : {}),

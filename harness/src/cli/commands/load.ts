@@ -6,7 +6,11 @@ import { fitRunBudget } from "../../history/run-budget.ts";
 import { readRuns, writeRun, writeScratchRun } from "../../history/run-store.ts";
 import { runLoadPipeline } from "../../pipeline/load.ts";
 import type { LoadProfile } from "../../pipeline/profiles.ts";
-import { addMicrobench, withAllLighthousePages } from "../../pipeline/record-suites.ts";
+import {
+  addMicrobench,
+  positiveCount,
+  withAllLighthousePages,
+} from "../../pipeline/record-suites.ts";
 import { writeTrendPages } from "../../pipeline/trend-pages.ts";
 import { renderMarkdown } from "../../render/markdown.ts";
 import { renderTerminal } from "../../render/terminal.ts";
@@ -32,6 +36,7 @@ const OPTIONS = {
   skip: { type: "string", multiple: true },
   bench: { type: "string" },
   "bench-suite": { type: "string", multiple: true },
+  "bench-processes": { type: "string" },
   "lighthouse-all-pages": { type: "boolean", default: false },
 } as const;
 
@@ -126,6 +131,7 @@ export const loadCommand: Command = {
       skip: "stages to leave out: bundle, k6, memory, faults, endpoints, lighthouse",
       bench: "also run the microbenchmarks (quick or full) into the same run record",
       "bench-suite": "with --bench, only this microbench suite",
+      "bench-processes": "with --bench, fresh processes per case (default: the bench profile's)",
       "lighthouse-all-pages": "Lighthouse on every page of the config's lighthouse.pages",
     },
     examples: [
@@ -183,6 +189,7 @@ export const loadCommand: Command = {
           profile: values.bench,
           include: config.microbench?.include,
           suites: values["bench-suite"],
+          processes: positiveCount(values["bench-processes"], "--bench-processes"),
           signal: io.signal,
           log,
           env: io.env,
