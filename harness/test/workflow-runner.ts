@@ -1,9 +1,17 @@
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
+import { evaluate, stepRuns } from "./workflow-expressions.ts";
 
 /**
  * A small stand-in for a GitHub-hosted runner, for tests: a checkout owned by an unprivileged
@@ -47,13 +55,11 @@ export function readAction(file: string): Job {
   return { env: {}, steps: action.runs.steps };
 }
 
-/** Replaces each `${{ expr }}` by its value in `values`; an expression it lacks is an error. */
+/** Replaces each `${{ expr }}` by its value (see workflow-expressions.ts). */
 export function expand(text: string, values: Record<string, string>): string {
-  return text.replace(/\$\{\{\s*(.+?)\s*\}\}/g, (_, expr: string) => {
-    const value = values[expr];
-    if (value === undefined) throw new Error(`no value given for the expression \${{ ${expr} }}`);
-    return value;
-  });
+  return text.replace(/\$\{\{\s*(.+?)\s*\}\}/g, (_, expr: string) =>
+    evaluate(expr, { values, failed: false }),
+  );
 }
 
 export interface RunnerUser {
@@ -117,7 +123,13 @@ export async function makeCheckout(source: string, owner: RunnerUser): Promise<C
     mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
     writeFileSync(path.join(workspace, file), readFileSync(from));
   }
-  symlinkSync(path.join(source, "node_modules"), path.join(workspace, "node_modules"), "dir");
+  // Each package linked, the folder itself the owner's: tools write caches there (.vite-temp).
+  const modules = path.join(workspace, "node_modules");
+  mkdirSync(modules);
+  for (const entry of readdirSync(path.join(source, "node_modules"))) {
+    if (entry.startsWith(".vite")) continue;
+    symlinkSync(path.join(source, "node_modules", entry), path.join(modules, entry));
+  }
   execFileSync("chown", ["-R", `${owner.uid}:${owner.gid}`, root]);
   return { workspace, origin, temp, root };
 }
@@ -191,18 +203,9 @@ function runAs(user: RunnerUser, cwd: string, env: Record<string, string>, scrip
   });
 }
 
-/** A step's `if:`, with or without its `${{ }}`, looked up in the given values like any expression. */
-function condition(text: string, values: Record<string, string>): string {
-  const bare = text
-    .trim()
-    .replace(/^\$\{\{\s*/, "")
-    .replace(/\s*\}\}$/, "");
-  return expand(`\${{ ${bare} }}`, values);
-}
-
 /**
- * Runs a job's `run:` steps in order, as its owner; stops at the first failure like GitHub
- * (steps guarded by `!cancelled()` would still run there; a test sees the failure either way).
+ * Runs a job's `run:` steps in order, as its owner; after a failure only the steps guarded by
+ * `!cancelled()` or `always()` run, as on GitHub.
  */
 export async function runJob(job: Job, options: RunJobOptions): Promise<JobResult> {
   const { checkout, user } = options;
@@ -228,6 +231,7 @@ export async function runJob(job: Job, options: RunJobOptions): Promise<JobResul
   );
   for (const [k, v] of Object.entries(jobEnv)) values[`env.${k}`] = v;
   const result: JobResult = { steps: [], artifacts: [], outputs: "" };
+  let failed = false;
   for (const [index, step] of job.steps.entries()) {
     if (step.uses?.startsWith("actions/upload-artifact")) {
       const paths = expand(String(step.with?.path ?? ""), values)
@@ -241,7 +245,7 @@ export async function runJob(job: Job, options: RunJobOptions): Promise<JobResul
       });
     }
     if (step.run === undefined) continue;
-    if (step.if && condition(step.if, values) === "false") continue;
+    if (!stepRuns(step.if, { values, failed })) continue;
     const original = expand(step.run, values);
     const command = options.substitute ? options.substitute(original) : original;
     if (command === null) continue;
@@ -266,7 +270,7 @@ export async function runJob(job: Job, options: RunJobOptions): Promise<JobResul
     const { code, output } = await runAs(user, cwd, env, script);
     const name = step.name ?? step.id ?? original.split("\n")[0] ?? "";
     result.steps.push({ name, command: runCommand, code, output });
-    if (code !== 0) break;
+    if (code !== 0) failed = true;
   }
   result.outputs = existsSync(files.GITHUB_OUTPUT) ? readFileSync(files.GITHUB_OUTPUT, "utf8") : "";
   return result;

@@ -23,7 +23,7 @@ if (!canRun) console.warn("workflows.test: skipped, needs root and runuser to ac
 const PATH = "/usr/local/bin:/usr/bin:/bin";
 
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", args, {
+  execFileSync("git", ["-c", "safe.directory=*", ...args], {
     cwd,
     encoding: "utf8",
     env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null" },
@@ -57,7 +57,7 @@ describe.skipIf(!canRun)("the workflows' steps on a runner-like machine", () => 
           : run === "npm run lint"
             ? "npm run lint:actions"
             : run === "npm test"
-              ? "npx vitest run app/server/src/routes/cdn-purge.test.ts app/server/src/cache/redis.test.ts app/server/src/db/postgres.test.ts"
+              ? "npx vitest run app/server/src/routes/cdn-purge.test.ts harness/src/runners/redis.test.ts"
               : undefined,
     });
     const failed = result.steps.filter((s) => s.code !== 0);
@@ -72,8 +72,12 @@ describe.skipIf(!canRun)("the workflows' steps on a runner-like machine", () => 
     const tests = result.steps.at(-1)?.output ?? "";
     expect(tests).toContain("cdn-purge.test: skipped, varnishd is not on PATH");
     expect(tests).toMatch(/redis\.test\.ts \(\d+ tests?\)/);
-    expect(tests).toMatch(/postgres\.test\.ts \(\d+ tests?\)/);
     expect(tests).not.toMatch(/\bfailed\b/);
+    // The Postgres step left a database the runner's user reaches with the exported URL.
+    const url = /PERFGATE_TEST_DATABASE_URL=(\S+)/.exec(result.steps[1]?.output ?? "")?.[1];
+    expect(url).toBeDefined();
+    const psql = spawnSync("psql", [url as string, "-tAc", "select 1"], { encoding: "utf8" });
+    expect(psql.stdout.trim(), psql.stderr).toBe("1");
   });
 
   it("git refuses the runner's checkout to a root step, and perfgate says git's reason", () => {
@@ -134,5 +138,97 @@ describe("perf / compare uploads what a reviewer reads, never the seeded databas
     }
     const cached = job.steps.filter((s) => s.uses?.startsWith("actions/cache"));
     expect(cached.map((s) => s.with?.path)).toEqual(["~/.cache/perfgate-apt", ".perf/app-db"]);
+  });
+});
+
+describe.skipIf(!canRun)("perf / record on a runner-like machine", () => {
+  let user: RunnerUser;
+  let checkout: Checkout;
+  beforeAll(async () => {
+    user = ensureRunnerUser();
+    checkout = await makeCheckout(root, user);
+  }, 120_000);
+  afterAll(() => {
+    if (checkout) rmSync(checkout.root, { recursive: true, force: true });
+  });
+
+  it("records load, endpoints, microbench and Lighthouse on every page in one run, on the history branch", {
+    timeout: 1_200_000,
+  }, async () => {
+    const job = readJob(path.join(workflows, "perf.yml"), "record");
+    const mainBefore = git(checkout.origin, "rev-parse", "main");
+    const head = git(checkout.workspace, "rev-parse", "HEAD");
+    const result = await runJob(job, {
+      checkout,
+      user,
+      path: PATH,
+      expressions: {
+        "vars.PERFGATE_HISTORY_BRANCH": "perfgate-history",
+        "env.PERFGATE_HISTORY_BRANCH != ''": "true",
+        "!cancelled()": "true",
+        "github.token": "",
+        "github.sha": head,
+      },
+      env: { GITHUB_REPOSITORY: "perfgate/perfgate", GITHUB_REF_NAME: "main" },
+      // Bounded: one microbench suite in one process per case, 1 s endpoint passes, a 2 s
+      // smoke; the change-point issue as a dry run (no GitHub here).
+      substitute: (run) =>
+        run.startsWith("npm ci")
+          ? null
+          : run.startsWith("npm run load")
+            ? `${run} --bench-suite pool --bench-processes 1 --endpoint-seconds 1 -e SMOKE_DURATION=2s`
+            : run === "npx perfgate github changepoint-issue"
+              ? `${run} --dry-run`
+              : undefined,
+    });
+    const byName = Object.fromEntries(result.steps.map((s) => [s.name, s]));
+    const report = (name: string) => `${name}: ${byName[name]?.output ?? "(not run)"}`;
+    for (const name of [
+      "Restore the history branch into reports/",
+      "npm run report",
+      "Commit the run and trend pages",
+    ]) {
+      expect(byName[name]?.code, report(name)).toBe(0);
+    }
+    // The history branch holds the run, at its root; main did not move.
+    expect(git(checkout.origin, "rev-parse", "main")).toBe(mainBefore);
+    expect(git(checkout.workspace, "rev-parse", "HEAD")).toBe(head);
+    const files = git(checkout.origin, "ls-tree", "-r", "--name-only", "perfgate-history");
+    expect(files).toMatch(/^index\.html$/m);
+    expect(files).toMatch(/^TRENDS\.md$/m);
+    const newest = files
+      .split("\n")
+      .filter((f) => /^runs\/[^/]+\/run\.json$/.test(f))
+      .sort()
+      .at(-1) as string;
+    const run = JSON.parse(git(checkout.origin, "show", `perfgate-history:${newest}`)) as {
+      git: { sha: string };
+      suites: { kind: string; id: string; status: string }[];
+    };
+    expect(run.git.sha).toBe(head);
+    const suites = run.suites.map((s) => `${s.kind}:${s.id}:${s.status}`);
+    expect(suites).toEqual(
+      expect.arrayContaining([
+        "load:smoke:ok",
+        "endpoint:products-list:ok",
+        "microbench:pool:ok",
+        "lighthouse:home:ok",
+        "lighthouse:search:ok",
+        "lighthouse:dashboard:ok",
+      ]),
+    );
+    const trends = git(checkout.origin, "show", "perfgate-history:TRENDS.md");
+    for (const heading of [
+      "## load · smoke",
+      "## microbench · pool",
+      "## lighthouse · dashboard",
+    ]) {
+      expect(trends).toContain(heading);
+    }
+    expect(git(checkout.origin, "show", "perfgate-history:index.html")).toContain("pool");
+    // The reviewer's Lighthouse HTML is what the job uploads; hidden .lighthouseci included.
+    expect(result.artifacts.map((a) => a.paths)).toContainEqual([
+      ".perf/*/raw/lighthouse/.lighthouseci/*.html",
+    ]);
   });
 });
