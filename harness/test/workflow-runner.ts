@@ -49,10 +49,31 @@ export function readJob(file: string, jobId: string): Job {
   return { env: { ...workflow.env, ...job.env }, steps: job.steps };
 }
 
-/** The composite action's steps, as a job (its inputs become `inputs.*` expressions). */
-export function readAction(file: string): Job {
-  const action = parse(readFileSync(file, "utf8")) as { runs: { steps: Step[] } };
-  return { env: {}, steps: action.runs.steps };
+/**
+ * The job with its `uses: <ref>` step replaced by the composite action's steps, as the runner
+ * expands it, and the `inputs.*` values: the step's `with:` over the action's defaults.
+ */
+export function inlineAction(
+  job: Job,
+  ref: string,
+  actionFile: string,
+  values: Record<string, string>,
+): { job: Job; inputs: Record<string, string> } {
+  const action = parse(readFileSync(actionFile, "utf8")) as {
+    inputs: Record<string, { default?: string }>;
+    runs: { steps: Step[] };
+  };
+  const index = job.steps.findIndex((step) => step.uses === ref);
+  const step = job.steps[index];
+  if (!step) throw new Error(`the job has no step uses: ${ref}`);
+  const inputs: Record<string, string> = {};
+  for (const [name, input] of Object.entries(action.inputs)) {
+    const given = step.with?.[name];
+    inputs[`inputs.${name}`] =
+      given === undefined ? expand(String(input.default ?? ""), values) : String(given);
+  }
+  const steps = [...job.steps.slice(0, index), ...action.runs.steps, ...job.steps.slice(index + 1)];
+  return { job: { ...job, steps }, inputs };
 }
 
 /** Replaces each `${{ expr }}` by its value (see workflow-expressions.ts). */
@@ -233,7 +254,7 @@ export async function runJob(job: Job, options: RunJobOptions): Promise<JobResul
   const result: JobResult = { steps: [], artifacts: [], outputs: "" };
   let failed = false;
   for (const [index, step] of job.steps.entries()) {
-    if (step.uses?.startsWith("actions/upload-artifact")) {
+    if (step.uses?.startsWith("actions/upload-artifact") && stepRuns(step.if, { values, failed })) {
       const paths = expand(String(step.with?.path ?? ""), values)
         .split("\n")
         .filter(Boolean);
@@ -266,7 +287,7 @@ export async function runJob(job: Job, options: RunJobOptions): Promise<JobResul
     const script = path.join(checkout.temp, `step-${index}.sh`);
     writeFileSync(script, runCommand, { mode: 0o644 });
     execFileSync("chown", [`${user.uid}:${user.gid}`, script]);
-    const cwd = path.join(checkout.workspace, step["working-directory"] ?? ".");
+    const cwd = path.join(checkout.workspace, expand(step["working-directory"] ?? ".", values));
     const { code, output } = await runAs(user, cwd, env, script);
     const name = step.name ?? step.id ?? original.split("\n")[0] ?? "";
     result.steps.push({ name, command: runCommand, code, output });
