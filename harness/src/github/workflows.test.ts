@@ -37,6 +37,13 @@ describe("GitHub workflows", () => {
     expect(problems.join("\n")).not.toMatch(/ubuntu-24\.04/);
   });
 
+  it.each(files)("%s runs its jobs on the runner, not as root in a container", (name) => {
+    // A root container over the runner-owned workspace makes git refuse the checkout.
+    const text = readFileSync(new URL(name, WORKFLOWS), "utf8");
+    expect(text).not.toMatch(/^\s+container:/m);
+    expect(text).not.toMatch(/^\s+services:/m);
+  });
+
   it("no job runs untrusted PR code with a write token", () => {
     const perf = readFileSync(new URL("perf.yml", WORKFLOWS), "utf8");
     const compare = perf.slice(perf.indexOf("  compare:"), perf.indexOf("  record:"));
