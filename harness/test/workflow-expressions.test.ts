@@ -28,8 +28,10 @@ describe("the workflow expression subset the test runner evaluates", () => {
   it("after a failure runs only the steps that ask to", () => {
     const failed = { values, failed: true };
     expect(stepRuns(undefined, failed)).toBe(false);
-    expect(stepRuns("${{ !cancelled() }}", failed)).toBe(true);
-    expect(stepRuns("${{ inputs.mode == 'compare' }}", failed)).toBe(false);
+    // GitHub's ${{ }}, not a template literal.
+    const wrap = (expression: string) => ["$", "{{ ", expression, " }}"].join("");
+    expect(stepRuns(wrap("!cancelled()"), failed)).toBe(true);
+    expect(stepRuns(wrap("inputs.mode == 'compare'"), failed)).toBe(false);
     expect(stepRuns("inputs.mode == 'record'", { values, failed: false })).toBe(false);
   });
 });

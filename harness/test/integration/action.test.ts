@@ -1,5 +1,5 @@
 import { execFile, execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -107,6 +107,8 @@ const git = (cwd: string, ...args: string[]) =>
 beforeAll(async () => {
   if (!canRun) return;
   work = await mkdtemp(path.join(os.tmpdir(), "perfgate-action-"));
+  // The runner's user reaches the installed packages through links into this folder.
+  chmodSync(work, 0o755);
   project = path.join(work, "project");
   const packed = await exec(
     "npm",
@@ -186,7 +188,11 @@ describe.skipIf(!canRun)("the composite action from a scratch repository", () =>
       expressions: { ...values, ...inputs },
       substitute: skipNpmCi,
     });
-    expect(result.steps.map((s) => `${s.name}: ${s.code}`)).toEqual([
+    const outputs = result.steps.map((s) => `${s.name}: ${s.output}`).join("\n");
+    expect(
+      result.steps.map((s) => `${s.name}: ${s.code}`),
+      outputs,
+    ).toEqual([
       "Find the installed perfgate: 0",
       "Restore the history branch: 0",
       "Record every suite: 0",
@@ -227,7 +233,8 @@ describe.skipIf(!canRun)("the composite action from a scratch repository", () =>
       substitute: skipNpmCi,
     });
     const byName = Object.fromEntries(result.steps.map((s) => [s.name, s]));
-    expect(byName["Find the installed perfgate"]?.code).toBe(0);
+    const outputs = result.steps.map((s) => `${s.name}: ${s.output}`).join("\n");
+    expect(byName["Find the installed perfgate"]?.code, outputs).toBe(0);
     // 0: no regression, 1: a confirmed one; either way a comparison was made and published.
     expect([0, 1], byName.Compare?.output).toContain(byName.Compare?.code);
     expect(byName.Compare?.output).toContain(base.slice(0, 7));

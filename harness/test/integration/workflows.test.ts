@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Checkout,
@@ -69,7 +70,7 @@ describe.skipIf(!canRun)("the workflows' steps on a runner-like machine", () => 
       "npm run typecheck",
       "npm test",
     ]);
-    const tests = result.steps.at(-1)?.output ?? "";
+    const tests = stripVTControlCharacters(result.steps.at(-1)?.output ?? "");
     expect(tests).toContain("cdn-purge.test: skipped, varnishd is not on PATH");
     expect(tests).toMatch(/redis\.test\.ts \(\d+ tests?\)/);
     expect(tests).not.toMatch(/\bfailed\b/);
