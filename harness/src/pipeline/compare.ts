@@ -231,11 +231,15 @@ async function measureAndDecide(
     PERFGATE_APP_DB_CACHE: path.join(root, ".perf", "app-db"),
     PERFGATE_APP_SEED_PRODUCTS: seedProducts,
   };
-  const generate = await loadPathsModule(root, READ_MIX_MODULE, path.join(dir, "paths"));
+  // A project's own target: its command on both sides, no reference-app read mix.
+  const start = options.target?.start;
+  const generate = start
+    ? () => []
+    : await loadPathsModule(root, READ_MIX_MODULE, path.join(dir, "paths"));
   const setup: CompareSetup = {
     sides: {
-      base: { label: "base", root: baseRoot, appEnv },
-      head: { label: "head", root, appEnv },
+      base: { label: "base", root: baseRoot, appEnv, ...(start ? { start } : {}) },
+      head: { label: "head", root, appEnv, ...(start ? { start } : {}) },
     },
     readMix: generate({
       seed: PATHS_SEED,

@@ -7,7 +7,11 @@ import { EXIT, HarnessError } from "../schema/errors.ts";
 import type { AppProcess } from "./app.ts";
 import { waitForExit } from "./app.ts";
 
-type Start = Pick<StartCommand, "command" | "readyUrl" | "env" | "readyTimeoutSeconds">;
+export type TargetStart = Pick<
+  StartCommand,
+  "command" | "readyUrl" | "env" | "readyTimeoutSeconds"
+>;
+type Start = TargetStart;
 
 export interface TargetProcessOptions {
   /** The config's folder: the command runs there. */

@@ -2,6 +2,7 @@ import path from "node:path";
 import { findConfigFile, loadConfig } from "../../config/load.ts";
 import { writeFileAtomic } from "../../history/atomic-write.ts";
 import { type CompareSelection, runComparePipeline } from "../../pipeline/compare.ts";
+import { compareTarget } from "../../pipeline/compare-target.ts";
 import {
   instructionSettings,
   parseMeasure,
@@ -83,9 +84,10 @@ export const compareCommand: Command = {
     }
     const config = await readMicrobenchConfig(io.cwd);
     const configFile = findConfigFile(io.cwd);
-    const gatesFile = configFile ? (await loadConfig(configFile)).config.gates : undefined;
+    const loaded = configFile ? (await loadConfig(configFile)).config : undefined;
     const { record, dir, markdown } = await runComparePipeline({
-      gatesFile,
+      gatesFile: loaded?.gates,
+      target: loaded ? compareTarget(loaded, io.cwd) : undefined,
       root: io.cwd,
       base: values.base,
       selection: parseSelection(values.suites),
