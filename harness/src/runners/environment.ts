@@ -1,26 +1,32 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
-import { promisify } from "node:util";
 import type { Environment, GitInfo } from "../schema/index.ts";
+import { git, gitError, isNoRepository, tryGit } from "./git.ts";
 
-const exec = promisify(execFile);
+const NO_COMMIT = "0".repeat(40);
 
-async function git(root: string, args: string[]): Promise<string | undefined> {
-  try {
-    const { stdout } = await exec("git", args, { cwd: root, timeout: 10_000 });
-    return stdout.trim();
-  } catch {
-    return undefined;
-  }
-}
-
-/** Provenance of a run. Outside a git checkout the sha is all zeros, so records stay valid. */
+/**
+ * Provenance of a run. Outside a git checkout (or before its first commit) the sha is all
+ * zeros, so records stay valid; any other git failure (dubious ownership above all) stops the
+ * run with git's own reason instead of recording a run under sha 0000000.
+ */
 export async function readGitInfo(root: string): Promise<GitInfo> {
-  const sha = (await git(root, ["rev-parse", "HEAD"])) ?? "0".repeat(40);
-  const ref = (await git(root, ["rev-parse", "--abbrev-ref", "HEAD"])) ?? "unknown";
-  const status = await git(root, ["status", "--porcelain", "--untracked-files=no"]);
-  return { sha, shortSha: sha.slice(0, 7), ref, dirty: status !== undefined && status !== "" };
+  const args = ["rev-parse", "--verify", "HEAD"];
+  const head = await tryGit(root, args, { timeout: 10_000 });
+  if (!head.ok) {
+    const { failure } = head;
+    const unborn = /needed a single revision|unknown revision|ambiguous argument/i;
+    if (isNoRepository(failure) || unborn.test(failure.stderr)) {
+      return { sha: NO_COMMIT, shortSha: NO_COMMIT.slice(0, 7), ref: "unknown", dirty: false };
+    }
+    throw gitError(args, failure, root);
+  }
+  const sha = head.stdout;
+  const ref = await git(root, ["rev-parse", "--abbrev-ref", "HEAD"], { timeout: 10_000 });
+  const status = await git(root, ["status", "--porcelain", "--untracked-files=no"], {
+    timeout: 10_000,
+  });
+  return { sha, shortSha: sha.slice(0, 7), ref, dirty: status !== "" };
 }
 
 function loadAverage(): [number, number, number] {

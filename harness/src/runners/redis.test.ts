@@ -4,6 +4,8 @@ import { startRedisProcess } from "./redis.ts";
 import { detectRedis } from "./tools.ts";
 
 const redis = await detectRedis();
+if (!redis.path)
+  console.warn("redis.test: skipped, redis-server is not on PATH (apt-get install redis-server)");
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const stop of stops.splice(0)) await stop();

@@ -8,7 +8,11 @@ import type { AppProcess } from "./app.ts";
 import { waitForExit } from "./app.ts";
 import { guardProcessGroup } from "./child-watchdog.ts";
 
-type Start = Pick<StartCommand, "command" | "readyUrl" | "env" | "readyTimeoutSeconds">;
+export type TargetStart = Pick<
+  StartCommand,
+  "command" | "readyUrl" | "env" | "readyTimeoutSeconds"
+>;
+type Start = TargetStart;
 
 export interface TargetProcessOptions {
   /** The config's folder: the command runs there. */

@@ -1,10 +1,8 @@
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFile, rm, symlink } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import { EXIT, HarnessError } from "../schema/index.ts";
-
-const exec = promisify(execFile);
+import { git, gitError, tryGit } from "./git.ts";
 
 export interface BaseTree {
   /** Root of the base's checkout. */
@@ -15,25 +13,23 @@ export interface BaseTree {
   remove(): Promise<void>;
 }
 
-async function git(root: string, args: string[]): Promise<string> {
-  const { stdout } = await exec("git", args, { cwd: root, timeout: 60_000 });
-  return stdout.trim();
-}
-
-/** The commit a ref names, or a usage error that says how to find one. */
+/**
+ * The commit a ref names, or a usage error that says how to find one. With `--quiet` git says
+ * nothing about a ref it does not know, so any stderr is another failure (not a repository,
+ * dubious ownership, a broken object store), reported in git's own words rather than as a
+ * missing ref.
+ */
 export async function resolveRef(root: string, ref: string): Promise<string> {
-  try {
-    return await git(root, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
-  } catch {
-    throw new HarnessError(
-      "E_BAD_REF",
-      `compare: --base ${ref} is not a commit in this repository`,
-      {
-        hint: "pass a branch, tag or sha that `git rev-parse` knows (in CI: fetch the base with fetch-depth: 0)",
-        exitCode: EXIT.usage,
-      },
-    );
+  const args = ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`];
+  const result = await tryGit(root, args);
+  if (result.ok) return result.stdout;
+  if (result.failure.stderr !== "" || result.failure.code !== 1) {
+    throw gitError(args, result.failure, root);
   }
+  throw new HarnessError("E_BAD_REF", `compare: --base ${ref} is not a commit in this repository`, {
+    hint: "pass a branch, tag or sha that `git rev-parse` knows (in CI: fetch the base with fetch-depth: 0)",
+    exitCode: EXIT.usage,
+  });
 }
 
 function npmCi(root: string, signal: AbortSignal, log: (line: string) => void): Promise<void> {

@@ -1,12 +1,18 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseGates, policyFor, updateCalibration } from "./gates.ts";
+import { DEFAULT_GATES, parseGates, policyFor, updateCalibration } from "./gates.ts";
 
 const committed = path.join(import.meta.dirname, "../../config/gates.json");
 
 describe("gates config", () => {
   const config = parseGates(readFileSync(committed, "utf8"), committed);
+
+  it("the built-in defaults (a project with no gates file) validate and match this repo's", () => {
+    expect(parseGates(JSON.stringify(DEFAULT_GATES), "defaults")).toEqual(DEFAULT_GATES);
+    expect(DEFAULT_GATES.defaults).toEqual(config.defaults);
+    expect(DEFAULT_GATES.suites).toEqual(config.suites);
+  });
 
   it("layers defaults, suite and metric entries", () => {
     expect(policyFor(config, {}, { suiteId: "microbench/lru", metricId: "get/app" })).toEqual({

@@ -38,6 +38,17 @@ export interface MetricCalibration {
 }
 export type Calibration = Record<string, MetricCalibration>;
 
+/**
+ * The gates of a project that configures none (no `gates` in perfgate.config.*, no
+ * harness/config/gates.json): a 5% change matters, 10% for load passes, 1% family-wise alpha.
+ */
+export const DEFAULT_GATES: GatesConfig = {
+  defaults: { threshold: 0.05, alpha: 0.01 },
+  suites: { "microbench/*": { threshold: 0.05 }, "load/*": { threshold: 0.1 } },
+  metrics: {},
+  accepted: [],
+};
+
 /** Parse and validate gates config text, naming the file and every bad field at once. */
 export function parseGates(text: string, file: string): GatesConfig {
   return parseConfigJson(

@@ -9,6 +9,8 @@ import { findValgrind } from "../../src/runners/microbench-instructions.ts";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 const valgrind = findValgrind();
+if (!valgrind)
+  console.warn("instructions.test: skipped, valgrind is not on PATH (apt-get install valgrind)");
 /** Allocation-heavy on purpose: scavenges run inside the counted regions. */
 const CASE = "pool/object16/alloc";
 /** Each burner stops by itself after this long, even if the test is killed. */

@@ -15,6 +15,11 @@ import { openDatabase } from "./database.ts";
 // A throwaway Postgres database (CI starts Debian's postgresql and sets this); its tables are
 // dropped and re-created by the test.
 const url = process.env.PERFGATE_TEST_DATABASE_URL;
+if (!url) {
+  console.warn(
+    "postgres.test: skipped, PERFGATE_TEST_DATABASE_URL is not set (.ci/run starts postgresql and sets it)",
+  );
+}
 const describePostgres = describe.skipIf(!url);
 
 describePostgres("DATABASE_URL: a real Postgres", () => {

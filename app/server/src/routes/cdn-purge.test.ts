@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -8,12 +7,15 @@ import { startTestApp } from "../../test/start.ts";
 import { findOnPath, freeLoopbackPort } from "../cache/redis-server.ts";
 import type { RunningApp } from "../server.ts";
 
-// Debian installs varnishd in /usr/sbin, which is not on every user's PATH.
-const binary =
-  (await findOnPath("varnishd")) ??
-  (existsSync("/usr/sbin/varnishd") ? "/usr/sbin/varnishd" : undefined);
-// CI installs varnish and varnish-modules (.ci/run); without them there is no CDN to test against.
-const describeVarnish = describe.skipIf(!binary && !process.env.CI);
+// .ci/run and the ci workflow install varnish and varnish-modules; without varnishd on PATH
+// there is no CDN to test against, so the suite skips and says why (CI or not).
+const binary = await findOnPath("varnishd");
+if (!binary) {
+  console.warn(
+    "cdn-purge.test: skipped, varnishd is not on PATH (apt-get install varnish varnish-modules; Debian puts it in /usr/sbin)",
+  );
+}
+const describeVarnish = describe.skipIf(!binary);
 
 describeVarnish("surrogate keys and purges against a real Varnish with xkey", () => {
   let dir: string;

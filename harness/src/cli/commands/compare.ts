@@ -3,6 +3,7 @@ import { findProjectConfig } from "../../config/load.ts";
 import { writeFileAtomic } from "../../history/atomic-write.ts";
 import { runComparePipeline } from "../../pipeline/compare.ts";
 import { parseSelection } from "../../pipeline/compare-round.ts";
+import { compareTarget } from "../../pipeline/compare-target.ts";
 import {
   instructionSettings,
   parseMeasure,
@@ -57,9 +58,10 @@ export const compareCommand: Command = {
       });
     }
     const config = await readMicrobenchConfig(io.cwd);
-    const gatesFile = (await findProjectConfig(io.cwd))?.config.gates;
+    const loaded = (await findProjectConfig(io.cwd))?.config;
     const { record, dir, markdown } = await runComparePipeline({
-      gatesFile,
+      gatesFile: loaded?.gates,
+      target: loaded ? compareTarget(loaded, io.cwd) : undefined,
       root: io.cwd,
       base: values.base,
       selection: parseSelection(values.suites),

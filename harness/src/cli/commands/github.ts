@@ -1,11 +1,12 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { commitReports } from "../../github/commit-reports.ts";
+import { BOT_EMAIL, BOT_NAME, commitReports } from "../../github/commit-reports.ts";
 import { readGitHubContext } from "../../github/context.ts";
 import { noticesFromHistory } from "../../github/history-notices.ts";
 import { readInput, readPublishInputs } from "../../github/inputs.ts";
 import { reportChangepoints } from "../../github/issue.ts";
 import { type CommentMode, commentFromBundle, publish } from "../../github/publish.ts";
+import { commitHistory, pullHistory } from "../../pipeline/history-branch.ts";
 import { EXIT, HarnessError } from "../../schema/index.ts";
 import { choiceFlag, integerFlag, parseCommandArgs } from "../args.ts";
 import type { CliIo, Command } from "../command.ts";
@@ -23,8 +24,13 @@ const SUBCOMMANDS_HELP = `subcommands:
       one issue per commit where a level shift on main makes a metric worse (change points of
       the committed runs); a closed one stays closed. Or --markdown <file> [--key k] [--title t]:
       one issue with that body; an absent or empty file does nothing
-  commit-reports [--path reports] [--message <m>] [--branch <b>] [--dry-run]
-      commit report paths as github-actions[bot] and push, rebasing when main moved
+  commit-reports [--path reports] [--message <m>] [--branch <b>] [--history-branch <h>] [--dry-run]
+      commit report paths as github-actions[bot] and push, rebasing when main moved; with
+      --history-branch (or PERFGATE_HISTORY_BRANCH), commit the reports folder as the root of
+      that branch instead (gh-pages style), never touching the branch checked out
+  history-pull --history-branch <h> [--path reports]
+      restore the history branch into the reports folder before a run, so trend pages and the
+      dashboard cover every run (a branch that does not exist yet is started by commit-reports)
 
 Reads GITHUB_REPOSITORY, GITHUB_TOKEN, GITHUB_API_URL, GITHUB_EVENT_PATH, GITHUB_STEP_SUMMARY.
 --dry-run prints what would be posted and sends nothing.
@@ -124,16 +130,45 @@ async function runChangepointIssue(argv: string[], io: CliIo): Promise<number> {
   return EXIT.ok;
 }
 
+function historyOptions(io: CliIo, branch: string, paths: string[], remote: string) {
+  const log = (line: string) => io.out(`${line}\n`);
+  return { cwd: io.cwd, reportsDir: resolve(io.cwd, paths[0] ?? "reports"), branch, remote, log };
+}
+
+async function runHistoryPull(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs("github history-pull", argv, {
+    path: { type: "string", multiple: true, default: ["reports"] },
+    "history-branch": { type: "string" },
+    remote: { type: "string", default: "origin" },
+  });
+  const flag = "--history-branch (or PERFGATE_HISTORY_BRANCH)";
+  const branch = values["history-branch"] || io.env.PERFGATE_HISTORY_BRANCH;
+  const name = required(branch || undefined, flag, "history-pull");
+  await pullHistory(historyOptions(io, name, values.path, values.remote));
+  return EXIT.ok;
+}
+
 async function runCommitReports(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs("github commit-reports", argv, {
     path: { type: "string", multiple: true, default: ["reports"] },
     message: { type: "string" },
     branch: { type: "string" },
+    "history-branch": { type: "string" },
     remote: { type: "string", default: "origin" },
     "dry-run": { type: "boolean", default: false },
   });
   const branch = values.branch ?? io.env.GITHUB_REF_NAME;
   const runLabel = io.env.GITHUB_RUN_ID ? ` (run ${io.env.GITHUB_RUN_ID})` : "";
+  const history = values["history-branch"] || io.env.PERFGATE_HISTORY_BRANCH;
+  if (history) {
+    await commitHistory({
+      ...historyOptions(io, history, values.path, values.remote),
+      message: values.message ?? `perf: record reports${runLabel}`,
+      author: { name: BOT_NAME, email: BOT_EMAIL },
+      dryRun: values["dry-run"],
+    });
+    return EXIT.ok;
+  }
   await commitReports(
     {
       cwd: io.cwd,
@@ -153,6 +188,7 @@ const subcommands: Record<string, (argv: string[], io: CliIo) => Promise<number>
   comment: runComment,
   "changepoint-issue": runChangepointIssue,
   "commit-reports": runCommitReports,
+  "history-pull": runHistoryPull,
 };
 
 /** `perfgate github <subcommand>`: the GitHub Actions side of perfgate (summary, comment, issue, commit). */

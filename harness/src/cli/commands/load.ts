@@ -8,12 +8,15 @@ import {
   skippedStageIds,
   toLoadProfile,
 } from "../../config/profile.ts";
+import { BENCH_PROFILES, type BenchProfileName } from "../../pipeline/bench.ts";
 import { commitRun, describeCommit } from "../../pipeline/commit-run.ts";
 import { runLoadPipeline } from "../../pipeline/load.ts";
+import { addMicrobench, withAllLighthousePages } from "../../pipeline/record-suites.ts";
 import { holdReportsForRun } from "../../pipeline/run-lock.ts";
 import type { LoadProfileConfig } from "../../schema/config.ts";
 import { runExitCode } from "../../verdicts/thresholds.ts";
 import {
+  choiceFlag,
   choicesFlag,
   elapsedLogger,
   integerFlag,
@@ -35,6 +38,10 @@ const OPTIONS = {
   "no-save": { type: "boolean", default: false },
   "endpoint-seconds": { type: "string" },
   skip: { type: "string", multiple: true },
+  bench: { type: "string" },
+  "bench-suite": { type: "string", multiple: true },
+  "bench-processes": { type: "string" },
+  "lighthouse-all-pages": { type: "boolean", default: false },
 } as const;
 
 type LoadValues = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>["values"];
@@ -48,6 +55,18 @@ function overridesFromFlags(values: LoadValues): ProfileOverrides {
     ...(seconds === undefined
       ? {}
       : { endpointSeconds: integerFlag("load", "endpoint-seconds", seconds, 1, 3600) }),
+  };
+}
+
+/** `--bench quick|full` (with its suites and processes): microbenchmarks in the same record. */
+function benchFromFlags(values: LoadValues) {
+  if (values.bench === undefined) return undefined;
+  const profiles = Object.keys(BENCH_PROFILES) as BenchProfileName[];
+  const processes = values["bench-processes"];
+  return {
+    profile: choiceFlag("load", "bench", values.bench, profiles),
+    suites: values["bench-suite"],
+    ...(processes ? { processes: integerFlag("load", "bench-processes", processes, 1, 1000) } : {}),
   };
 }
 
@@ -71,11 +90,16 @@ export const loadCommand: Command = {
       "no-save": "keep the run in .perf/ only, not in reports/",
       "endpoint-seconds": "seconds of each endpoint pass",
       skip: "stages to leave out: bundle, k6, memory, faults, endpoints, lighthouse",
+      bench: "also run the microbenchmarks (quick or full) into the same run record",
+      "bench-suite": "with --bench, only this microbench suite",
+      "bench-processes": "with --bench, fresh processes per case (default: the bench profile's)",
+      "lighthouse-all-pages": "Lighthouse on every page of the config's lighthouse.pages",
     },
     examples: [
       "perfgate load",
       "perfgate load --profile full",
       "perfgate load --base-url http://127.0.0.1:3000 --skip lighthouse",
+      "perfgate load --bench quick --lighthouse-all-pages",
     ],
   },
   async run(argv, io) {
@@ -84,10 +108,14 @@ export const loadCommand: Command = {
     const profileName = pickProfileName(config, values.profile);
     const overrides = overridesFromFlags(values);
     const port = integerFlag("load", "port", values.port, 0, 65535);
-    const profile = applyOverrides(
+    const flagged = applyOverrides(
       toLoadProfile(config.profiles[profileName] as LoadProfileConfig),
       overrides,
     );
+    const profile = values["lighthouse-all-pages"]
+      ? withAllLighthousePages(flagged, config.lighthouse)
+      : flagged;
+    const bench = benchFromFlags(values);
     const baseUrl = values["base-url"] ?? config.target.baseUrl;
     const reportsDir = path.resolve(
       ...(values["reports-dir"] ? [io.cwd, values["reports-dir"]] : [root, config.reportsDir]),
@@ -96,7 +124,7 @@ export const loadCommand: Command = {
     // One lock from the start to the commit: a second run on these reports refuses at once.
     return holdReportsForRun(reportsDir, save, async () => {
       const log = elapsedLogger("perfgate", io.err);
-      const { run: measured } = await runLoadPipeline({
+      const { run: loaded } = await runLoadPipeline({
         root,
         profileName,
         profile,
@@ -113,6 +141,16 @@ export const loadCommand: Command = {
         signal: io.signal,
         log,
       });
+      const measured = bench
+        ? await addMicrobench(loaded, {
+            root,
+            include: config.microbench?.include,
+            ...bench,
+            signal: io.signal,
+            log,
+            env: io.env,
+          })
+        : loaded;
       const committed = await commitRun(measured, {
         reportsDir,
         perfDir: path.join(root, ".perf"),
