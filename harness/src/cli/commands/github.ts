@@ -1,9 +1,8 @@
-import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { BOT_EMAIL, BOT_NAME, commitReports } from "../../github/commit-reports.ts";
 import { readGitHubContext } from "../../github/context.ts";
-import { noticesFromHistory } from "../../github/history-notices.ts";
-import { readInput, readPublishInputs } from "../../github/inputs.ts";
+import { collectNotices } from "../../github/history-notices.ts";
+import { readPublishInputs } from "../../github/inputs.ts";
 import { reportChangepoints } from "../../github/issue.ts";
 import { type CommentMode, commentFromBundle, publish } from "../../github/publish.ts";
 import { commitHistory, pullHistory } from "../../pipeline/history-branch.ts";
@@ -107,20 +106,12 @@ async function runChangepointIssue(argv: string[], io: CliIo): Promise<number> {
     "dry-run": { type: "boolean", default: false },
   });
   const context = readGitHubContext(io.env);
-  let notices: { key: string; title: string; markdown: string }[];
-  if (values.markdown !== undefined) {
-    const file = resolve(io.cwd, values.markdown);
-    // No file means no change point: the normal case, not an error.
-    const markdown = existsSync(file) ? await readInput(file, "--markdown") : "";
-    notices = [{ key: values.key, title: values.title, markdown }];
-  } else {
-    notices = await noticesFromHistory(
-      resolve(io.cwd, values["reports-dir"]),
-      context,
-      io.cwd,
-      (m) => io.err(`warning: ${m}\n`),
-    );
-  }
+  const notices = await collectNotices(
+    { ...values, reportsDir: values["reports-dir"] },
+    context,
+    io.cwd,
+    (m) => io.err(`warning: ${m}\n`),
+  );
   const issues = notices.map((notice) => ({ ...notice, labels: values.label }));
   // Per-commit issues stay closed once a maintainer closed them; a --markdown issue is one
   // running thread, reopened as a new issue when the old one was closed.

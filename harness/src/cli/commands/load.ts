@@ -1,18 +1,11 @@
 import path from "node:path";
 import { requireProjectConfig } from "../../config/load.ts";
 import { pickProfileName } from "../../config/parse.ts";
-import {
-  applyOverrides,
-  type ProfileOverrides,
-  SKIPPABLE_STAGES,
-  skippedStageIds,
-  toLoadProfile,
-} from "../../config/profile.ts";
+import { toLoadProfile } from "../../config/profile.ts";
 import { BENCH_PROFILES, type BenchProfileName } from "../../pipeline/bench.ts";
-import { commitRun, describeCommit } from "../../pipeline/commit-run.ts";
-import { runLoadPipeline } from "../../pipeline/load.ts";
-import { addMicrobench, withAllLighthousePages } from "../../pipeline/record-suites.ts";
-import { holdReportsForRun } from "../../pipeline/run-lock.ts";
+import { describeCommit } from "../../pipeline/commit-run.ts";
+import { runLoad } from "../../pipeline/load-run.ts";
+import { type ProfileOverrides, SKIPPABLE_STAGES } from "../../pipeline/profiles.ts";
 import type { LoadProfileConfig } from "../../schema/config.ts";
 import { runExitCode } from "../../verdicts/thresholds.ts";
 import {
@@ -106,60 +99,29 @@ export const loadCommand: Command = {
     const { values } = parseCommandArgs("load", argv, OPTIONS);
     const { config, root } = await requireProjectConfig("load", io.cwd, values.config);
     const profileName = pickProfileName(config, values.profile);
-    const overrides = overridesFromFlags(values);
-    const port = integerFlag("load", "port", values.port, 0, 65535);
-    const flagged = applyOverrides(
-      toLoadProfile(config.profiles[profileName] as LoadProfileConfig),
-      overrides,
-    );
-    const profile = values["lighthouse-all-pages"]
-      ? withAllLighthousePages(flagged, config.lighthouse)
-      : flagged;
-    const bench = benchFromFlags(values);
     const baseUrl = values["base-url"] ?? config.target.baseUrl;
-    const reportsDir = path.resolve(
-      ...(values["reports-dir"] ? [io.cwd, values["reports-dir"]] : [root, config.reportsDir]),
-    );
-    const save = !values["no-save"];
-    // One lock from the start to the commit: a second run on these reports refuses at once.
-    return holdReportsForRun(reportsDir, save, async () => {
-      const log = elapsedLogger("perfgate", io.err);
-      const { run: loaded } = await runLoadPipeline({
-        root,
-        profileName,
-        profile,
-        perfDir: path.join(root, ".perf"),
-        baseUrl,
-        start: baseUrl ? undefined : config.target.start,
-        bundle: config.bundle,
-        skip: skippedStageIds(overrides.skip),
-        lighthouse: config.lighthouse,
-        allowHosts: values["allow-host"] ?? [],
-        redact: config.redact,
-        port,
-        env: io.env,
-        signal: io.signal,
-        log,
-      });
-      const measured = bench
-        ? await addMicrobench(loaded, {
-            root,
-            include: config.microbench?.include,
-            ...bench,
-            signal: io.signal,
-            log,
-            env: io.env,
-          })
-        : loaded;
-      const committed = await commitRun(measured, {
-        reportsDir,
-        perfDir: path.join(root, ".perf"),
-        save,
-        redact: config.redact,
-      });
-      log(describeCommit(committed, io.cwd));
-      printRunSummary(io, committed.model, config.redact);
-      return runExitCode(committed.run);
+    const log = elapsedLogger("perfgate", io.err);
+    const committed = await runLoad({
+      config,
+      root,
+      profileName,
+      profile: toLoadProfile(config.profiles[profileName] as LoadProfileConfig),
+      overrides: overridesFromFlags(values),
+      allLighthousePages: values["lighthouse-all-pages"],
+      bench: benchFromFlags(values),
+      baseUrl,
+      allowHosts: values["allow-host"] ?? [],
+      port: integerFlag("load", "port", values.port, 0, 65535),
+      reportsDir: path.resolve(
+        ...(values["reports-dir"] ? [io.cwd, values["reports-dir"]] : [root, config.reportsDir]),
+      ),
+      save: !values["no-save"],
+      env: io.env,
+      signal: io.signal,
+      log,
     });
+    log(describeCommit(committed, io.cwd));
+    printRunSummary(io, committed.model, config.redact);
+    return runExitCode(committed.run);
   },
 };

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { LoadProfile } from "../pipeline/profiles.ts";
-import { applyOverrides, skippedStageIds } from "./profile.ts";
+import { applyOverrides, type LoadProfile, skippedStageIds } from "./profiles.ts";
 
 const base: LoadProfile = {
   scenarios: ["scenarios/smoke.ts"],
