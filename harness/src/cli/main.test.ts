@@ -2,25 +2,11 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { CliIo } from "./command.ts";
+import { captureIo } from "../../test/capture-io.ts";
 import { commands } from "./commands/index.ts";
 import { runCli } from "./main.ts";
 
-function io(): CliIo & { output: () => string } {
-  let text = "";
-  return {
-    out: (t) => {
-      text += t;
-    },
-    err: (t) => {
-      text += t;
-    },
-    cwd: path.resolve(import.meta.dirname, "../../.."),
-    env: {},
-    signal: new AbortController().signal,
-    output: () => text,
-  };
-}
+const io = () => captureIo(path.resolve(import.meta.dirname, "../../.."));
 
 describe("runCli exit codes", () => {
   it("0 for --help, listing every command", async () => {

@@ -4,17 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBundleBuild } from "./bundle.ts";
-import { spawnWatched } from "./child-watchdog.ts";
+import { isAlive, spawnWatched } from "./child-watchdog.ts";
 import { runLighthouse } from "./lighthouse.ts";
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Polls until `pid` is gone; false after `timeoutMs`. */
 async function gone(pid: number, timeoutMs: number): Promise<boolean> {

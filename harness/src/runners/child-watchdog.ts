@@ -159,6 +159,16 @@ export function spawnWatched(
   return { child, exited: exited.then((exit) => ({ ...exit, timedOut })), stop };
 }
 
+/** Whether a process still exists (signal 0 sends nothing). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The error of a child stopped by Ctrl+C / SIGTERM: the run is interrupted, exit 130. */
 export function interrupted(label: string): HarnessError {
   return new HarnessError("E_INTERRUPTED", `${label}: interrupted`, { exitCode: EXIT.interrupted });

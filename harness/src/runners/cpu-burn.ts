@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import os from "node:os";
+import { isAlive } from "./child-watchdog.ts";
 
 /** Busy loops started on purpose (a shared runner's neighbours), killed by `stop`. */
 export interface CpuBurn {
@@ -7,15 +8,6 @@ export interface CpuBurn {
   /** Whether every loop is still running. */
   alive(): boolean;
   stop(): void;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isAlive } from "../../src/runners/child-watchdog.ts";
 
 /**
  * Issue 22's harness items through the real CLI (harness/bin/perfgate.mjs) as a child process:
@@ -152,15 +153,6 @@ const runIdOf = (stderr: string) =>
 
 function scratchRun(stderr: string) {
   return JSON.parse(readFileSync(path.join(root, ".perf", runIdOf(stderr), "run.json"), "utf8"));
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const steady = () => ["--scenario", path.join(dir, "steady.ts"), "--skip", "endpoints,lighthouse"];

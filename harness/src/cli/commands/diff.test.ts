@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { captureIo } from "../../../test/capture-io.ts";
 import { runCli } from "../main.ts";
 
 const FIXTURE = path.resolve(import.meta.dirname, "../../../test/fixtures/runs/minimal-run.json");
@@ -13,21 +14,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function io() {
-  let text = "";
-  return {
-    out: (t: string) => {
-      text += t;
-    },
-    err: (t: string) => {
-      text += t;
-    },
-    cwd: dir,
-    env: {},
-    signal: new AbortController().signal,
-    output: () => text,
-  };
-}
+const io = () => captureIo(dir);
 
 describe("perfgate diff", () => {
   it("diffs two valid records", async () => {

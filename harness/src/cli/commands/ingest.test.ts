@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { captureIo } from "../../../test/capture-io.ts";
 import { runCli } from "../main.ts";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../../../test/fixtures");
@@ -13,21 +14,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function io() {
-  let text = "";
-  return {
-    out: (t: string) => {
-      text += t;
-    },
-    err: (t: string) => {
-      text += t;
-    },
-    cwd: dir,
-    env: {},
-    signal: new AbortController().signal,
-    output: () => text,
-  };
-}
+const io = () => captureIo(dir);
 
 describe("perfgate ingest", () => {
   it("a k6 summary whose thresholds failed is committed with failing verdicts and exits 1", async () => {
