@@ -45,6 +45,43 @@ function sizes(content: Buffer) {
 }
 
 /**
+ * Run a build (Vite, or the config's `bundle.command` in a shell) with PERFGATE_WEB_OUT_DIR set
+ * to `outDir`, watched: its own process group stopped together on Ctrl+C, and an 'error'
+ * listener (issue 22 H1, H6). Returns the exit code and the output's last 8 kB.
+ */
+async function runWatchedBuild(
+  label: string,
+  command: string,
+  args: string[],
+  options: { root: string; outDir: string; shell?: boolean; signal?: AbortSignal | undefined },
+): Promise<{ code: number; tail: string }> {
+  const { child, exited } = spawnWatched(
+    command,
+    args,
+    {
+      cwd: options.root,
+      shell: options.shell ?? false,
+      env: {
+        ...process.env,
+        PERFGATE_WEB_OUT_DIR: options.outDir,
+        PERFGATE_WEB_TREEMAP: path.join(options.outDir, "..", "treemap.html"),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+    { signal: options.signal, graceMs: 5_000 },
+  );
+  let output = "";
+  const keep = (c: Buffer) => (output = (output + c.toString()).slice(-8_000));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exit = await exited;
+  if (options.signal?.aborted) throw interrupted(label);
+  if (exit.error) output += exit.error.message;
+  const code = exit.error ? 1 : (exit.code ?? 1);
+  return { code, tail: output.trim().split("\n").slice(-8).join("\n  ") };
+}
+
+/**
  * Production build of app/web into `outDir`, then per-chunk raw/gzip/brotli sizes. A treemap of
  * the build (rollup-plugin-visualizer) is kept beside it as `treemap.html`, a run artifact.
  */
@@ -54,33 +91,16 @@ export async function runBundleBuild(
   signal?: AbortSignal,
 ): Promise<BundleRaw> {
   const vite = path.join(root, "node_modules/vite/bin/vite.js");
-  // Watched (issue 22 H1): `spawn(…, {signal})` without an 'error' listener crashed the harness
-  // on Ctrl+C with an unhandled AbortError.
-  const { child, exited } = spawnWatched(
-    process.execPath,
-    [vite, "build", "--config", "app/web/vite.config.ts", "--logLevel", "warn"],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        PERFGATE_WEB_OUT_DIR: outDir,
-        PERFGATE_WEB_TREEMAP: path.join(outDir, "..", "treemap.html"),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-    { signal, graceMs: 5_000 },
-  );
-  let output = "";
-  child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
-  child.stderr?.on("data", (c: Buffer) => (output += c.toString()));
-  const exit = await exited;
-  if (signal?.aborted) throw interrupted("vite build");
-  const code = exit.error ? 1 : (exit.code ?? 1);
-  if (exit.error) output += exit.error.message;
+  const args = [vite, "build", "--config", "app/web/vite.config.ts", "--logLevel", "warn"];
+  const { code, tail } = await runWatchedBuild("vite build", process.execPath, args, {
+    root,
+    outDir,
+    signal,
+  });
   if (code !== 0) {
     throw new HarnessError(
       "E_WEB_BUILD",
-      `vite build of app/web failed (exit ${code})\n  ${output.trim().split("\n").slice(-8).join("\n  ")}`,
+      `vite build of app/web failed (exit ${code})\n  ${tail}`,
       {
         hint: "run `npx vite build --config app/web/vite.config.ts` to see the full error",
         exitCode: EXIT.toolFailed,
@@ -107,32 +127,16 @@ export async function runBundleCommand(
   rawDist: string,
   signal?: AbortSignal,
 ): Promise<{ raw: BundleRaw; dir: string }> {
-  // The shell and what it starts are one group, stopped together on Ctrl+C (issue 22 H1, H6).
-  const { child, exited } = spawnWatched(
-    bundle.command,
-    [],
-    {
-      cwd: root,
-      shell: true,
-      env: {
-        ...process.env,
-        PERFGATE_WEB_OUT_DIR: rawDist,
-        PERFGATE_WEB_TREEMAP: path.join(rawDist, "..", "treemap.html"),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-    { signal, graceMs: 5_000 },
-  );
-  let output = "";
-  child.stdout?.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-8_000)));
-  child.stderr?.on("data", (c: Buffer) => (output = (output + c.toString()).slice(-8_000)));
-  const exit = await exited;
-  if (signal?.aborted) throw interrupted("bundle.command");
-  const code = exit.error ? 1 : (exit.code ?? 1);
+  const { code, tail } = await runWatchedBuild("bundle.command", bundle.command, [], {
+    root,
+    outDir: rawDist,
+    shell: true,
+    signal,
+  });
   if (code !== 0) {
     throw new HarnessError(
       "E_BUILD",
-      `bundle.command \`${bundle.command}\` failed (exit ${code})\n  ${output.trim().split("\n").slice(-8).join("\n  ")}`,
+      `bundle.command \`${bundle.command}\` failed (exit ${code})\n  ${tail}`,
       { hint: "run the command yourself to see the full error", exitCode: EXIT.toolFailed },
     );
   }
