@@ -30,20 +30,29 @@ const git = (cwd: string, ...args: string[]) =>
     env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null" },
   }).trim();
 
-describe.skipIf(!canRun)("the workflows' steps on a runner-like machine", () => {
-  let user: RunnerUser;
-  let checkout: Checkout;
+/**
+ * The runner's user and a checkout of its own for one describe block (a job's steps change it),
+ * made before the block's tests and removed after them.
+ */
+function withRunnerCheckout(): { user: RunnerUser; checkout: Checkout } {
+  const runner = {} as { user: RunnerUser; checkout: Checkout };
   beforeAll(async () => {
-    user = ensureRunnerUser();
-    checkout = await makeCheckout(root, user);
+    runner.user = ensureRunnerUser();
+    runner.checkout = await makeCheckout(root, runner.user);
   }, 120_000);
   afterAll(() => {
-    if (checkout) rmSync(checkout.root, { recursive: true, force: true });
+    if (runner.checkout) rmSync(runner.checkout.root, { recursive: true, force: true });
   });
+  return runner;
+}
+
+describe.skipIf(!canRun)("the workflows' steps on a runner-like machine", () => {
+  const runner = withRunnerCheckout();
 
   it("ci / test passes; the CDN test skips naming varnishd, Redis and Postgres run", {
     timeout: 600_000,
   }, async () => {
+    const { user, checkout } = runner;
     const job = readJob(path.join(workflows, "ci.yml"), "test");
     const result = await runJob(job, {
       checkout,
@@ -82,6 +91,7 @@ describe.skipIf(!canRun)("the workflows' steps on a runner-like machine", () => 
   });
 
   it("git refuses the runner's checkout to a root step, and perfgate says git's reason", () => {
+    const { checkout } = runner;
     const run = spawnSync(
       "node",
       [path.join(root, "harness/bin/perfgate.mjs"), "compare", "--base", "HEAD~1"],
@@ -99,6 +109,7 @@ describe.skipIf(!canRun)("the workflows' steps on a runner-like machine", () => 
   });
 
   it("perf / changes runs compare only when perf paths changed or the perf-run label is set", async () => {
+    const { user, checkout } = runner;
     const job = readJob(path.join(workflows, "perf.yml"), "changes");
     const head = git(checkout.workspace, "rev-parse", "HEAD");
     const decide = async (base: string, labeled: boolean) => {
@@ -143,19 +154,12 @@ describe("perf / compare uploads what a reviewer reads, never the seeded databas
 });
 
 describe.skipIf(!canRun)("perf / record on a runner-like machine", () => {
-  let user: RunnerUser;
-  let checkout: Checkout;
-  beforeAll(async () => {
-    user = ensureRunnerUser();
-    checkout = await makeCheckout(root, user);
-  }, 120_000);
-  afterAll(() => {
-    if (checkout) rmSync(checkout.root, { recursive: true, force: true });
-  });
+  const runner = withRunnerCheckout();
 
   it("records load, endpoints, microbench and Lighthouse on every page in one run, on the history branch", {
     timeout: 1_200_000,
   }, async () => {
+    const { user, checkout } = runner;
     const job = readJob(path.join(workflows, "perf.yml"), "record");
     const mainBefore = git(checkout.origin, "rev-parse", "main");
     const head = git(checkout.workspace, "rev-parse", "HEAD");
