@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runEngine } from "./run.ts";
+import { runScript } from "../test/run-script.ts";
+import type { EngineRunOptions } from "./run.ts";
 
 let server: Server;
 let baseUrl: string;
@@ -29,33 +30,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(
-  name: string,
-  source: string,
-  extra: Partial<Parameters<typeof runEngine>[0]> = {},
-) {
-  const script = path.join(dir, `${name}.js`);
-  await writeFile(script, source);
-  let stdout = "";
-  let stderr = "";
-  const summaryExport = path.join(dir, `${name}.summary.json`);
-  const code = await runEngine({
-    script,
-    env: { BASE_URL: baseUrl },
-    overrides: {},
-    summaryExport,
-    signal: new AbortController().signal,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    ...extra,
-  });
-  const summary =
-    code === 0 || code === 99 ? JSON.parse(await readFile(summaryExport, "utf8")) : undefined;
-  return { code, stdout, stderr, summary };
+function run(name: string, source: string, extra: Partial<EngineRunOptions> = {}) {
+  return runScript(dir, name, source, { baseUrl, ...extra });
 }
 
 describe("engine runs on a loopback server", () => {

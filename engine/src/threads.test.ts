@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runScript } from "../test/run-script.ts";
 import { engineCli } from "./cli.ts";
-import { runEngine } from "./run.ts";
+import type { EngineRunOptions } from "./run.ts";
 
 let server: Server;
 let baseUrl: string;
@@ -26,34 +27,17 @@ afterAll(async () => {
 
 type Metrics = Record<string, Record<string, number>>;
 
-async function run(name: string, source: string, extra: Partial<Parameters<typeof runEngine>[0]>) {
-  const script = path.join(dir, `${name}.js`);
-  await writeFile(script, source);
-  let stdout = "";
-  let stderr = "";
+async function run(name: string, source: string, extra: Partial<EngineRunOptions>) {
   const summaryExport = path.join(dir, `${name}-${Math.random().toString(36).slice(2)}.json`);
-  const code = await runEngine({
-    script,
-    env: { BASE_URL: baseUrl },
-    overrides: {},
+  const { summary = {}, ...ran } = await runScript(dir, name, source, {
+    baseUrl,
     summaryExport,
-    signal: new AbortController().signal,
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
     ...extra,
   });
-  const exported =
-    code === 0 || code === 99 ? JSON.parse(await readFile(summaryExport, "utf8")) : {};
   return {
-    code,
-    stdout,
-    stderr,
-    metrics: (exported.metrics ?? {}) as Metrics,
-    groups: JSON.stringify(exported.root_group ?? {}),
+    ...ran,
+    metrics: (summary.metrics ?? {}) as Metrics,
+    groups: JSON.stringify(summary.root_group ?? {}),
   };
 }
 

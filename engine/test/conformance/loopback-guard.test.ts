@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runEngine } from "../../src/run.ts";
+import { runScript } from "../run-script.ts";
 
 /**
  * Beyond k6 (issue 22, S3): the engine sends load only to loopback unless `--allow-host`
@@ -32,24 +32,7 @@ afterAll(async () => {
 });
 
 async function run(source: string, allowHosts: string[] = []) {
-  const script = path.join(dir, "guard.js");
-  await writeFile(script, source);
-  let stderr = "";
-  const summaryExport = path.join(dir, "guard.summary.json");
-  const code = await runEngine({
-    script,
-    env: { BASE_URL: baseUrl },
-    overrides: {},
-    summaryExport,
-    allowHosts,
-    signal: new AbortController().signal,
-    stdout: () => {},
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  const summary = JSON.parse(await readFile(summaryExport, "utf8"));
-  return { code, stderr, summary };
+  return runScript(dir, "guard", source, { baseUrl, allowHosts });
 }
 
 describe("loopback guard", () => {

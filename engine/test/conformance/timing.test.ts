@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runEngine } from "../../src/run.ts";
+import { runScript } from "../run-script.ts";
 import { type Loopback, startLoopback } from "./loopback.ts";
 
 /**
@@ -41,27 +41,9 @@ interface Point {
 /** Runs a script on the engine with `--summary-export` and `--out json`; returns both. */
 async function run(name: string, source: string) {
   arrivals = [];
-  const script = path.join(dir, `${name}.js`);
-  await writeFile(script, source);
-  const summaryExport = path.join(dir, `${name}.json`);
   const outJson = path.join(dir, `${name}.ndjson`);
-  let stderr = "";
-  const code = await runEngine({
-    script,
-    env: { BASE_URL: baseUrl },
-    overrides: {},
-    summaryExport,
-    outJson,
-    signal: new AbortController().signal,
-    stdout: () => {},
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  const metrics = JSON.parse(await readFile(summaryExport, "utf8")).metrics as Record<
-    string,
-    Record<string, number>
-  >;
+  const { code, stderr, summary } = await runScript(dir, name, source, { baseUrl, outJson });
+  const metrics = summary.metrics as Record<string, Record<string, number>>;
   const lines = (await readFile(outJson, "utf8"))
     .trim()
     .split("\n")
