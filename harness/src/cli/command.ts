@@ -1,16 +1,11 @@
-import type { ParseArgsConfig } from "node:util";
+import type { Flags } from "./flags.ts";
 
-/** A command's flags, as `node:util` parseArgs takes them (types, defaults, short names). */
-export type CommandOptions = NonNullable<ParseArgsConfig["options"]>;
-
-/** What `perfgate <command> --help` prints; flag types and defaults come from `options`. */
+/** What `perfgate <command> --help` prints besides the flags, which describe themselves. */
 export interface CommandHelp {
   /** The synopsis after `perfgate `, e.g. `load [options]`. */
   usage: string;
   /** Text printed after the summary (e.g. a command's subcommands). */
   details?: string;
-  /** One line per flag of `options`, by flag name (a test checks none is missing). */
-  flags?: Record<string, string>;
   /** Whole command lines, e.g. `perfgate load --profile full`. */
   examples: string[];
 }
@@ -18,8 +13,8 @@ export interface CommandHelp {
 /** A CLI command: thin wiring from parsed arguments to stages; returns the exit code. */
 export interface Command {
   help: CommandHelp;
-  /** The flags `run` parses, so help can list them with their defaults. */
-  options?: CommandOptions;
+  /** The flags `run` parses, so help can list them. */
+  options?: Flags;
   /** `argv` holds everything after the command name. */
   run(argv: string[], io: CliIo): Promise<number>;
 }

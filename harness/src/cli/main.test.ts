@@ -72,10 +72,26 @@ describe("CLI conventions", () => {
       expect(cli.output(), name).toContain(`usage: perfgate ${name.split(" ")[0]}`);
       expect(cli.output(), name).toMatch(/examples:\n {2}(npx )?perfgate /);
       const command = await entry.load();
-      for (const flag of Object.keys(command.options ?? {})) {
-        expect(command.help.flags?.[flag], `${name} --${flag} has no help line`).toBeTruthy();
+      for (const [flag, { help }] of Object.entries(command.options ?? {})) {
+        expect(help, `${name} --${flag} has no help line`).toBeTruthy();
+        expect(cli.output(), name).toContain(`--${flag}`);
       }
     }
+  });
+
+  it("help lines come from the flags: accepted values, repetition and defaults", async () => {
+    const compare = io();
+    expect(await runCli(["compare", "--help"], compare)).toBe(0);
+    expect(compare.output()).toMatch(
+      /--blocks <value> +interleaved A\/B blocks of the first pass \(3-100; default: 6\)\n/,
+    );
+    const github = io();
+    expect(await runCli(["github", "--help"], github)).toBe(0);
+    expect(github.output()).toMatch(/ {2}publish: .*\n {4}--compare-dir <value> /);
+    expect(github.output()).toMatch(/--comment <value> +.*\(off\|direct\|bundle; default: off\)/);
+    expect(github.output()).toMatch(
+      /--label <value> +issue label \(repeatable; default: performance\)/,
+    );
   });
 
   it("--version prints the harness package's version", async () => {

@@ -24,3 +24,10 @@ export function printRunSummary(
   const text = renderTerminal(model, { color: useColor(io.env, process.stdout.isTTY) });
   io.out(redactorFor(redact).text(text));
 }
+
+/** A logger prefixing each line with the command's name and the seconds since it started. */
+export function elapsedLogger(prefix: string, err: (text: string) => void): (line: string) => void {
+  const started = Date.now();
+  return (line) =>
+    err(`[${prefix} ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
+}

@@ -4,7 +4,6 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   MICROBENCH_CONFIG_FILE,
-  parseMeasure,
   parseMicrobenchConfig,
   readMicrobenchConfig,
 } from "./microbench-config.ts";
@@ -41,10 +40,5 @@ describe("microbench config", () => {
       /instructions\.calls/,
     );
     expect(() => parseMicrobenchConfig("{", "x.json")).toThrow(/not valid JSON/);
-  });
-
-  it("checks --measure", () => {
-    expect(parseMeasure("bench", "instructions")).toBe("instructions");
-    expect(() => parseMeasure("bench", "cpu")).toThrow(/--measure "cpu"/);
   });
 });

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { EXIT, HarnessError, parseConfigJson } from "../schema/index.ts";
-import type { InstructionSettings, MicrobenchMeasure } from "./microbench.ts";
+import { parseConfigJson } from "../schema/index.ts";
+import type { InstructionSettings } from "./microbench.ts";
 
 /** Where bench and compare read their measurement settings, relative to the repository root. */
 export const MICROBENCH_CONFIG_FILE = "harness/config/microbench.json";
@@ -39,15 +39,6 @@ export async function readMicrobenchConfig(root: string): Promise<MicrobenchConf
   return text === undefined
     ? MicrobenchConfig.parse({})
     : parseMicrobenchConfig(text, MICROBENCH_CONFIG_FILE);
-}
-
-/** `--measure <mode>` checked, or the usage error naming the choices. */
-export function parseMeasure(command: string, value: string): MicrobenchMeasure {
-  if (value === "time" || value === "instructions") return value;
-  throw new HarnessError("E_USAGE", `${command}: --measure "${value}" is not a mode`, {
-    hint: "choose time (wall clock) or instructions (Valgrind's callgrind)",
-    exitCode: EXIT.usage,
-  });
 }
 
 /** The runner's instruction settings from the config. */

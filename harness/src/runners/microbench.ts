@@ -58,7 +58,8 @@ export interface MicrobenchRunOptions {
   log: (line: string) => void;
 }
 
-export type MicrobenchMeasure = "time" | "instructions";
+export const MICROBENCH_MEASURES = ["time", "instructions"] as const;
+export type MicrobenchMeasure = (typeof MICROBENCH_MEASURES)[number];
 
 export interface InstructionSettings {
   /** Calls in the first measured region (the second has twice as many); default 10. */

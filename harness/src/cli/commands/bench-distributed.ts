@@ -1,22 +1,27 @@
 import os from "node:os";
 import { benchDistributed } from "../../pipeline/bench-distributed.ts";
 import { EXIT } from "../../schema/index.ts";
-import { integerFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
+import { integer, parseFlags } from "../flags.ts";
 
-const OPTIONS = { iterations: { type: "string", default: "4000" } } as const;
+const OPTIONS = {
+  iterations: integer(
+    "shared iterations of the test every n splits between its runners",
+    [100, 1e7],
+    4000,
+  ),
+};
 
 /** `perfgate bench-distributed`: local runners, n = 1, 2, 4, merged exactly or not, and the cost. */
 export const benchDistributedCommand: Command = {
   options: OPTIONS,
   help: {
     usage: "bench-distributed [--iterations n]",
-    flags: { iterations: "shared iterations of the test every n splits between its runners" },
     examples: ["perfgate bench-distributed", "perfgate bench-distributed --iterations 1000"],
   },
   async run(argv, io) {
-    const { values } = parseCommandArgs("bench-distributed", argv, OPTIONS);
-    const iterations = integerFlag("bench-distributed", "iterations", values.iterations, 100, 1e7);
+    const { values } = parseFlags("bench-distributed", argv, OPTIONS);
+    const { iterations } = values;
     const rows = await benchDistributed(iterations);
     const [load1, load5] = os.loadavg();
     io.out(

@@ -2,66 +2,52 @@ import path from "node:path";
 import { findProjectConfig } from "../../config/load.ts";
 import { BENCH_PROFILES, type BenchProfileName, runBench } from "../../pipeline/bench.ts";
 import { formatBenchTable } from "../../render/bench-table.ts";
-import { parseMeasure } from "../../runners/microbench-config.ts";
+import { MICROBENCH_MEASURES } from "../../runners/microbench.ts";
 import { runExitCode } from "../../verdicts/thresholds.ts";
-import { choiceFlag, elapsedLogger, integerFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
+import { choice, integer, integers, parseFlags, text, texts } from "../flags.ts";
+import { elapsedLogger } from "../tty.ts";
+
+const PROFILES = Object.keys(BENCH_PROFILES) as BenchProfileName[];
 
 const OPTIONS = {
-  profile: { type: "string", default: "quick" },
-  suite: { type: "string", multiple: true },
-  processes: { type: "string" },
-  "foreign-load-retries": { type: "string" },
-  "hash-seed": { type: "string", multiple: true },
-  replay: { type: "string" },
-  measure: { type: "string" },
-} as const;
+  profile: choice("bench profile", PROFILES, "quick"),
+  measure: choice(
+    "wall clock (mitata) or callgrind counts per op (default: harness/config/microbench.json's)",
+    MICROBENCH_MEASURES,
+  ),
+  suite: texts("run only this suite id (a microbench file's base name)"),
+  processes: integer("fresh processes per case (default: the profile's)", [1, 1_000_000]),
+  "foreign-load-retries": integer(
+    "re-runs of a case measured while the machine was busy",
+    [1, 1_000_000],
+  ),
+  "hash-seed": integers("V8 hash seed of a process; several for several", [1, 1_000_000]),
+  replay: text("re-summarize the raw records of an earlier run's folder instead of measuring"),
+};
 
 /** `perfgate bench`: microbenchmark suites, one case per fresh process, table + run record. */
 export const benchCommand: Command = {
   options: OPTIONS,
   help: {
     usage: "bench [options]",
-    flags: {
-      profile: "bench profile: quick or full",
-      measure:
-        "time (wall clock, mitata) or instructions (callgrind counts per op; default from harness/config/microbench.json)",
-      suite: "run only this suite id (a microbench file's base name)",
-      processes: "fresh processes per case (default: the profile's)",
-      "foreign-load-retries": "re-runs of a case measured while the machine was busy",
-      "hash-seed": "V8 hash seed of a process; repeat for several",
-      replay: "re-summarize the raw records of an earlier run's folder instead of measuring",
-    },
     examples: ["perfgate bench", "perfgate bench --profile full --suite lru"],
   },
   async run(argv, io) {
-    const { values } = parseCommandArgs("bench", argv, OPTIONS);
-    const profile = choiceFlag(
-      "bench",
-      "profile",
-      values.profile,
-      Object.keys(BENCH_PROFILES) as BenchProfileName[],
-    );
-    const positive = (flag: string, value: string) =>
-      integerFlag("bench", flag, value, 1, 1_000_000);
+    const { values } = parseFlags("bench", argv, OPTIONS);
     const log = elapsedLogger("bench", io.err);
     const include = (await findProjectConfig(io.cwd))?.config.microbench?.include;
+    const retries = values["foreign-load-retries"];
     const { run, rows, runDir } = await runBench({
       root: io.cwd,
       include,
-      profile,
-      ...(values.suite ? { suites: values.suite } : {}),
-      ...(values.processes ? { processes: positive("processes", values.processes) } : {}),
-      ...(values["foreign-load-retries"] !== undefined
-        ? {
-            foreignLoadRetries: positive("foreign-load-retries", values["foreign-load-retries"]),
-          }
-        : {}),
-      ...(values["hash-seed"]
-        ? { hashSeeds: values["hash-seed"].map((s) => positive("hash-seed", s)) }
-        : {}),
+      profile: values.profile,
+      ...(values.suite.length ? { suites: values.suite } : {}),
+      ...(values.processes ? { processes: values.processes } : {}),
+      ...(retries === undefined ? {} : { foreignLoadRetries: retries }),
+      ...(values["hash-seed"].length ? { hashSeeds: values["hash-seed"] } : {}),
       ...(values.replay ? { replayRawDir: path.resolve(io.cwd, values.replay) } : {}),
-      ...(values.measure ? { measure: parseMeasure("bench", values.measure) } : {}),
+      ...(values.measure ? { measure: values.measure } : {}),
       signal: io.signal,
       log,
       env: io.env,

@@ -2,9 +2,9 @@ import path from "node:path";
 import { readRunFile, runDir } from "../../history/run-store.ts";
 import { renderRunDiffMarkdown } from "../../render/run-diff-markdown.ts";
 import { buildRunDiff } from "../../report/run-diff.ts";
-import { EXIT, HarnessError, type RunResult } from "../../schema/index.ts";
-import { parseCommandArgs } from "../args.ts";
+import { EXIT, type RunResult } from "../../schema/index.ts";
 import type { Command } from "../command.ts";
+import { parseFlags, text, usageError } from "../flags.ts";
 
 function runFile(reportsDir: string, ref: string, cwd: string): string {
   return ref.endsWith(".json")
@@ -12,23 +12,22 @@ function runFile(reportsDir: string, ref: string, cwd: string): string {
     : path.join(runDir(reportsDir, ref), "run.json");
 }
 
-/** `perfgate diff <runA> <runB>`: markdown diff of two committed runs. */
-const OPTIONS = { "reports-dir": { type: "string", default: "reports" } } as const;
+const OPTIONS = {
+  "reports-dir": text("the reports folder the run ids are looked up in", "reports"),
+};
 
+/** `perfgate diff <runA> <runB>`: markdown diff of two committed runs. */
 export const diffCommand: Command = {
   options: OPTIONS,
   help: {
     usage: "diff <runA> <runB>",
-    flags: { "reports-dir": "the reports folder the run ids are looked up in" },
     examples: ["perfgate diff 20261125T020304Z_abc1234 20261126T020304Z_def5678"],
   },
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs("diff", argv, OPTIONS);
+    const { values, positionals } = parseFlags("diff", argv, OPTIONS);
     if (positionals.length !== 2) {
-      throw new HarnessError("E_USAGE", `diff: expected two runs, got ${positionals.length}`, {
-        hint: "perfgate diff 20261125T020304Z_abc1234 20261126T020304Z_def5678",
-        exitCode: EXIT.usage,
-      });
+      const hint = "perfgate diff 20261125T020304Z_abc1234 20261126T020304Z_def5678";
+      throw usageError(`diff: expected two runs, got ${positionals.length}`, hint);
     }
     const reportsDir = path.resolve(io.cwd, values["reports-dir"]);
     const [a, b] = await Promise.all(

@@ -4,48 +4,35 @@ import { beginRunRecord } from "../../pipeline/run-record.ts";
 import { evaluationSections, saveEvaluation } from "../../pipeline/save-evaluation.ts";
 import { detectChromium } from "../../runners/tools.ts";
 import { EXIT } from "../../schema/index.ts";
-import { choicesFlag, integerFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
+import { bool, choices, integer, integers, parseFlags, usageError } from "../flags.ts";
 
 const OPTIONS = {
-  "pool-blocks": { type: "string", default: "16" },
-  blocks: { type: "string", default: "6" },
-  "confirm-blocks": { type: "string", default: "6" },
-  draws: { type: "string", default: "300" },
-  sizes: { type: "string", default: "5,10,20" },
-  seed: { type: "string", default: "1" },
-  "no-save": { type: "boolean", default: false },
-  replay: { type: "boolean", default: false },
-  modes: { type: "string", default: "time,instructions,lighthouse" },
-  "lighthouse-runs": { type: "string", default: "3" },
-  "instruction-sizes": { type: "string", default: "2" },
-  "instruction-pool-blocks": { type: "string", default: "8" },
-  "instruction-blocks": { type: "string", default: "3" },
-  "instruction-confirm-blocks": { type: "string", default: "3" },
-} as const;
+  "pool-blocks": integer("blocks measured once into the pool the trials draw from", [3, 200], 16),
+  blocks: integer("blocks per side of a simulated compare", [3, 50], 6),
+  "confirm-blocks": integer("blocks of the confirmation pass", [0, 50], 6),
+  draws: integer("simulated compares per cell", [10, 100_000], 300),
+  sizes: integers("injected slowdowns, in percent", [1, 500], [5, 10, 20]),
+  seed: integer("seed of the draws", [0, 2 ** 31 - 1], 1),
+  "no-save": bool("do not write the run or update the README's evaluation tables"),
+  replay: bool("recompute from the last measured pool instead of measuring"),
+  modes: choices("what to evaluate", EVALUATION_MODES, [...EVALUATION_MODES]),
+  "lighthouse-runs": integer("Lighthouse runs per condition (idle, cores burned)", [1, 20], 3),
+  "instruction-sizes": integers("injected slowdowns of the instruction mode, %", [1, 500], [2]),
+  "instruction-pool-blocks": integer("counted blocks measured once into a pool", [3, 200], 8),
+  "instruction-blocks": integer("blocks per side of an instruction-mode compare", [3, 50], 3),
+  "instruction-confirm-blocks": integer("blocks of its confirmation pass", [0, 50], 3),
+};
 
-type EvaluateValues = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>["values"];
-
-/** One detector's sizes and blocks from its flags (`blocks` or `instruction-blocks`, ...). */
-function detectorSettings(values: EvaluateValues, prefix: "" | "instruction-") {
-  const flag = (name: string, min: number, max: number, value?: string) =>
-    integerFlag(
-      "evaluate",
-      `${prefix}${name}`,
-      value ?? String(values[`${prefix}${name}` as keyof EvaluateValues]),
-      min,
-      max,
+/** One detector's settings; its pool must hold the blocks one simulated compare draws. */
+function detector(prefix: string, sizes: number[], blocks: number, confirm: number, pool: number) {
+  if (pool < blocks + confirm) {
+    throw usageError(
+      `evaluate: --${prefix}pool-blocks ${pool} is fewer than --${prefix}blocks + --${prefix}confirm-blocks (${blocks + confirm})`,
+      `e.g. --${prefix}pool-blocks ${blocks + confirm}`,
     );
-  const blocks = flag("blocks", 3, 50);
-  const confirmBlocks = flag("confirm-blocks", 0, 50);
-  return {
-    sizes: String(values[`${prefix}sizes`])
-      .split(",")
-      .map((s) => flag("sizes", 1, 500, s.trim())),
-    blocks,
-    confirmBlocks,
-    poolBlocks: flag("pool-blocks", blocks + confirmBlocks, 200),
-  };
+  }
+  return { sizes, blocks, confirmBlocks: confirm, poolBlocks: pool };
 }
 
 /** `perfgate evaluate`: the regression detector's false-alarm rate and power, measured here. */
@@ -53,37 +40,33 @@ export const evaluateCommand: Command = {
   options: OPTIONS,
   help: {
     usage: "evaluate [options]",
-    flags: {
-      "pool-blocks": "blocks measured once into the pool the trials draw from",
-      blocks: "blocks per side of a simulated compare",
-      "confirm-blocks": "blocks of the confirmation pass",
-      draws: "simulated compares per cell",
-      sizes: "injected slowdowns, in percent",
-      seed: "seed of the draws",
-      "no-save": "do not write the run or update the README's evaluation tables",
-      replay: "recompute from the last measured pool instead of measuring",
-      modes: "what to evaluate: time, instructions, lighthouse (comma-separated)",
-      "lighthouse-runs": "Lighthouse runs per condition (idle, cores burned) of the stability row",
-      "instruction-sizes": "injected slowdowns of the instruction mode, in percent",
-      "instruction-pool-blocks": "counted blocks measured once into the instruction pool",
-      "instruction-blocks": "blocks per side of a simulated instruction-mode compare",
-      "instruction-confirm-blocks": "blocks of the instruction mode's confirmation pass",
-    },
     examples: ["perfgate evaluate", "perfgate evaluate --draws 100 --no-save"],
   },
   async run(argv, io) {
-    const { values } = parseCommandArgs("evaluate", argv, OPTIONS);
-    const time = detectorSettings(values, "");
-    const modes = choicesFlag("evaluate", "modes", values.modes, EVALUATION_MODES);
-    const counted = detectorSettings(values, "instruction-");
+    const { values } = parseFlags("evaluate", argv, OPTIONS);
+    const { modes, draws } = values;
+    const time = detector(
+      "",
+      values.sizes,
+      values.blocks,
+      values["confirm-blocks"],
+      values["pool-blocks"],
+    );
+    const counted = detector(
+      "instruction-",
+      values["instruction-sizes"],
+      values["instruction-blocks"],
+      values["instruction-confirm-blocks"],
+      values["instruction-pool-blocks"],
+    );
     const record = await beginRunRecord(io.cwd, "evaluate", {}, io.env);
     const chromium = modes.includes("lighthouse") ? await detectChromium(io.env) : undefined;
     const result = await runEvaluation({
       root: io.cwd,
       replay: values.replay,
       ...time,
-      draws: integerFlag("evaluate", "draws", values.draws, 10, 100_000),
-      seed: integerFlag("evaluate", "seed", values.seed, 0, 2 ** 31 - 1),
+      draws,
+      seed: values.seed,
       signal: io.signal,
       log: (line) => io.err(`[evaluate] ${line}\n`),
       today: new Date().toISOString().slice(0, 10),
@@ -91,10 +74,9 @@ export const evaluateCommand: Command = {
       instructions: counted,
       lighthouse: {
         chromePath: chromium?.path,
-        runs: integerFlag("evaluate", "lighthouse-runs", values["lighthouse-runs"], 1, 20),
+        runs: values["lighthouse-runs"],
       },
     });
-    const draws = Number(values.draws);
     const sections = evaluationSections(result, { time, counted, draws });
     for (const { title, table } of sections) io.out(`${title}:\n\n${table}\n`);
     if (io.signal.aborted) return EXIT.interrupted;

@@ -6,205 +6,200 @@ import { readPublishInputs } from "../../github/inputs.ts";
 import { reportChangepoints } from "../../github/issue.ts";
 import { type CommentMode, commentFromBundle, publish } from "../../github/publish.ts";
 import { commitHistory, pullHistory } from "../../pipeline/history-branch.ts";
-import { EXIT, HarnessError } from "../../schema/index.ts";
-import { choiceFlag, integerFlag, parseCommandArgs } from "../args.ts";
+import { EXIT } from "../../schema/index.ts";
 import type { CliIo, Command } from "../command.ts";
-
-const SUBCOMMANDS_HELP = `subcommands:
-  publish (--compare-dir <dir> | --markdown <file> [--verdicts <file>])
-          [--comment off|direct|bundle] [--bundle-dir <dir>] [--pr <n>] [--dry-run]
-      job summary (GITHUB_STEP_SUMMARY) and annotations for failing metrics; --comment direct
-      posts the sticky PR comment now, --comment bundle writes it to --bundle-dir (default
-      .perf/github/comment) for the trusted workflow_run job. --compare-dir takes the newest
-      <dir>/<id>/comparison.{md,json} written by npm run compare
-  comment --bundle <dir> [--dry-run]
-      in a workflow_run job: post a bundle from a pull_request run as the sticky comment
-  changepoint-issue [--reports-dir reports] [--label <l>] [--dry-run]
-      one issue per commit where a level shift on main makes a metric worse (change points of
-      the committed runs); a closed one stays closed. Or --markdown <file> [--key k] [--title t]:
-      one issue with that body; an absent or empty file does nothing
-  commit-reports [--path reports] [--message <m>] [--branch <b>] [--history-branch <h>] [--dry-run]
-      commit report paths as github-actions[bot] and push, rebasing when main moved; with
-      --history-branch (or PERFGATE_HISTORY_BRANCH), commit the reports folder as the root of
-      that branch instead (gh-pages style), never touching the branch checked out
-  history-pull --history-branch <h> [--path reports]
-      restore the history branch into the reports folder before a run, so trend pages and the
-      dashboard cover every run (a branch that does not exist yet is started by commit-reports)
-
-Reads GITHUB_REPOSITORY, GITHUB_TOKEN, GITHUB_API_URL, GITHUB_EVENT_PATH, GITHUB_STEP_SUMMARY.
---dry-run prints what would be posted and sends nothing.
-`;
-
-function required(value: string | undefined, flag: string, sub: string): string {
-  if (value === undefined) {
-    throw new HarnessError("E_USAGE", `github ${sub}: ${flag} is required`, {
-      hint: "run `perfgate github --help`",
-      exitCode: EXIT.usage,
-    });
-  }
-  return value;
-}
+import {
+  bool,
+  choice,
+  type Flags,
+  integer,
+  parseFlags,
+  text,
+  texts,
+  usageError,
+} from "../flags.ts";
+import { flagRows } from "../help.ts";
 
 const COMMENT_MODES: readonly CommentMode[] = ["off", "direct", "bundle"];
+const DRY_RUN = bool("print what would be posted or pushed and send nothing");
+const HISTORY_BRANCH = text(
+  "a branch holding only the reports folder (gh-pages style; default: PERFGATE_HISTORY_BRANCH)",
+);
+const REPORT_PATHS = texts("the reports folder (its first path is the history's)", ["reports"]);
+const REMOTE = text("the git remote", "origin");
 
-async function runPublish(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs("github publish", argv, {
-    "compare-dir": { type: "string" },
-    markdown: { type: "string" },
-    verdicts: { type: "string" },
-    comment: { type: "string", default: "off" },
-    "bundle-dir": { type: "string", default: ".perf/github/comment" },
-    pr: { type: "string" },
-    "dry-run": { type: "boolean", default: false },
-  });
-  // Flags first, so a typo is reported before any file is read.
-  const comment = choiceFlag("github publish", "comment", values.comment, COMMENT_MODES);
-  const pullRequest =
-    values.pr === undefined
-      ? undefined
-      : integerFlag("github publish", "pr", values.pr, 1, 2 ** 31 - 1);
-  const context = readGitHubContext(io.env);
-  const { markdown, verdicts } = await readPublishInputs(io.cwd, {
-    compareDir: values["compare-dir"],
-    markdown: values.markdown,
-    verdicts: values.verdicts,
-  });
-  await publish(
-    {
-      markdown,
-      verdicts,
-      context,
-      pullRequest,
-      comment,
-      bundleDir: resolve(io.cwd, values["bundle-dir"]),
-      dryRun: values["dry-run"],
-      signal: io.signal,
-    },
-    io,
-  );
-  return EXIT.ok;
+function required(value: string | undefined, flag: string, sub: string): string {
+  if (value) return value;
+  throw usageError(`github ${sub}: ${flag} is required`, "run `perfgate github --help`");
 }
 
-async function runComment(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs("github comment", argv, {
-    bundle: { type: "string" },
-    "dry-run": { type: "boolean", default: false },
-  });
-  const bundleDir = resolve(io.cwd, required(values.bundle, "--bundle", "comment"));
-  const context = readGitHubContext(io.env);
-  await commentFromBundle({ bundleDir, context, dryRun: values["dry-run"], signal: io.signal }, io);
-  return EXIT.ok;
+interface Subcommand<F extends Flags> {
+  summary: string;
+  options: F;
+  run(values: ReturnType<typeof parseFlags<F>>["values"], io: CliIo): Promise<void>;
 }
 
-async function runChangepointIssue(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs("github changepoint-issue", argv, {
-    "reports-dir": { type: "string", default: "reports" },
-    markdown: { type: "string" },
-    title: { type: "string", default: "perfgate: performance change point on main" },
-    key: { type: "string", default: "main" },
-    label: { type: "string", multiple: true, default: ["performance"] },
-    "dry-run": { type: "boolean", default: false },
-  });
-  const context = readGitHubContext(io.env);
-  const notices = await collectNotices(
-    { ...values, reportsDir: values["reports-dir"] },
-    context,
-    io.cwd,
-    (m) => io.err(`warning: ${m}\n`),
-  );
-  const issues = notices.map((notice) => ({ ...notice, labels: values.label }));
-  // Per-commit issues stay closed once a maintainer closed them; a --markdown issue is one
-  // running thread, reopened as a new issue when the old one was closed.
-  const includeClosed = values.markdown === undefined;
-  const options = { context, dryRun: values["dry-run"], includeClosed, signal: io.signal };
-  await reportChangepoints(issues, options, io);
-  return EXIT.ok;
+/** A subcommand whose `run` gets its own flags, parsed and checked, before anything happens. */
+function subcommand<F extends Flags>({ summary, options, run }: Subcommand<F>) {
+  const parseAndRun = (name: string, argv: string[], io: CliIo) =>
+    run(parseFlags(`github ${name}`, argv, options).values, io);
+  return { summary, options: options as Flags, run: parseAndRun };
 }
+
+const publishCommand = subcommand({
+  summary:
+    "job summary (GITHUB_STEP_SUMMARY) and annotations for failing metrics; the sticky PR comment",
+  options: {
+    "compare-dir": text("the newest <dir>/<id>/comparison.{md,json} of npm run compare"),
+    markdown: text("or: this markdown file"),
+    verdicts: text("with --markdown: the verdicts JSON that annotations come from"),
+    comment: choice(
+      "direct posts the sticky PR comment now; bundle writes it for the trusted workflow_run job",
+      COMMENT_MODES,
+      "off",
+    ),
+    "bundle-dir": text("where --comment bundle writes", ".perf/github/comment"),
+    pr: integer("pull request number (default: the event's)", [1, 2 ** 31 - 1]),
+    "dry-run": DRY_RUN,
+  },
+  async run(values, io) {
+    const context = readGitHubContext(io.env);
+    const { markdown, verdicts } = await readPublishInputs(io.cwd, {
+      compareDir: values["compare-dir"],
+      markdown: values.markdown,
+      verdicts: values.verdicts,
+    });
+    await publish(
+      {
+        markdown,
+        verdicts,
+        context,
+        pullRequest: values.pr,
+        comment: values.comment,
+        bundleDir: resolve(io.cwd, values["bundle-dir"]),
+        dryRun: values["dry-run"],
+        signal: io.signal,
+      },
+      io,
+    );
+  },
+});
+
+const commentCommand = subcommand({
+  summary: "in a workflow_run job: post a bundle from a pull_request run as the sticky comment",
+  options: { bundle: text("the bundle folder (required)"), "dry-run": DRY_RUN },
+  async run(values, io) {
+    const bundleDir = resolve(io.cwd, required(values.bundle, "--bundle", "comment"));
+    const context = readGitHubContext(io.env);
+    const options = { bundleDir, context, dryRun: values["dry-run"], signal: io.signal };
+    await commentFromBundle(options, io);
+  },
+});
+
+const changepointIssueCommand = subcommand({
+  summary:
+    "one issue per commit where a level shift on main makes a metric worse; a closed one stays closed",
+  options: {
+    "reports-dir": text("the committed runs whose change points are reported", "reports"),
+    markdown: text("instead: one issue with this body; an absent or empty file does nothing"),
+    title: text("with --markdown: the issue title", "perfgate: performance change point on main"),
+    key: text("with --markdown: the key that finds the issue again", "main"),
+    label: texts("issue label", ["performance"]),
+    "dry-run": DRY_RUN,
+  },
+  async run(values, io) {
+    const context = readGitHubContext(io.env);
+    const warn = (message: string) => io.err(`warning: ${message}\n`);
+    const source = { ...values, reportsDir: values["reports-dir"] };
+    const notices = await collectNotices(source, context, io.cwd, warn);
+    const issues = notices.map((notice) => ({ ...notice, labels: values.label }));
+    // Per-commit issues stay closed once a maintainer closed them; a --markdown issue is one
+    // running thread, reopened as a new issue when the old one was closed.
+    const includeClosed = values.markdown === undefined;
+    const options = { context, dryRun: values["dry-run"], includeClosed, signal: io.signal };
+    await reportChangepoints(issues, options, io);
+  },
+});
 
 function historyOptions(io: CliIo, branch: string, paths: string[], remote: string) {
   const log = (line: string) => io.out(`${line}\n`);
   return { cwd: io.cwd, reportsDir: resolve(io.cwd, paths[0] ?? "reports"), branch, remote, log };
 }
 
-async function runHistoryPull(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs("github history-pull", argv, {
-    path: { type: "string", multiple: true, default: ["reports"] },
-    "history-branch": { type: "string" },
-    remote: { type: "string", default: "origin" },
-  });
-  const flag = "--history-branch (or PERFGATE_HISTORY_BRANCH)";
-  const branch = values["history-branch"] || io.env.PERFGATE_HISTORY_BRANCH;
-  const name = required(branch || undefined, flag, "history-pull");
-  await pullHistory(historyOptions(io, name, values.path, values.remote));
-  return EXIT.ok;
-}
+const commitReportsCommand = subcommand({
+  summary:
+    "commit report paths as github-actions[bot] and push, rebasing when the branch moved; with a history branch, commit the reports folder as that branch's root instead",
+  options: {
+    path: REPORT_PATHS,
+    message: text("the commit message (default: perf: record reports (run <id>))"),
+    branch: text("the branch to push (default: GITHUB_REF_NAME)"),
+    "history-branch": HISTORY_BRANCH,
+    remote: REMOTE,
+    "dry-run": DRY_RUN,
+  },
+  async run(values, io) {
+    const runLabel = io.env.GITHUB_RUN_ID ? ` (run ${io.env.GITHUB_RUN_ID})` : "";
+    const message = values.message ?? `perf: record reports${runLabel}`;
+    const history = values["history-branch"] || io.env.PERFGATE_HISTORY_BRANCH;
+    const { path: paths, remote, "dry-run": dryRun } = values;
+    if (history) {
+      const author = { name: BOT_NAME, email: BOT_EMAIL };
+      await commitHistory({
+        ...historyOptions(io, history, paths, remote),
+        message,
+        author,
+        dryRun,
+      });
+      return;
+    }
+    const flag = "--branch (or GITHUB_REF_NAME)";
+    const branch = required(values.branch ?? io.env.GITHUB_REF_NAME, flag, "commit-reports");
+    await commitReports({ cwd: io.cwd, paths, message, branch, remote, dryRun }, io);
+  },
+});
 
-async function runCommitReports(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseCommandArgs("github commit-reports", argv, {
-    path: { type: "string", multiple: true, default: ["reports"] },
-    message: { type: "string" },
-    branch: { type: "string" },
-    "history-branch": { type: "string" },
-    remote: { type: "string", default: "origin" },
-    "dry-run": { type: "boolean", default: false },
-  });
-  const branch = values.branch ?? io.env.GITHUB_REF_NAME;
-  const runLabel = io.env.GITHUB_RUN_ID ? ` (run ${io.env.GITHUB_RUN_ID})` : "";
-  const history = values["history-branch"] || io.env.PERFGATE_HISTORY_BRANCH;
-  if (history) {
-    await commitHistory({
-      ...historyOptions(io, history, values.path, values.remote),
-      message: values.message ?? `perf: record reports${runLabel}`,
-      author: { name: BOT_NAME, email: BOT_EMAIL },
-      dryRun: values["dry-run"],
-    });
-    return EXIT.ok;
-  }
-  await commitReports(
-    {
-      cwd: io.cwd,
-      paths: values.path,
-      message: values.message ?? `perf: record reports${runLabel}`,
-      branch: required(branch, "--branch (or GITHUB_REF_NAME)", "commit-reports"),
-      remote: values.remote,
-      dryRun: values["dry-run"],
-    },
-    io,
-  );
-  return EXIT.ok;
-}
+const historyPullCommand = subcommand({
+  summary:
+    "restore the history branch into the reports folder before a run, so trend pages cover every run",
+  options: { path: REPORT_PATHS, "history-branch": HISTORY_BRANCH, remote: REMOTE },
+  async run(values, io) {
+    const branch = values["history-branch"] || io.env.PERFGATE_HISTORY_BRANCH;
+    const name = required(branch, "--history-branch (or PERFGATE_HISTORY_BRANCH)", "history-pull");
+    await pullHistory(historyOptions(io, name, values.path, values.remote));
+  },
+});
 
-const subcommands: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
-  publish: runPublish,
-  comment: runComment,
-  "changepoint-issue": runChangepointIssue,
-  "commit-reports": runCommitReports,
-  "history-pull": runHistoryPull,
+const subcommands: Record<string, ReturnType<typeof subcommand>> = {
+  publish: publishCommand,
+  comment: commentCommand,
+  "changepoint-issue": changepointIssueCommand,
+  "commit-reports": commitReportsCommand,
+  "history-pull": historyPullCommand,
 };
+
+const details = `subcommands:\n${Object.entries(subcommands)
+  .map(([name, sub]) => `  ${name}: ${sub.summary}\n${flagRows(sub.options, "    ").join("\n")}`)
+  .join("\n")}\n
+Reads GITHUB_REPOSITORY, GITHUB_TOKEN, GITHUB_API_URL, GITHUB_EVENT_PATH, GITHUB_STEP_SUMMARY.\n`;
 
 /** `perfgate github <subcommand>`: the GitHub Actions side of perfgate (summary, comment, issue, commit). */
 export const githubCommand: Command = {
   help: {
     usage: "github <subcommand> [options]",
-    details: SUBCOMMANDS_HELP,
+    details,
     examples: [
       "perfgate github publish --compare-dir .perf/compare --comment direct",
       "perfgate github comment --bundle ./perfgate-comment",
     ],
   },
   async run(argv, io) {
-    const [sub = "", ...rest] = argv;
-    const handler = Object.hasOwn(subcommands, sub) ? subcommands[sub] : undefined;
-    if (!handler) {
-      throw new HarnessError(
-        "E_USAGE",
-        `github: ${sub ? `unknown subcommand "${sub}"` : "no subcommand"}`,
-        {
-          hint: `one of: ${Object.keys(subcommands).join(", ")}; see \`perfgate github --help\``,
-          exitCode: EXIT.usage,
-        },
-      );
+    const [name = "", ...rest] = argv;
+    const sub = Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
+    if (!sub) {
+      const hint = `one of: ${Object.keys(subcommands).join(", ")}; see \`perfgate github --help\``;
+      throw usageError(`github: ${name ? `unknown subcommand "${name}"` : "no subcommand"}`, hint);
     }
-    return handler(rest, io);
+    await sub.run(name, rest, io);
+    return EXIT.ok;
   },
 };

@@ -28,9 +28,7 @@ describe("perfgate ingest", () => {
   it("refuses an unknown format, naming the known ones", async () => {
     const cli = io();
     expect(await runCli(["ingest", "--format", "jmh", "x.json"], cli)).toBe(2);
-    expect(cli.output()).toMatch(
-      /--format "jmh" is not known\n {2}hint: one of: vitest-bench, tinybench/,
-    );
+    expect(cli.output()).toContain('--format "jmh" is not one of vitest-bench, tinybench');
   });
 
   it("ingests one file after another within a second, each as its own run", async () => {

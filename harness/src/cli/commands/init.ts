@@ -2,18 +2,24 @@ import { detectProject, type PackageManager } from "../../init/detect.ts";
 import { initFiles } from "../../init/templates.ts";
 import { writeInitFiles } from "../../init/write-files.ts";
 import { EXIT } from "../../schema/errors.ts";
-import { choiceFlag, parseCommandArgs } from "../args.ts";
 import type { Command } from "../command.ts";
-
-const OPTIONS = {
-  yes: { type: "boolean", short: "y", default: false },
-  force: { type: "boolean", default: false },
-  start: { type: "string" },
-  "ready-url": { type: "string", default: "http://127.0.0.1:{port}/" },
-  "package-manager": { type: "string" },
-} as const;
+import { bool, choice, parseFlags, text } from "../flags.ts";
 
 const MANAGERS: readonly PackageManager[] = ["npm", "pnpm", "yarn", "bun"];
+
+const OPTIONS = {
+  yes: {
+    ...bool("accept every detected or default choice (init asks nothing anyway)"),
+    short: "y",
+  },
+  force: bool("overwrite files that already exist"),
+  start: text("the app's start command (default: the start script, else `node server.js`)"),
+  "ready-url": text(
+    "URL that answers 2xx once the app is up; {port} is the port perfgate picks",
+    "http://127.0.0.1:{port}/",
+  ),
+  "package-manager": choice("the package manager (default: from the lockfile)", MANAGERS),
+};
 
 /**
  * `perfgate init`: the files a repository needs to run perfgate, from what it detects and the
@@ -23,22 +29,12 @@ export const initCommand: Command = {
   options: OPTIONS,
   help: {
     usage: "init [options]",
-    flags: {
-      yes: "accept every detected or default choice (init asks nothing either way; for CI)",
-      force: "overwrite files that already exist",
-      start: "the app's start command (default: the start script, else `node server.js`)",
-      "ready-url": "URL that answers 2xx once the app is up; {port} is the port perfgate picks",
-      "package-manager": "npm, pnpm, yarn or bun (default: from the lockfile)",
-    },
     examples: ["npx perfgate init", "npx perfgate init --start 'node dist/server.js' --force"],
   },
   async run(argv, io) {
-    const { values } = parseCommandArgs("init", argv, OPTIONS);
+    const { values } = parseFlags("init", argv, OPTIONS);
     const detected = detectProject(io.cwd);
-    const manager =
-      values["package-manager"] === undefined
-        ? undefined
-        : choiceFlag("init", "package-manager", values["package-manager"], MANAGERS);
+    const manager = values["package-manager"];
     const files = initFiles({
       ...detected,
       ...(manager ? { packageManager: manager } : {}),

@@ -5,63 +5,33 @@ import { toLoadProfile } from "../../config/profile.ts";
 import { BENCH_PROFILES, type BenchProfileName } from "../../pipeline/bench.ts";
 import { describeCommit } from "../../pipeline/commit-run.ts";
 import { runLoad } from "../../pipeline/load-run.ts";
-import { type ProfileOverrides, SKIPPABLE_STAGES } from "../../pipeline/profiles.ts";
+import { SKIPPABLE_STAGES } from "../../pipeline/profiles.ts";
 import type { LoadProfileConfig } from "../../schema/config.ts";
 import { runExitCode } from "../../verdicts/thresholds.ts";
-import {
-  choiceFlag,
-  choicesFlag,
-  elapsedLogger,
-  integerFlag,
-  keyValueFlag,
-  parseCommandArgs,
-} from "../args.ts";
 import type { Command } from "../command.ts";
-import { printRunSummary } from "../tty.ts";
+import { bool, choice, choices, integer, pairs, parseFlags, text, texts } from "../flags.ts";
+import { elapsedLogger, printRunSummary } from "../tty.ts";
 
 const OPTIONS = {
-  config: { type: "string" },
-  profile: { type: "string" },
-  scenario: { type: "string", multiple: true },
-  "base-url": { type: "string" },
-  "allow-host": { type: "string", multiple: true },
-  port: { type: "string", default: "0" },
-  "reports-dir": { type: "string" },
-  var: { type: "string", short: "e", multiple: true },
-  "no-save": { type: "boolean", default: false },
-  "endpoint-seconds": { type: "string" },
-  skip: { type: "string", multiple: true },
-  bench: { type: "string" },
-  "bench-suite": { type: "string", multiple: true },
-  "bench-processes": { type: "string" },
-  "lighthouse-all-pages": { type: "boolean", default: false },
-} as const;
-
-type LoadValues = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>["values"];
-
-function overridesFromFlags(values: LoadValues): ProfileOverrides {
-  const seconds = values["endpoint-seconds"];
-  return {
-    skip: new Set(choicesFlag("load", "skip", values.skip ?? [], SKIPPABLE_STAGES)),
-    ...(values.scenario ? { scenarios: values.scenario } : {}),
-    vars: keyValueFlag("load", "var", values.var ?? [], "SMOKE_DURATION=3s"),
-    ...(seconds === undefined
-      ? {}
-      : { endpointSeconds: integerFlag("load", "endpoint-seconds", seconds, 1, 3600) }),
-  };
-}
-
-/** `--bench quick|full` (with its suites and processes): microbenchmarks in the same record. */
-function benchFromFlags(values: LoadValues) {
-  if (values.bench === undefined) return undefined;
-  const profiles = Object.keys(BENCH_PROFILES) as BenchProfileName[];
-  const processes = values["bench-processes"];
-  return {
-    profile: choiceFlag("load", "bench", values.bench, profiles),
-    suites: values["bench-suite"],
-    ...(processes ? { processes: integerFlag("load", "bench-processes", processes, 1, 1000) } : {}),
-  };
-}
+  config: text("the config file (default: perfgate.config.{ts,mts,js,mjs,json} here)"),
+  profile: text("a profile of the config (default: its defaultProfile, else the first)"),
+  scenario: texts("run this k6 scenario file instead of the profile's"),
+  "base-url": text("test an app that is already running at this URL"),
+  "allow-host": texts("a non-loopback host the run may load (--base-url, endpoint, scenario URLs)"),
+  port: integer("port of the started app (0: a free one)", [0, 65535], 0),
+  "reports-dir": text("where committed runs go (default: the config's reportsDir)"),
+  var: { ...pairs("a k6 variable for every scenario", "SMOKE_DURATION=3s"), short: "e" },
+  "no-save": bool("keep the run in .perf/ only, not in reports/"),
+  "endpoint-seconds": integer("seconds of each endpoint pass", [1, 3600]),
+  skip: choices("stages to leave out", SKIPPABLE_STAGES),
+  bench: choice(
+    "also run the microbenchmarks into the same run record",
+    Object.keys(BENCH_PROFILES) as BenchProfileName[],
+  ),
+  "bench-suite": texts("with --bench, only this microbench suite"),
+  "bench-processes": integer("with --bench, fresh processes per case", [1, 1000]),
+  "lighthouse-all-pages": bool("Lighthouse on every page of the config's lighthouse.pages"),
+};
 
 /**
  * `perfgate load`: start the app, run the profile's scenarios and endpoint passes, commit the
@@ -71,23 +41,6 @@ export const loadCommand: Command = {
   options: OPTIONS,
   help: {
     usage: "load [options]",
-    flags: {
-      config: "the config file (default: perfgate.config.{ts,mts,js,mjs,json} here)",
-      profile: "a profile of the config (default: its defaultProfile, else the first)",
-      scenario: "run this k6 scenario file instead of the profile's",
-      "base-url": "test an app that is already running at this URL",
-      "allow-host": "a non-loopback host the run may load (--base-url, endpoint and scenario URLs)",
-      port: "port of the started app (0: a free one)",
-      "reports-dir": "where committed runs go (default: the config's reportsDir)",
-      var: "a k6 variable KEY=VALUE for every scenario",
-      "no-save": "keep the run in .perf/ only, not in reports/",
-      "endpoint-seconds": "seconds of each endpoint pass",
-      skip: "stages to leave out: bundle, k6, memory, faults, endpoints, lighthouse",
-      bench: "also run the microbenchmarks (quick or full) into the same run record",
-      "bench-suite": "with --bench, only this microbench suite",
-      "bench-processes": "with --bench, fresh processes per case (default: the bench profile's)",
-      "lighthouse-all-pages": "Lighthouse on every page of the config's lighthouse.pages",
-    },
     examples: [
       "perfgate load",
       "perfgate load --profile full",
@@ -96,22 +49,32 @@ export const loadCommand: Command = {
     ],
   },
   async run(argv, io) {
-    const { values } = parseCommandArgs("load", argv, OPTIONS);
+    const { values } = parseFlags("load", argv, OPTIONS);
     const { config, root } = await requireProjectConfig("load", io.cwd, values.config);
     const profileName = pickProfileName(config, values.profile);
-    const baseUrl = values["base-url"] ?? config.target.baseUrl;
     const log = elapsedLogger("perfgate", io.err);
+    const processes = values["bench-processes"];
+    const seconds = values["endpoint-seconds"];
     const committed = await runLoad({
       config,
       root,
       profileName,
       profile: toLoadProfile(config.profiles[profileName] as LoadProfileConfig),
-      overrides: overridesFromFlags(values),
+      overrides: {
+        skip: new Set(values.skip),
+        ...(values.scenario.length ? { scenarios: values.scenario } : {}),
+        vars: values.var,
+        ...(seconds === undefined ? {} : { endpointSeconds: seconds }),
+      },
       allLighthousePages: values["lighthouse-all-pages"],
-      bench: benchFromFlags(values),
-      baseUrl,
-      allowHosts: values["allow-host"] ?? [],
-      port: integerFlag("load", "port", values.port, 0, 65535),
+      bench: values.bench && {
+        profile: values.bench,
+        suites: values["bench-suite"].length ? values["bench-suite"] : undefined,
+        ...(processes === undefined ? {} : { processes }),
+      },
+      baseUrl: values["base-url"] ?? config.target.baseUrl,
+      allowHosts: values["allow-host"],
+      port: values.port,
       reportsDir: path.resolve(
         ...(values["reports-dir"] ? [io.cwd, values["reports-dir"]] : [root, config.reportsDir]),
       ),
