@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { choice, choices, duration, integer, integers, pairs, parseFlags, text } from "./flags.ts";
+import {
+  choice,
+  choices,
+  duration,
+  integer,
+  integers,
+  pairs,
+  parseFlags,
+  required,
+  text,
+} from "./flags.ts";
 
 const parse = <F extends Parameters<typeof parseFlags>[2]>(flags: F, ...argv: string[]) =>
   parseFlags("load", argv, flags).values;
@@ -72,5 +82,12 @@ describe("flags", () => {
         exitCode: 2,
       });
     }
+  });
+
+  it("refuse a missing required flag with an example, and check a given one as usual", () => {
+    const base = { base: required(choice("git ref", ["main", "HEAD"]), "main") };
+    expect(parse(base, "--base", "HEAD").base).toBe("HEAD");
+    expect(() => parse(base)).toThrow("load: --base is required");
+    expect(() => parse(base, "--base", "x")).toThrow('--base "x" is not one of main, HEAD');
   });
 });

@@ -24,6 +24,7 @@ export interface Flag<T> {
   accepts?: string;
   /** What help prints as the default; absent when there is none. */
   shown?: string;
+  required?: boolean;
   read(raw: Raw, at: FlagAt): T;
 }
 
@@ -47,84 +48,82 @@ function items(raw: Raw): string[] {
     .map((value) => value.trim());
 }
 
-function toInteger(value: string, min: number, max: number, at: FlagAt): number {
-  const n = Number(value);
-  if (Number.isInteger(n) && n >= min && n <= max) return n;
-  throw invalid(at, value, `is not an integer ${min}-${max}`, `e.g. --${at.flag} ${min}`);
-}
+type Item<T> = (value: string, at: FlagAt) => T;
 
-function toChoice<C extends string>(value: string, choices: readonly C[], at: FlagAt): C {
-  if ((choices as readonly string[]).includes(value)) return value as C;
-  const hint = `${nearestHint(value, choices)}e.g. --${at.flag} ${choices[0]}`;
-  throw invalid(at, value, `is not one of ${choices.join(", ")}`, hint);
-}
-
-export function text<D extends string | undefined = undefined>(
-  help: string,
-  fallback?: D,
-): Flag<string | D> {
-  return { type: "string", help, shown: fallback, read: (raw) => (raw as string) ?? fallback };
-}
-
-/** A repeatable string flag, in the order given. */
-export function texts(help: string, fallback: string[] = []): Flag<string[]> {
-  const shown = fallback.join(",") || undefined;
-  return {
-    type: "string",
-    multiple: true,
-    help,
-    shown,
-    read: (raw) => (raw as string[]) ?? fallback,
+function inRange(min: number, max: number): Item<number> {
+  return (value, at) => {
+    const n = Number(value);
+    if (Number.isInteger(n) && n >= min && n <= max) return n;
+    throw invalid(at, value, `is not an integer ${min}-${max}`, `e.g. --${at.flag} ${min}`);
   };
+}
+
+function oneOf<C extends string>(choices: readonly C[]): Item<C> {
+  return (value, at) => {
+    if ((choices as readonly string[]).includes(value)) return value as C;
+    const hint = `${nearestHint(value, choices)}e.g. --${at.flag} ${choices[0]}`;
+    throw invalid(at, value, `is not one of ${choices.join(", ")}`, hint);
+  };
+}
+
+/** A single-valued flag: `item` checks its text; when it is absent, the value is `fallback`. */
+function one<T, D>(help: string, item: Item<T>, accepts?: string, fallback?: D): Flag<T | D> {
+  const read = (raw: Raw, at: FlagAt) =>
+    raw === undefined ? (fallback as D) : item(raw as string, at);
+  return { type: "string", help, accepts, shown: fallback?.toString(), read };
+}
+
+/** A repeatable flag whose every item (comma-separated ones too) `item` checks. */
+function many<T>(help: string, item: Item<T>, accepts?: string, fallback: T[] = []): Flag<T[]> {
+  const read = (raw: Raw, at: FlagAt) =>
+    raw === undefined ? fallback : items(raw).map((value) => item(value, at));
+  const shown = fallback.join(",") || undefined;
+  return { type: "string", multiple: true, help, accepts, shown, read };
+}
+
+export const text = <D extends string | undefined = undefined>(help: string, fallback?: D) =>
+  one(help, (value) => value, undefined, fallback);
+
+/** Repeatable string values, in the order given (a comma stays part of its value). */
+export function texts(help: string, fallback: string[] = []): Flag<string[]> {
+  const read = (raw: Raw) => (raw as string[] | undefined) ?? fallback;
+  return { type: "string", multiple: true, help, shown: fallback.join(",") || undefined, read };
 }
 
 export function bool(help: string): Flag<boolean> {
   return { type: "boolean", help, read: (raw) => raw === true };
 }
 
-export function integer<D extends number | undefined = undefined>(
+export const integer = <D extends number | undefined = undefined>(
   help: string,
   [min, max]: [number, number],
   fallback?: D,
-): Flag<number | D> {
-  const read = (raw: Raw, at: FlagAt) =>
-    raw === undefined ? (fallback as D) : toInteger(raw as string, min, max, at);
-  return { type: "string", help, accepts: `${min}-${max}`, shown: fallback?.toString(), read };
-}
+) => one(help, inRange(min, max), `${min}-${max}`, fallback);
 
-/** Integers, comma-separated or repeated, each within [min, max]. */
-export function integers(
-  help: string,
-  [min, max]: [number, number],
-  fallback: number[] = [],
-): Flag<number[]> {
-  const read = (raw: Raw, at: FlagAt) =>
-    raw === undefined ? fallback : items(raw).map((item) => toInteger(item, min, max, at));
-  const shown = fallback.join(",") || undefined;
-  return { type: "string", multiple: true, help, accepts: `${min}-${max}`, shown, read };
-}
+export const integers = (help: string, [min, max]: [number, number], fallback?: number[]) =>
+  many(help, inRange(min, max), `${min}-${max}`, fallback);
 
-export function choice<C extends string, D extends C | undefined = undefined>(
+export const choice = <C extends string, D extends C | undefined = undefined>(
   help: string,
   choices: readonly C[],
   fallback?: D,
-): Flag<C | D> {
-  const read = (raw: Raw, at: FlagAt) =>
-    raw === undefined ? (fallback as D) : toChoice(raw as string, choices, at);
-  return { type: "string", help, accepts: choices.join("|"), shown: fallback, read };
+) => one(help, oneOf(choices), choices.join("|"), fallback);
+
+export const choices = <C extends string>(help: string, choices: readonly C[], fallback?: C[]) =>
+  many(help, oneOf(choices), choices.join("|"), fallback);
+
+/** A flag that must be given: its absence is a usage error naming it and an example. */
+export function required<T>(flag: Flag<T | undefined>, example: string): Flag<T> {
+  const read = (raw: Raw, at: FlagAt) => {
+    if (raw !== undefined) return flag.read(raw, at) as T;
+    throw usageError(`${at.command}: --${at.flag} is required`, `e.g. --${at.flag} ${example}`);
+  };
+  return { ...flag, required: true, read };
 }
 
-/** Choices, comma-separated or repeated, each one of `choices`. */
-export function choices<C extends string>(
-  help: string,
-  choices: readonly C[],
-  fallback: C[] = [],
-): Flag<C[]> {
-  const read = (raw: Raw, at: FlagAt) =>
-    raw === undefined ? fallback : items(raw).map((item) => toChoice(item, choices, at));
-  const shown = fallback.join(",") || undefined;
-  return { type: "string", multiple: true, help, accepts: choices.join("|"), shown, read };
-}
+/** `--reports-dir`, for a command that reads it through `projectReports` (the config's default). */
+export const reportsDirFlag = (what: string) =>
+  text(`${what} (default: the config's reportsDir, else reports)`);
 
 /** A k6 duration (`30m`, `1h30m`, `90s`), read as milliseconds. */
 export function duration(help: string, fallback: string): Flag<number> {

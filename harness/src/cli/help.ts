@@ -4,6 +4,7 @@ import type { Flag, Flags } from "./flags.ts";
 /** A flag's help line: what it does, then what it accepts, whether it repeats, its default. */
 function describe(flag: Flag<unknown>): string {
   const notes = [
+    flag.required ? "required" : undefined,
     flag.accepts,
     flag.multiple ? "repeatable" : undefined,
     flag.shown === undefined ? undefined : `default: ${flag.shown}`,

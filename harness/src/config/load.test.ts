@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findConfigFile, loadConfig } from "./load.ts";
+import { findConfigFile, loadConfig, projectReports } from "./load.ts";
 import { parseConfig, pickProfileName } from "./parse.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
@@ -117,5 +117,28 @@ describe("loadConfig", () => {
         if (pass.ratioTo) expect(ids.has(pass.ratioTo), `${name}: ${pass.id}`).toBe(true);
       }
     }
+  });
+});
+
+describe("projectReports", () => {
+  it("takes --reports-dir first, then the config's reportsDir against its folder, then reports", async () => {
+    const project = path.join(dir, "reports-project");
+    await import("node:fs/promises").then((fs) => fs.mkdir(project, { recursive: true }));
+    const bare = await projectReports(project, undefined);
+    expect(bare).toMatchObject({ reportsDir: path.join(project, "reports"), redact: [] });
+    await writeFile(
+      path.join(project, "perfgate.config.json"),
+      JSON.stringify({
+        target: { baseUrl: "http://127.0.0.1:3000" },
+        profiles: { ci: { scenarios: ["a.ts"] } },
+        reportsDir: "perf/history",
+        redact: ["sig"],
+      }),
+    );
+    const configured = await projectReports(project, undefined);
+    expect(configured.reportsDir).toBe(path.join(project, "perf/history"));
+    expect(configured.redact).toEqual(["sig"]);
+    const flagged = await projectReports(project, "elsewhere");
+    expect(flagged).toMatchObject({ reportsDir: path.join(project, "elsewhere"), redact: ["sig"] });
   });
 });

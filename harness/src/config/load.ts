@@ -159,3 +159,16 @@ async function importConfigModule(file: string, root: string): Promise<unknown> 
     if (entry !== file) await rm(entry, { force: true });
   }
 }
+
+/**
+ * Where a command that reads history finds it, and what it redacts: `--reports-dir` wins, then
+ * the config's `reportsDir` (against the config's folder), then `reports`; the config's `redact`
+ * names either way, so a name added after a run was committed is hidden in every page since.
+ */
+export async function projectReports(cwd: string, flag: string | undefined) {
+  const loaded = await findProjectConfig(cwd);
+  const reportsDir = flag
+    ? path.resolve(cwd, flag)
+    : path.resolve(loaded?.root ?? cwd, loaded?.config.reportsDir ?? "reports");
+  return { reportsDir, redact: loaded?.config.redact ?? [], config: loaded?.config };
+}

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeRuns } from "../../test/fixtures/trends/make-runs.ts";
 import { buildTrendModel } from "../report/trends.ts";
 import { SCHEMA_VERSION } from "../schema/index.ts";
-import { compactRuns, readArchives } from "./archive.ts";
+import { compactRuns, monthsBefore, readArchives } from "./archive.ts";
 import { readRuns, writeRun } from "./run-store.ts";
 
 let reports: string;
@@ -88,4 +88,11 @@ describe("compactRuns", () => {
       expect(await readFile(file, "utf8")).toBe(text.replace("SV", JSON.stringify(SCHEMA_VERSION)));
     },
   );
+});
+
+describe("monthsBefore", () => {
+  it("counts whole UTC months back, across a year", () => {
+    expect(monthsBefore(new Date("2026-03-31T23:30:00Z"), 3)).toBe("2025-12");
+    expect(monthsBefore(new Date("2026-03-01T00:00:00Z"), 0)).toBe("2026-03");
+  });
 });

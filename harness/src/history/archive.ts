@@ -88,6 +88,12 @@ async function readExistingArchive(file: string): Promise<ArchivedRun[]> {
   return parsed.data.runs;
 }
 
+/** The month (YYYY-MM, UTC) `months` before `now`'s: compact keeps the months from it on. */
+export function monthsBefore(now: Date, months: number): string {
+  const date = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - months, 1));
+  return date.toISOString().slice(0, 7);
+}
+
 /**
  * Roll every committed run that started before `beforeMonth` (YYYY-MM) into
  * `reports/archive/<month>.json` (headline values only, no histograms), then remove its run

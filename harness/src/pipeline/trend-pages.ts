@@ -14,7 +14,7 @@ import { redactorFor } from "../schema/index.ts";
  */
 export async function writeTrendPages(
   reportsDir: string,
-  options: { commitUrl?: string; redact?: readonly string[] } = {},
+  options: { commitUrl?: string | undefined; redact?: readonly string[] } = {},
 ): Promise<{ files: string[]; warnings: string[] }> {
   const { runs, warnings } = await readRuns(reportsDir, options.redact);
   // Archived runs are redacted like committed ones: chart file names come from their ids.

@@ -1,19 +1,14 @@
-import path from "node:path";
-import { compactRuns } from "../../history/archive.ts";
+import { projectReports } from "../../config/load.ts";
+import { compactRuns, monthsBefore } from "../../history/archive.ts";
 import { writeTrendPages } from "../../pipeline/trend-pages.ts";
 import { EXIT } from "../../schema/index.ts";
 import type { Command } from "../command.ts";
-import { integer, parseFlags, text } from "../flags.ts";
-
-function monthsAgo(now: Date, months: number): string {
-  const date = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - months, 1));
-  return date.toISOString().slice(0, 7);
-}
+import { integer, parseFlags, reportsDirFlag, text } from "../flags.ts";
 
 const OPTIONS = {
   "keep-months": integer("keep this many recent months as separate runs", [0, 1200], 3),
   before: text("archive every run before this month (YYYY-MM) instead"),
-  "reports-dir": text("the reports folder", "reports"),
+  "reports-dir": reportsDirFlag("the reports folder"),
 };
 
 /** `perfgate compact`: roll old runs into per-month archives, keeping every trend series. */
@@ -25,10 +20,10 @@ export const compactCommand: Command = {
   },
   async run(argv, io) {
     const { values } = parseFlags("compact", argv, OPTIONS);
-    const before = values.before ?? monthsAgo(new Date(), values["keep-months"]);
-    const reportsDir = path.resolve(io.cwd, values["reports-dir"]);
+    const before = values.before ?? monthsBefore(new Date(), values["keep-months"]);
+    const { reportsDir, redact } = await projectReports(io.cwd, values["reports-dir"]);
     const { archived, months } = await compactRuns(reportsDir, before);
-    await writeTrendPages(reportsDir);
+    await writeTrendPages(reportsDir, { redact });
     io.out(
       `archived ${archived} runs started before ${before}${months.length ? ` into ${months.map((m) => `archive/${m}.json`).join(", ")}` : ""}\n`,
     );

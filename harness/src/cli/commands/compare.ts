@@ -9,10 +9,13 @@ import { instructionSettings, readMicrobenchConfig } from "../../runners/microbe
 import { EXIT } from "../../schema/index.ts";
 import { MIN_BLOCKS_FOR_P } from "../../verdicts/regression.ts";
 import type { Command } from "../command.ts";
-import { bool, choice, integer, parseFlags, text, usageError } from "../flags.ts";
+import { bool, choice, integer, parseFlags, required, text } from "../flags.ts";
 
 const OPTIONS = {
-  base: text("the git ref to compare the working tree against (required)"),
+  base: required(
+    text("the git ref to compare the working tree against"),
+    "main (or HEAD for an A/A calibration)",
+  ),
   suites: text("what to compare: microbench, microbench:<suite>+<suite>, load", "microbench,load"),
   measure: choice(
     "microbench measure (default: harness/config/microbench.json's)",
@@ -42,10 +45,6 @@ export const compareCommand: Command = {
   },
   async run(argv, io) {
     const { values } = parseFlags("compare", argv, OPTIONS);
-    if (!values.base) {
-      const hint = "e.g. npm run compare -- --base main (or --base HEAD for an A/A calibration)";
-      throw usageError("compare: --base <git ref> is required", hint);
-    }
     const config = await readMicrobenchConfig(io.cwd);
     const loaded = (await findProjectConfig(io.cwd))?.config;
     const { record, dir, markdown } = await runComparePipeline({

@@ -1,10 +1,11 @@
 import path from "node:path";
+import { projectReports } from "../../config/load.ts";
 import { readRunFile, runDir } from "../../history/run-store.ts";
 import { renderRunDiffMarkdown } from "../../render/run-diff-markdown.ts";
 import { buildRunDiff } from "../../report/run-diff.ts";
-import { EXIT, type RunResult } from "../../schema/index.ts";
+import { EXIT, type RunResult, redactorFor } from "../../schema/index.ts";
 import type { Command } from "../command.ts";
-import { parseFlags, text, usageError } from "../flags.ts";
+import { parseFlags, reportsDirFlag, usageError } from "../flags.ts";
 
 function runFile(reportsDir: string, ref: string, cwd: string): string {
   return ref.endsWith(".json")
@@ -13,7 +14,7 @@ function runFile(reportsDir: string, ref: string, cwd: string): string {
 }
 
 const OPTIONS = {
-  "reports-dir": text("the reports folder the run ids are looked up in", "reports"),
+  "reports-dir": reportsDirFlag("the reports folder the run ids are looked up in"),
 };
 
 /** `perfgate diff <runA> <runB>`: markdown diff of two committed runs. */
@@ -29,14 +30,15 @@ export const diffCommand: Command = {
       const hint = "perfgate diff 20261125T020304Z_abc1234 20261126T020304Z_def5678";
       throw usageError(`diff: expected two runs, got ${positionals.length}`, hint);
     }
-    const reportsDir = path.resolve(io.cwd, values["reports-dir"]);
+    const { reportsDir, redact } = await projectReports(io.cwd, values["reports-dir"]);
     const [a, b] = await Promise.all(
       positionals.map((ref) => {
         const file = runFile(reportsDir, ref, io.cwd);
         return readRunFile(file, path.relative(io.cwd, file));
       }),
     );
-    io.out(renderRunDiffMarkdown(buildRunDiff(a as RunResult, b as RunResult)));
+    const markdown = renderRunDiffMarkdown(buildRunDiff(a as RunResult, b as RunResult));
+    io.out(redactorFor(redact).text(markdown));
     return EXIT.ok;
   },
 };

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { projectReports } from "../../config/load.ts";
 import { BOT_EMAIL, BOT_NAME, commitReports } from "../../github/commit-reports.ts";
 import { readGitHubContext } from "../../github/context.ts";
 import { collectNotices } from "../../github/history-notices.ts";
@@ -14,6 +15,8 @@ import {
   type Flags,
   integer,
   parseFlags,
+  reportsDirFlag,
+  required,
   text,
   texts,
   usageError,
@@ -28,7 +31,8 @@ const HISTORY_BRANCH = text(
 const REPORT_PATHS = texts("the reports folder (its first path is the history's)", ["reports"]);
 const REMOTE = text("the git remote", "origin");
 
-function required(value: string | undefined, flag: string, sub: string): string {
+/** A value a flag or an environment variable must give. */
+function given(value: string | undefined, flag: string, sub: string): string {
   if (value) return value;
   throw usageError(`github ${sub}: ${flag} is required`, "run `perfgate github --help`");
 }
@@ -87,9 +91,12 @@ const publishCommand = subcommand({
 
 const commentCommand = subcommand({
   summary: "in a workflow_run job: post a bundle from a pull_request run as the sticky comment",
-  options: { bundle: text("the bundle folder (required)"), "dry-run": DRY_RUN },
+  options: {
+    bundle: required(text("the bundle folder"), "./perfgate-comment"),
+    "dry-run": DRY_RUN,
+  },
   async run(values, io) {
-    const bundleDir = resolve(io.cwd, required(values.bundle, "--bundle", "comment"));
+    const bundleDir = resolve(io.cwd, values.bundle);
     const context = readGitHubContext(io.env);
     const options = { bundleDir, context, dryRun: values["dry-run"], signal: io.signal };
     await commentFromBundle(options, io);
@@ -100,7 +107,7 @@ const changepointIssueCommand = subcommand({
   summary:
     "one issue per commit where a level shift on main makes a metric worse; a closed one stays closed",
   options: {
-    "reports-dir": text("the committed runs whose change points are reported", "reports"),
+    "reports-dir": reportsDirFlag("the committed runs whose change points are reported"),
     markdown: text("instead: one issue with this body; an absent or empty file does nothing"),
     title: text("with --markdown: the issue title", "perfgate: performance change point on main"),
     key: text("with --markdown: the key that finds the issue again", "main"),
@@ -110,7 +117,8 @@ const changepointIssueCommand = subcommand({
   async run(values, io) {
     const context = readGitHubContext(io.env);
     const warn = (message: string) => io.err(`warning: ${message}\n`);
-    const source = { ...values, reportsDir: values["reports-dir"] };
+    const { reportsDir } = await projectReports(io.cwd, values["reports-dir"]);
+    const source = { ...values, reportsDir };
     const notices = await collectNotices(source, context, io.cwd, warn);
     const issues = notices.map((notice) => ({ ...notice, labels: values.label }));
     // Per-commit issues stay closed once a maintainer closed them; a --markdown issue is one
@@ -153,7 +161,7 @@ const commitReportsCommand = subcommand({
       return;
     }
     const flag = "--branch (or GITHUB_REF_NAME)";
-    const branch = required(values.branch ?? io.env.GITHUB_REF_NAME, flag, "commit-reports");
+    const branch = given(values.branch ?? io.env.GITHUB_REF_NAME, flag, "commit-reports");
     await commitReports({ cwd: io.cwd, paths, message, branch, remote, dryRun }, io);
   },
 });
@@ -164,7 +172,7 @@ const historyPullCommand = subcommand({
   options: { path: REPORT_PATHS, "history-branch": HISTORY_BRANCH, remote: REMOTE },
   async run(values, io) {
     const branch = values["history-branch"] || io.env.PERFGATE_HISTORY_BRANCH;
-    const name = required(branch, "--history-branch (or PERFGATE_HISTORY_BRANCH)", "history-pull");
+    const name = given(branch, "--history-branch (or PERFGATE_HISTORY_BRANCH)", "history-pull");
     await pullHistory(historyOptions(io, name, values.path, values.remote));
   },
 });

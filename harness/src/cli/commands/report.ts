@@ -1,11 +1,12 @@
 import path from "node:path";
+import { projectReports } from "../../config/load.ts";
 import { writeTrendPages } from "../../pipeline/trend-pages.ts";
 import { ciCommitUrl } from "../../runners/environment.ts";
 import { EXIT } from "../../schema/index.ts";
 import type { Command } from "../command.ts";
-import { parseFlags, text } from "../flags.ts";
+import { parseFlags, reportsDirFlag } from "../flags.ts";
 
-const OPTIONS = { "reports-dir": text("the reports folder holding runs/", "reports") };
+const OPTIONS = { "reports-dir": reportsDirFlag("the reports folder holding runs/") };
 
 /** `perfgate report`: regenerate the trend pages from committed runs. */
 export const reportCommand: Command = {
@@ -16,9 +17,11 @@ export const reportCommand: Command = {
   },
   async run(argv, io) {
     const { values } = parseFlags("report", argv, OPTIONS);
-    const dir = path.resolve(io.cwd, values["reports-dir"]);
-    const commitUrl = ciCommitUrl(io.env);
-    const { files, warnings } = await writeTrendPages(dir, commitUrl ? { commitUrl } : {});
+    const { reportsDir: dir, redact } = await projectReports(io.cwd, values["reports-dir"]);
+    const { files, warnings } = await writeTrendPages(dir, {
+      redact,
+      commitUrl: ciCommitUrl(io.env),
+    });
     for (const warning of warnings) io.err(`warning: ${warning}\n`);
     io.out(`wrote ${files.length} files under ${path.relative(io.cwd, dir) || "."}\n`);
     return EXIT.ok;
