@@ -87,7 +87,12 @@ describe("flags", () => {
   it("refuse a missing required flag with an example, and check a given one as usual", () => {
     const base = { base: required(choice("git ref", ["main", "HEAD"]), "main") };
     expect(parse(base, "--base", "HEAD").base).toBe("HEAD");
-    expect(() => parse(base)).toThrow("load: --base is required");
+    expect(() => parse(base)).toThrow(
+      expect.objectContaining({
+        message: "load: --base is required",
+        hint: "e.g. --base main (main|HEAD)",
+      }),
+    );
     expect(() => parse(base, "--base", "x")).toThrow('--base "x" is not one of main, HEAD');
   });
 });

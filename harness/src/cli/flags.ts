@@ -116,7 +116,8 @@ export const choices = <C extends string>(help: string, choices: readonly C[], f
 export function required<T>(flag: Flag<T | undefined>, example: string): Flag<T> {
   const read = (raw: Raw, at: FlagAt) => {
     if (raw !== undefined) return flag.read(raw, at) as T;
-    throw usageError(`${at.command}: --${at.flag} is required`, `e.g. --${at.flag} ${example}`);
+    const hint = `e.g. --${at.flag} ${example}${flag.accepts ? ` (${flag.accepts})` : ""}`;
+    throw usageError(`${at.command}: --${at.flag} is required`, hint);
   };
   return { ...flag, required: true, read };
 }

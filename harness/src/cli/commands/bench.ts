@@ -37,17 +37,16 @@ export const benchCommand: Command = {
     const { values } = parseFlags("bench", argv, OPTIONS);
     const log = elapsedLogger("bench", io.err);
     const include = (await findProjectConfig(io.cwd))?.config.microbench?.include;
-    const retries = values["foreign-load-retries"];
     const { run, rows, runDir } = await runBench({
       root: io.cwd,
       include,
       profile: values.profile,
-      ...(values.suite.length ? { suites: values.suite } : {}),
-      ...(values.processes ? { processes: values.processes } : {}),
-      ...(retries === undefined ? {} : { foreignLoadRetries: retries }),
+      suites: values.suite,
+      processes: values.processes,
+      foreignLoadRetries: values["foreign-load-retries"],
       ...(values["hash-seed"].length ? { hashSeeds: values["hash-seed"] } : {}),
       ...(values.replay ? { replayRawDir: path.resolve(io.cwd, values.replay) } : {}),
-      ...(values.measure ? { measure: values.measure } : {}),
+      measure: values.measure,
       signal: io.signal,
       log,
       env: io.env,

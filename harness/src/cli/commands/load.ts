@@ -53,8 +53,6 @@ export const loadCommand: Command = {
     const { config, root } = await requireProjectConfig("load", io.cwd, values.config);
     const profileName = pickProfileName(config, values.profile);
     const log = elapsedLogger("perfgate", io.err);
-    const processes = values["bench-processes"];
-    const seconds = values["endpoint-seconds"];
     const committed = await runLoad({
       config,
       root,
@@ -64,13 +62,13 @@ export const loadCommand: Command = {
         skip: new Set(values.skip),
         ...(values.scenario.length ? { scenarios: values.scenario } : {}),
         vars: values.var,
-        ...(seconds === undefined ? {} : { endpointSeconds: seconds }),
+        endpointSeconds: values["endpoint-seconds"],
       },
       allLighthousePages: values["lighthouse-all-pages"],
       bench: values.bench && {
         profile: values.bench,
-        suites: values["bench-suite"].length ? values["bench-suite"] : undefined,
-        ...(processes === undefined ? {} : { processes }),
+        suites: values["bench-suite"],
+        processes: values["bench-processes"],
       },
       baseUrl: values["base-url"] ?? config.target.baseUrl,
       allowHosts: values["allow-host"],
