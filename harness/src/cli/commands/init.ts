@@ -1,6 +1,7 @@
 import { detectProject, type PackageManager } from "../../init/detect.ts";
 import { initFiles } from "../../init/templates.ts";
 import { writeInitFiles } from "../../init/write-files.ts";
+import { renderInitSummary } from "../../render/init-summary.ts";
 import { EXIT } from "../../schema/errors.ts";
 import type { Command } from "../command.ts";
 import { bool, choice, parseFlags, text } from "../flags.ts";
@@ -41,14 +42,8 @@ export const initCommand: Command = {
       start: values.start ?? detected.startCommand ?? "node server.js",
       readyUrl: values["ready-url"],
     });
-    for (const { file, action } of await writeInitFiles(io.cwd, files, values.force)) {
-      const note = action === "kept-different" ? " (exists; --force overwrites)" : "";
-      io.out(`  ${(action === "wrote" ? "wrote" : "kept").padEnd(8)}${file}${note}\n`);
-    }
-    const run = detected.packageManager === "npm" ? "npx" : `${detected.packageManager} exec`;
-    io.out(
-      `\nnext:\n  1. edit perfgate.config.ts: target.start (your start command) and the endpoints\n  2. ${run} perfgate load\n  3. git add perfgate.config.ts scenarios microbench lighthouserc.json .github reports && git commit -m "perfgate"\n`,
-    );
+    const outcomes = await writeInitFiles(io.cwd, files, values.force);
+    io.out(renderInitSummary(outcomes, manager ?? detected.packageManager));
     return EXIT.ok;
   },
 };
