@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { captureIo } from "../../test/capture-io.ts";
+import { runCli } from "../cli/main.ts";
 import { BOT_EMAIL, BOT_NAME, commitReports } from "./commit-reports.ts";
 
 // Real git: a bare "origin", the workflow's clone, and a second clone that pushes meanwhile.
@@ -89,5 +91,26 @@ describe("commitReports", () => {
       "[dry-run] would commit as github-actions[bot] and push to origin main:\n?? reports/TRENDS.md",
     );
     expect(git(work, "rev-list", "--count", "HEAD")).toBe("1");
+  });
+});
+
+describe("perfgate github commit-reports", () => {
+  it("commits the config's reportsDir when no --path is given", async () => {
+    write(
+      work,
+      "perfgate.config.json",
+      JSON.stringify({
+        target: { baseUrl: "http://127.0.0.1:3000" },
+        profiles: { ci: { scenarios: ["a.ts"] } },
+        reportsDir: "perf/history",
+      }),
+    );
+    write(work, "perf/history/TRENDS.md", "# trends\n");
+    write(work, "reports/stray.txt", "not this project's reports\n");
+    const cli = captureIo(work);
+    expect(await runCli(["github", "commit-reports", "--branch", "main"], cli), cli.output()).toBe(
+      0,
+    );
+    expect(git(work, "show", "--name-only", "--format=", "HEAD")).toBe("perf/history/TRENDS.md");
   });
 });

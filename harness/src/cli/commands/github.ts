@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { projectReports } from "../../config/load.ts";
 import { BOT_EMAIL, BOT_NAME, commitReports } from "../../github/commit-reports.ts";
 import { readGitHubContext } from "../../github/context.ts";
@@ -28,7 +28,9 @@ const DRY_RUN = bool("print what would be posted or pushed and send nothing");
 const HISTORY_BRANCH = text(
   "a branch holding only the reports folder (gh-pages style; default: PERFGATE_HISTORY_BRANCH)",
 );
-const REPORT_PATHS = texts("the reports folder (its first path is the history's)", ["reports"]);
+const REPORT_PATHS = texts(
+  "a reports folder; the first is the history branch's (default: the config's reportsDir, else reports)",
+);
 const REMOTE = text("the git remote", "origin");
 
 /** A value a flag or an environment variable must give. */
@@ -129,9 +131,15 @@ const changepointIssueCommand = subcommand({
   },
 });
 
+/** `--path`, else the config's reportsDir, as paths relative to the checkout. */
+async function reportPaths(io: CliIo, paths: string[]): Promise<string[]> {
+  if (paths.length) return paths;
+  return [relative(io.cwd, (await projectReports(io.cwd, undefined)).reportsDir)];
+}
+
 function historyOptions(io: CliIo, branch: string, paths: string[], remote: string) {
   const log = (line: string) => io.out(`${line}\n`);
-  return { cwd: io.cwd, reportsDir: resolve(io.cwd, paths[0] ?? "reports"), branch, remote, log };
+  return { cwd: io.cwd, reportsDir: resolve(io.cwd, paths[0] as string), branch, remote, log };
 }
 
 const commitReportsCommand = subcommand({
@@ -149,15 +157,12 @@ const commitReportsCommand = subcommand({
     const runLabel = io.env.GITHUB_RUN_ID ? ` (run ${io.env.GITHUB_RUN_ID})` : "";
     const message = values.message ?? `perf: record reports${runLabel}`;
     const history = values["history-branch"] || io.env.PERFGATE_HISTORY_BRANCH;
-    const { path: paths, remote, "dry-run": dryRun } = values;
+    const { remote, "dry-run": dryRun } = values;
+    const paths = await reportPaths(io, values.path);
     if (history) {
       const author = { name: BOT_NAME, email: BOT_EMAIL };
-      await commitHistory({
-        ...historyOptions(io, history, paths, remote),
-        message,
-        author,
-        dryRun,
-      });
+      const options = historyOptions(io, history, paths, remote);
+      await commitHistory({ ...options, message, author, dryRun });
       return;
     }
     const flag = "--branch (or GITHUB_REF_NAME)";
@@ -173,7 +178,7 @@ const historyPullCommand = subcommand({
   async run(values, io) {
     const branch = values["history-branch"] || io.env.PERFGATE_HISTORY_BRANCH;
     const name = given(branch, "--history-branch (or PERFGATE_HISTORY_BRANCH)", "history-pull");
-    await pullHistory(historyOptions(io, name, values.path, values.remote));
+    await pullHistory(historyOptions(io, name, await reportPaths(io, values.path), values.remote));
   },
 });
 
