@@ -94,5 +94,7 @@ describe("flags", () => {
       }),
     );
     expect(() => parse(base, "--base", "x")).toThrow('--base "x" is not one of main, HEAD');
+    const ref = { ref: required(text("git ref"), "main") };
+    expect(() => parse(ref, "--ref", "")).toThrow("load: --ref is required");
   });
 });

@@ -115,7 +115,7 @@ export const choices = <C extends string>(help: string, choices: readonly C[], f
 /** A flag that must be given: its absence is a usage error naming it and an example. */
 export function required<T>(flag: Flag<T | undefined>, example: string): Flag<T> {
   const read = (raw: Raw, at: FlagAt) => {
-    if (raw !== undefined) return flag.read(raw, at) as T;
+    if (raw !== undefined && raw !== "") return flag.read(raw, at) as T;
     const hint = `e.g. --${at.flag} ${example}${flag.accepts ? ` (${flag.accepts})` : ""}`;
     throw usageError(`${at.command}: --${at.flag} is required`, hint);
   };
