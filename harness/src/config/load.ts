@@ -170,5 +170,5 @@ export async function projectReports(cwd: string, flag: string | undefined) {
   const reportsDir = flag
     ? path.resolve(cwd, flag)
     : path.resolve(loaded?.root ?? cwd, loaded?.config.reportsDir ?? "reports");
-  return { reportsDir, redact: loaded?.config.redact ?? [], config: loaded?.config };
+  return { reportsDir, redact: loaded?.config.redact ?? [] };
 }
