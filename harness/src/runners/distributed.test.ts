@@ -10,7 +10,7 @@ import {
   startRunners,
 } from "@perfgate/engine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../cli/command.ts";
+import { captureIo } from "../../test/capture-io.ts";
 import { distributedCommand } from "../cli/commands/distributed.ts";
 import { collectRunnerSummaries } from "./distributed-collect.ts";
 
@@ -37,20 +37,8 @@ afterAll(async () => {
 });
 
 function cli(env: NodeJS.ProcessEnv = process.env) {
-  let out = "";
-  let err = "";
-  const io: CliIo = {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    cwd: dir,
-    env,
-    signal: new AbortController().signal,
-  };
-  return { io, out: () => out, err: () => err };
+  const io = captureIo(dir, env);
+  return { io, out: io.stdout, err: io.stderr };
 }
 
 describe("perfgate distributed", () => {

@@ -3,9 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/command.ts";
 import { runCli } from "../../src/cli/main.ts";
 import { runBundleBuild } from "../../src/runners/bundle.ts";
+import { captureIo } from "../capture-io.ts";
 import { chromePath } from "../chromium.ts";
 
 const root = path.resolve(import.meta.dirname, "../../..");
@@ -31,17 +31,10 @@ describe.skipIf(!chromePath)("npm run lhci in real Chromium", () => {
       path.join(dist, "index.html"),
       html.replace("</head>", '<script src="/assets/bloat.js"></script></head>'),
     );
-    let stderr = "";
-    const io: CliIo = {
-      out: () => {},
-      err: (t) => (stderr += t),
-      cwd: root,
-      env: process.env,
-      signal: new AbortController().signal,
-    };
+    const io = captureIo(root, process.env);
     const code = await runCli(["lhci", "--runs", "1", "--page", "/", "--dist", dist], io);
     expect(code).toBe(1);
-    expect(stderr).toMatch(
+    expect(io.stderr()).toMatch(
       /budget failed: \/: resource-summary:script.size over budget \(maxNumericValue <= 204800/,
     );
     // A build, an app start and one run of two Lighthouse processes (gather, then the calibrated

@@ -5,33 +5,16 @@ import path from "node:path";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../../src/cli/command.ts";
 import { runCli } from "../../src/cli/main.ts";
 import { parseRunResult } from "../../src/schema/index.ts";
+import { captureIo } from "../capture-io.ts";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 let reports: string;
 let scratch: string;
 
-function captureIo(
-  env: NodeJS.ProcessEnv = {},
-): CliIo & { stdout: () => string; stderr: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    cwd: root,
-    env: { ...process.env, PERFGATE_ENGINE: "builtin", CI: "true", ...env },
-    signal: new AbortController().signal,
-    stdout: () => out,
-    stderr: () => err,
-  };
-}
+const builtinIo = (env: NodeJS.ProcessEnv = {}) =>
+  captureIo(root, { ...process.env, PERFGATE_ENGINE: "builtin", CI: "true", ...env });
 
 beforeAll(async () => {
   reports = await mkdtemp(path.join(os.tmpdir(), "perfgate-load-reports-"));
@@ -44,7 +27,7 @@ afterAll(async () => {
 
 describe("perfgate load against the real app on loopback", () => {
   it("runs the smoke scenario and an autocannon pass and commits a valid run record", async () => {
-    const io = captureIo();
+    const io = builtinIo();
     const code = await runCli(
       ["load", "--reports-dir", reports, "--var", "SMOKE_DURATION=3s", "--endpoint-seconds", "1"],
       io,
@@ -102,7 +85,7 @@ export const options = { vus: 1, iterations: 5, thresholds: { http_req_duration:
 export default async function () { await http.asyncRequest("GET", __ENV.BASE_URL + "/healthz"); }
 `,
     );
-    const io = captureIo();
+    const io = builtinIo();
     const before = (await readdir(path.join(reports, "runs"))).length;
     const code = await runCli(
       ["load", "--reports-dir", reports, "--scenario", script, "--skip", "endpoints,lighthouse"],
@@ -118,7 +101,7 @@ describe("perfgate load refuses bad input with one clear error and writes nothin
   async function expectCleanFailure(argv: string[], pattern: RegExp, exitCode: number) {
     const dir = await mkdtemp(path.join(os.tmpdir(), "perfgate-bad-"));
     try {
-      const io = captureIo();
+      const io = builtinIo();
       const code = await runCli(["load", "--reports-dir", dir, ...argv], io);
       expect(code).toBe(exitCode);
       const errorLines = io

@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PRODUCTS } from "../../../scenarios/_lib/catalogue.ts";
-import type { CliIo } from "../../src/cli/command.ts";
 import { runCli } from "../../src/cli/main.ts";
 import { type AppProcess, startAppProcess } from "../../src/runners/app.ts";
+import { captureIo } from "../capture-io.ts";
 
 const root = path.resolve(import.meta.dirname, "../../..");
 let app: AppProcess;
@@ -19,19 +19,7 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-function io(): CliIo & { stderr: () => string } {
-  let err = "";
-  return {
-    out: () => {},
-    err: (text) => {
-      err += text;
-    },
-    cwd: root,
-    env: { ...process.env, PERFGATE_ENGINE: "builtin", CI: "true" },
-    signal: new AbortController().signal,
-    stderr: () => err,
-  };
-}
+const io = () => captureIo(root, { ...process.env, PERFGATE_ENGINE: "builtin", CI: "true" });
 
 /**
  * Each scenario, shortened by its own variables, against the real app. Latency thresholds are a
