@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { calibratedMultiplier, calibrationRecord, spreadOf } from "./lighthouse-calibration.ts";
+import { calibratedMultiplier, calibrationRecord } from "./lighthouse-calibration.ts";
 
 const calibration = { targetBenchmarkIndex: 500, minMultiplier: 1, maxMultiplier: 8 };
 
@@ -47,10 +47,5 @@ describe("calibrationRecord", () => {
     expect(calibrationRecord([{ benchmarkIndex: 1, cpuSlowdownMultiplier: 4 }], false).method).toBe(
       "fixed",
     );
-  });
-
-  it("spreads as min, median and max", () => {
-    expect(spreadOf([3, 1, 2])).toEqual({ min: 1, median: 2, max: 3 });
-    expect(spreadOf([4, 1, 2, 3])).toEqual({ min: 1, median: 2.5, max: 4 });
   });
 });

@@ -50,14 +50,3 @@ export function calibrationRecord(
     })),
   };
 }
-
-/** Smallest, median and largest of a metric over runs (the spread a noisy budget is shown with). */
-export function spreadOf(values: readonly number[]): { min: number; median: number; max: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median =
-    sorted.length % 2
-      ? (sorted[mid] as number)
-      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-  return { min: sorted[0] as number, median, max: sorted[sorted.length - 1] as number };
-}

@@ -9,7 +9,8 @@ import {
   type Unit,
   type Verdict,
 } from "../schema/index.ts";
-import { calibrationRecord, spreadOf } from "./lighthouse-calibration.ts";
+import { spread } from "../stats/index.ts";
+import { calibrationRecord } from "./lighthouse-calibration.ts";
 
 /** The parts of a Lighthouse result (LHR) perfgate reads. */
 const Lhr = z.object({
@@ -227,10 +228,10 @@ function noisyVerdict(
   budget: string,
   values: number[],
 ): Verdict {
-  const spread = values.length > 0 ? spreadOf(values) : undefined;
+  const over = values.length > 0 ? spread(values) : undefined;
   const fmt = (v: number) => Number(v.toPrecision(4));
-  const range = spread
-    ? `; over ${values.length} run(s) ${fmt(spread.min)}–${fmt(spread.max)}, median ${fmt(spread.median)}`
+  const range = over
+    ? `; over ${values.length} run(s) ${fmt(over.min)}–${fmt(over.max)}, median ${fmt(over.median)}`
     : "";
   return {
     suite: page,
@@ -244,7 +245,7 @@ function noisyVerdict(
     evidence: {
       gated: false,
       runs: values.length,
-      ...(spread ? { min: spread.min, median: spread.median, max: spread.max } : {}),
+      ...(over ? { min: over.min, median: over.median, max: over.max } : {}),
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Suite, Unit } from "../schema/index.ts";
+import { spread } from "../stats/index.ts";
 
 /** Smallest, median and largest over a suite's runs. */
 export interface Spread {
@@ -19,19 +20,6 @@ export interface CalibrationNote {
   foreignCores?: { mean: number; max: number } | undefined;
   /** Metrics reported with their spread over the runs instead of gating. */
   ungated: { id: string; unit: Unit; spread: Spread }[];
-}
-
-function spread(values: readonly number[]): Spread {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return {
-    min: sorted[0] as number,
-    median:
-      sorted.length % 2
-        ? (sorted[mid] as number)
-        : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2,
-    max: sorted[sorted.length - 1] as number,
-  };
 }
 
 /** The note of a suite that records a calibration; undefined otherwise. Pure. */

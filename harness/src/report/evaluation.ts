@@ -1,5 +1,5 @@
 import type { BlockSample, MetricDecision } from "../schema/index.ts";
-import { seededRandom } from "../stats/index.ts";
+import { seededRandom, median as statsMedian } from "../stats/index.ts";
 import type { GatesConfig } from "../verdicts/gates.ts";
 import { decideComparison, isSuspect, toComparisonInputs } from "./comparison.ts";
 
@@ -34,12 +34,7 @@ export interface EvaluationRow {
 }
 
 function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return values.length === 0 ? null : statsMedian(values);
 }
 
 /**

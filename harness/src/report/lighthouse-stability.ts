@@ -1,4 +1,5 @@
 import type { Metric } from "../schema/index.ts";
+import { median } from "../stats/index.ts";
 
 /**
  * How a gathered run was audited: with the multiplier its own benchmarkIndex calls for, with
@@ -36,14 +37,6 @@ export interface StabilityRow {
   /** Smallest and largest over every run, idle and burned. */
   min: number;
   max: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /**

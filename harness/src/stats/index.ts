@@ -11,6 +11,7 @@ export {
   mean,
   quantile,
   robustSd,
+  spread,
   standardDeviation,
 } from "./quantiles.ts";
 export { type TheilSen, theilSen } from "./slope.ts";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { mad, quantile, robustSd, standardDeviation } from "./quantiles.ts";
+import { mad, quantile, robustSd, spread, standardDeviation } from "./quantiles.ts";
 
 describe("quantile (type 7, numpy default)", () => {
   it("matches numpy.quantile on [1, 2, 3, 4, 10]", () => {
@@ -79,5 +79,12 @@ describe("mad / robustSd / standardDeviation", () => {
   it("is blind to one outlier (robust) while the sd is not", () => {
     expect(robustSd([1, 2, 3, 4, 5, 1e9])).toBe(robustSd([1, 2, 3, 4, 5, 6]));
     expect(() => mad([])).toThrow(RangeError);
+  });
+});
+
+describe("spread", () => {
+  it("spreads as min, median and max", () => {
+    expect(spread([3, 1, 2])).toEqual({ min: 1, median: 2, max: 3 });
+    expect(spread([4, 1, 2, 3])).toEqual({ min: 1, median: 2.5, max: 4 });
   });
 });

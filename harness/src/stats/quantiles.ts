@@ -70,3 +70,9 @@ export function coefficientOfVariation(values: readonly number[]): number {
   const m = mean(values);
   return m === 0 ? 0 : standardDeviation(values) / Math.abs(m);
 }
+
+/** Smallest, median and largest of a sample: how a noisy metric is shown instead of gated. */
+export function spread(values: readonly number[]): { min: number; median: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { min: sorted[0] as number, median: median(sorted), max: sorted.at(-1) as number };
+}
